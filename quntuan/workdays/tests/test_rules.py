@@ -26,7 +26,7 @@ def test_five_days_across_national_day():
     assert NATIONAL_DAY_2026.add_workdays(date(2026, 9, 30), 1) == date(2026, 10, 8)
     assert NATIONAL_DAY_2026.add_workdays(date(2026, 9, 30), 3) == date(2026, 10, 10)
     assert NATIONAL_DAY_2026.add_workdays(date(2026, 9, 30), 5) == date(2026, 10, 13)
-    # Received on the make-up Sunday 20 September, a 1-day consultation is due Monday 21.
+    # Received Saturday 19 September, one working day later is the make-up Sunday 20.
     assert NATIONAL_DAY_2026.add_workdays(date(2026, 9, 19), 1) == date(2026, 9, 20)
 
 
