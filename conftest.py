@@ -1,15 +1,67 @@
 import os
+import shutil
+import socket
+from urllib.parse import urlparse
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("QUNTUAN_CHROMIUM", "/usr/bin/chromium")
+_missing_service = pytest.StashKey[str]()
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+
+
+def _redis_reachable() -> bool:
+    url = urlparse(redis_url())
+    try:
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _browser_available() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
+
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests skip on SQLite, except in CI where a missing service must fail."""
+    """Tests that need a service skip when it is absent, except in CI (CI=true), where a missing
+    service must fail: a green run never hides a suite that did not run."""
     from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    checks = {
+        "postgres": (lambda: on_postgres, "needs PostgreSQL: set DATABASE_URL"),
+        "redis": (_redis_reachable, f"needs a Redis server at {redis_url()}"),
+        "browser": (_browser_available, f"needs Playwright and Chromium at {CHROMIUM}"),
+    }
+    available: dict[str, bool] = {}
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+        for marker, (probe, reason) in checks.items():
+            if marker not in item.keywords:
+                continue
+            if marker not in available:
+                available[marker] = probe()
+            if available[marker]:
+                continue
+            if IN_CI:
+                item.stash[_missing_service] = f"CI=true and the service is missing: {reason}"
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    reason = item.stash.get(_missing_service, None)
+    if reason:
+        pytest.fail(reason, pytrace=False)
