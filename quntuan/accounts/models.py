@@ -108,6 +108,9 @@ class LoginFailure(models.Model):
         verbose_name = "登录失败记录"
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="loginfailure_scope_key")]
 
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.key}: {self.failures}"
+
 
 class AuditRecord(models.Model):
     """Who did what, when, to which object, with what result. Append-only: never edited."""
@@ -125,6 +128,9 @@ class AuditRecord(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id} {self.result}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

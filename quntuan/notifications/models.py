@@ -13,12 +13,27 @@ class Notification(models.Model):
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Same key as the e-mail and SMS sent with it; calling notify() twice adds one inbox row.
+    dedup_key = models.CharField("去重键", max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = "站内消息"
         verbose_name_plural = "站内消息"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedup_key"], condition=~models.Q(dedup_key=""),
+                name="notification_user_dedup_key",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
 
 
 class OutboundMessage(models.Model):
@@ -42,10 +57,16 @@ class OutboundMessage(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # One-time codes: the text is blanked once sent, so no code is kept in clear.
+    sensitive = models.BooleanField("内容敏感", default=False)
+    attempts = models.PositiveSmallIntegerField("发送尝试次数", default=0)
 
     class Meta:
         verbose_name = "外发消息"
         verbose_name_plural = "外发消息"
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
 
 
 class OneTimeCode(models.Model):
@@ -61,3 +82,6 @@ class OneTimeCode(models.Model):
 
     class Meta:
         verbose_name = "短信验证码"
+
+    def __str__(self):
+        return f"{self.mobile} ({self.purpose})"
