@@ -9,21 +9,35 @@ Materials are one item per list entry.
 from __future__ import annotations
 
 ORGANIZATIONS: list[dict] = [
-    {"code": "union", "name": "区总工会", "kind": "mass", "phone": "12351",
+    {"code": "union", "name_en": "Trade Union Federation",
+     "tagline": "职工维权、困难帮扶、技能培训", "tagline_en": "Workers' rights, hardship aid, skills training",
+     "name": "区总工会", "kind": "mass", "phone": "12351",
      "address": "区职工服务中心一楼"},
-    {"code": "youth", "name": "共青团区委", "kind": "mass", "phone": "12355",
+    {"code": "youth", "name_en": "Communist Youth League",
+     "tagline": "青年就业、青少年关爱、志愿服务", "tagline_en": "Youth jobs, care for minors, volunteering",
+     "name": "共青团区委", "kind": "mass", "phone": "12355",
      "address": "区青少年活动中心二楼"},
-    {"code": "women", "name": "区妇联", "kind": "mass", "phone": "12338",
+    {"code": "women", "name_en": "Women's Federation",
+     "tagline": "妇女儿童维权、婚姻家庭、健康关爱", "tagline_en": "Women's and children's rights, family, health",
+     "name": "区妇联", "kind": "mass", "phone": "12338",
      "address": "区妇女儿童活动中心一楼"},
-    {"code": "science", "name": "区科协", "kind": "mass", "phone": "",
+    {"code": "science", "name_en": "Association for Science and Technology",
+     "tagline": "科普服务、科技工作者之家", "tagline_en": "Popular science, support for scientists",
+     "name": "区科协", "kind": "mass", "phone": "",
      "address": "区科技馆三楼"},
-    {"code": "overseas", "name": "区侨联", "kind": "mass", "phone": "",
+    {"code": "overseas", "name_en": "Federation of Returned Overseas Chinese",
+     "tagline": "归侨侨眷权益、侨胞投资与联谊", "tagline_en": "Rights of returnees and their families, liaison",
+     "name": "区侨联", "kind": "mass", "phone": "",
      "address": "区归侨之家"},
-    {"code": "disabled", "name": "区残联", "kind": "mass", "phone": "",
+    {"code": "disabled", "name_en": "Disabled Persons' Federation",
+     "tagline": "残疾人证、康复、就业与补贴", "tagline_en": "Disability cards, rehabilitation, jobs, allowances",
+     "name": "区残联", "kind": "mass", "phone": "",
      "address": "区残疾人综合服务中心"},
     # Not a mass organization: matters that belong to a government department are recorded
     # under this unit and transferred out.
-    {"code": "other", "name": "政府部门(转办)", "kind": "government", "phone": "12345",
+    {"code": "other", "name_en": "Government departments (transfer)",
+     "tagline": "非群团职责事项,登记后转政府部门", "tagline_en": "Matters for government departments, passed on",
+     "name": "政府部门(转办)", "kind": "government", "phone": "12345",
      "address": ""},
 ]
 
@@ -393,3 +407,35 @@ SERVICES: dict[str, list[dict]] = {
          "description": "医保、户籍、税务、消费纠纷等不属于群团组织职责的事项,登记后转交政府相应部门并告知反映人。"},
     ],
 }
+
+# English labels shown when a page is viewed in English (the stored names stay Chinese).
+CATEGORY_NAMES_EN: dict[str, str] = {
+    "union.legal": "Labour rights and dispute mediation",
+    "union.hardship": "Aid for workers in hardship",
+    "union.skills": "Skills training and re-employment",
+    "union.welfare": "Worker benefits and service points",
+    "union.membership": "Joining the union",
+    "union.safety": "Labour protection and safety",
+    "youth.employment": "Youth jobs and start-ups",
+    "youth.care": "Rights and care of minors",
+    "youth.study": "Project Hope study aid",
+    "youth.volunteer": "Youth volunteering",
+    "youth.league": "League members and branches",
+    "women.rights": "Rights of women and children",
+    "women.family": "Marriage, family and parenting",
+    "women.entrepreneur": "Women's jobs and start-ups",
+    "women.health": "Women's health",
+    "women.children": "Children's homes and study aid for girls",
+    "science.popular": "Popular science",
+    "science.talent": "Services for scientists",
+    "overseas.rights": "Rights of returnees and their relatives",
+    "overseas.invest": "Investment and start-ups by overseas Chinese",
+    "overseas.liaison": "Overseas liaison and family roots",
+    "disabled.certificate": "Disability card",
+    "disabled.rehab": "Rehabilitation and assistive devices",
+    "disabled.employment": "Jobs and training for disabled people",
+    "disabled.subsidy": "Living and care allowances",
+    "disabled.access": "Accessibility",
+    "other.government": "Government matters (passed on)",
+}
+ORGANIZATIONS_BY_CODE: dict[str, dict] = {o["code"]: o for o in ORGANIZATIONS}

@@ -18,3 +18,6 @@ class Heartbeat(models.Model):
 
     class Meta:
         verbose_name = "后台任务心跳"
+
+    def __str__(self):
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,62 @@
+"""Catalogue display helpers: ``{% load catalog_tags %}``.
+
+``{{ org|org_label }}``, ``{{ org|org_tagline }}`` and ``{{ category|category_label }}`` give the
+English label of the seeded organizations and categories when the page is in English; stored
+names are shown otherwise (and for anything an administrator renamed). ``{{ text|highlight:tokens }}``
+marks search tokens with <mark>.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from quntuan.catalog import data
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@register.filter
+def org_label(org) -> str:
+    if org is None:
+        return ""
+    spec = data.ORGANIZATIONS_BY_CODE.get(getattr(org, "code", ""))
+    if _english() and spec and spec["name"] == org.name:
+        return spec["name_en"]
+    return org.name
+
+
+@register.filter
+def org_tagline(org) -> str:
+    spec = data.ORGANIZATIONS_BY_CODE.get(getattr(org, "code", ""))
+    if not spec:
+        return ""
+    return spec["tagline_en"] if _english() else spec["tagline"]
+
+
+@register.filter
+def category_label(category) -> str:
+    if category is None:
+        return ""
+    if _english() and category.code in data.CATEGORY_NAMES_EN:
+        return data.CATEGORY_NAMES_EN[category.code]
+    return category.name
+
+
+@register.filter
+def highlight(text, tokens) -> str:
+    text = conditional_escape(text or "")
+    tokens = [t for t in (tokens or []) if t]
+    if not tokens:
+        return text
+    pattern = re.compile("|".join(re.escape(str(conditional_escape(t))) for t in sorted(tokens, key=len, reverse=True)),
+                         re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(text)))  # noqa: S308
