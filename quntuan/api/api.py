@@ -42,3 +42,96 @@ for app in ROUTED_APPS:
             raise
         continue
     api.add_router(f"/{app}/", module.router)
+
+
+# --- Chinese answers for ninja's own errors (validation, authentication, throttling, 404) ------
+
+from django.http import Http404  # noqa: E402
+from ninja.errors import HttpError, ValidationError  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+
+_HTTP_MESSAGES = {
+    401: ("unauthenticated", "请先登录,或提供有效的访问令牌。"),
+    403: ("forbidden", "您无权执行此操作。"),
+    404: ("not_found", "未找到该记录,或您无权查看。"),
+    405: ("method_not_allowed", "不支持该请求方法。"),
+    429: ("throttled", "请求过于频繁,请稍后再试。"),
+}
+
+_field_labels: dict[str, str] = {}
+
+
+def _label(name: str) -> str:
+    """A field's Chinese title, taken from the ``title`` of the schemas' fields."""
+    if not _field_labels:
+        stack = list(BaseModel.__subclasses__())
+        while stack:
+            cls = stack.pop()
+            stack.extend(cls.__subclasses__())
+            for field_name, info in getattr(cls, "model_fields", {}).items():
+                if info.title and field_name not in _field_labels:
+                    _field_labels[field_name] = info.title
+    return _field_labels.get(name, name)
+
+
+def _error_message(error: dict) -> tuple[str, str]:
+    loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
+    field = loc[-1] if loc and loc[-1] not in {"body", "query", "path", "header", "form", "file", "cookie"} else ""
+    label = _label(field) if field else "请求"
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        text = f"{label}为必填项"
+    elif kind == "string_too_short":
+        text = f"{label}不能为空" if ctx.get("min_length", 1) <= 1 else f"{label}至少 {ctx['min_length']} 个字符"
+    elif kind == "string_too_long":
+        text = f"{label}不能超过 {ctx.get('max_length')} 个字符"
+    elif kind in {"too_long", "too_short"}:
+        text = f"{label}的数量不符合要求"
+    elif kind == "json_invalid":
+        text = "请求体不是有效的 JSON"
+    elif kind in {"literal_error", "enum"}:
+        text = f"{label}的取值无效,可选:{ctx.get('expected', '')}"
+    elif kind in {"greater_than", "greater_than_equal"}:
+        text = f"{label}不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    elif kind in {"less_than", "less_than_equal"}:
+        text = f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
+    elif kind in {"value_error", "assertion_error"} and ctx.get("error"):
+        text = str(ctx["error"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    elif kind in {"model_attributes_type", "dict_type", "model_type"}:
+        text = f"{label}的格式不正确,应为 JSON 对象"
+    else:
+        text = f"{label}的格式不正确"
+    return field, text
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = []
+    for error in exc.errors:
+        field, text = _error_message(error)
+        errors.append({"field": field, "loc": list(error.get("loc", ())), "type": error.get("type", ""),
+                       "message": text})
+    message = "提交的数据有误:" + ";".join(dict.fromkeys(e["message"] for e in errors)) + "。"
+    return api.create_response(request, {"code": "invalid", "message": message, "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求无法处理。"))
+    response = api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+    if getattr(exc, "wait", None):
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    code, message = _HTTP_MESSAGES[404]
+    return api.create_response(request, {"code": code, "message": message}, status=404)
+
+
+# Tokens for programmatic clients (POST /api/auth/token).
+from quntuan.api.auth import router as auth_router  # noqa: E402
+
+api.add_router("/auth/", auth_router)
