@@ -1,0 +1,176 @@
+"""Reading cases: deadline state, staff queues, the timeline, 三率 and overdue boards.
+
+Deadline state is computed from the stored dates, so it is right even when the escalation sweep
+has not run yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quntuan.accounts.models import Role
+from quntuan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, CoHandling, FollowUp, Rating
+from quntuan.cases.policies import (
+    case_policy,
+    is_platform_admin,
+    region_district_q,
+    user_leader_org_ids,
+    user_org_ids,
+)
+from quntuan.core.exceptions import ApplicationError, NotFound
+from quntuan.organizations.models import DistrictRules, Organization
+
+# The clock stops while the requester is asked for material.
+RUNNING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
+
+QUEUES = ("mine", "org", "first_inquiry", "cohandling", "transfers_in", "overdue", "followups")
+
+LIST_RELATED = ("handling_org", "first_inquirer_org", "first_inquirer", "handler", "service", "transfer_to_org")
+
+
+# --- deadline state -------------------------------------------------------------------------------------
+def case_deadline_state(case: Case, today: date | None = None) -> str:
+    """"normal" | "reminder" | "yellow" | "red" | "done" from the case's own dates."""
+    if not case.is_open:
+        return "done"
+    if case.status == CaseStatus.AWAITING_MATERIAL:
+        return "normal"
+    today = today or timezone.localdate()
+    if case.red_flag_after < today:
+        return "red"
+    if case.due_date < today:
+        return "yellow"
+    if case.remind_on <= today:
+        return "reminder"
+    return "normal"
+
+
+def overdue_q(today: date, level: str = "yellow") -> Q:
+    field = {"yellow": "due_date__lt", "red": "red_flag_after__lt"}[level]
+    return Q(status__in=RUNNING, **{field: today})
+
+
+# --- queues -----------------------------------------------------------------------------------------------
+def case_queue(*, user, queue: str) -> QuerySet[Case]:
+    """A staff member's work queue, sorted by due date. Each queue is a subset of what the case
+    policy lets the user see."""
+    if queue not in QUEUES:
+        raise ApplicationError(_("未知的工作队列。"), code="invalid")
+    if user is None or not user.is_authenticated or user.role == Role.RESIDENT:
+        return Case.objects.none()
+    org_ids = sorted(user_org_ids(user))
+    today = timezone.localdate()
+    qs = Case.objects.select_related(*LIST_RELATED)
+    if queue == "mine":
+        qs = qs.filter(handler=user, status__in=OPEN_STATUSES)
+    elif queue == "org":
+        qs = qs.filter(handling_org_id__in=org_ids, status__in=OPEN_STATUSES)
+    elif queue == "first_inquiry":
+        # Accountable until closure, whoever handles it now; a transfer out stays here until
+        # the first inquirer confirms the requester was told.
+        qs = qs.filter(Q(status__in=OPEN_STATUSES)
+                       | Q(status=CaseStatus.TRANSFERRED_OUT, requester_informed_at__isnull=True),
+                       first_inquirer=user)
+    elif queue == "cohandling":
+        open_cohandling = CoHandling.objects.filter(
+            case=OuterRef("pk"), organization_id__in=org_ids, status=CoHandling.Status.OPEN
+        )
+        qs = qs.filter(Exists(open_cohandling), status__in=OPEN_STATUSES)
+    elif queue == "transfers_in":
+        qs = qs.filter(status=CaseStatus.TRANSFERRING, transfer_to_org_id__in=org_ids)
+    elif queue == "overdue":
+        qs = case_policy.visible(user).select_related(*LIST_RELATED).filter(overdue_q(today))
+        if not is_platform_admin(user) and user.role not in (Role.SUPERVISOR, Role.AUDITOR):
+            qs = qs.filter(Q(handling_org_id__in=org_ids) | Q(first_inquirer=user))
+    elif queue == "followups":
+        open_followup = FollowUp.objects.filter(case=OuterRef("pk"), status=FollowUp.Status.OPEN)
+        qs = qs.filter(Exists(open_followup), status=CaseStatus.CLOSED).filter(
+            Q(handling_org_id__in=org_ids) | Q(first_inquirer=user)
+        )
+    return qs.order_by("due_date", "first_contact_due_at", "id")
+
+
+def case_timeline(*, case: Case, user) -> list[CaseEvent]:
+    """The case's history; the requester's own view leaves out internal events."""
+    if not case_policy.can_view(user, case):
+        raise NotFound()
+    events = case.events.select_related("actor", "organization", "target_org").order_by("at", "id")
+    if user.role == Role.RESIDENT or (case.requester_id == user.pk and not user.is_staff_member):
+        events = events.filter(internal=False)
+    return list(events)
+
+
+# --- 三率 ----------------------------------------------------------------------------------------------------
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_default_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def org_three_rates(*, organization: Organization, start: date, end: date) -> dict:
+    """响应率, 解决率, 满意率 and the weighted score of one organization over [start, end].
+
+    响应率: cases the organization received as first inquirer in the period whose first handling
+    step (contact, acceptance, transfer, material request or reply; ``contacted_at`` is the time
+    of that event) came within the first-contact limit, over cases received.
+    解决率 and 满意率: ratings given in the period (by the requester or at the follow-up call) on
+    cases the organization handles; solved / rated and (satisfied + basic) / rated.
+    Score: the rates weighted by the district's weights (default 30/35/35), out of 100, over the
+    rates that have a denominator. Two aggregate queries, whatever the number of cases.
+    """
+    since, until = _period(start, end)
+    received = Case.objects.filter(first_inquirer_org=organization, received_at__gte=since,
+                                   received_at__lt=until).aggregate(
+        received=Count("pk"),
+        contacted_in_time=Count("pk", filter=Q(contacted_at__isnull=False,
+                                               contacted_at__lte=F("first_contact_due_at"))),
+    )
+    ratings = Rating.objects.filter(case__handling_org=organization, rated_at__gte=since,
+                                    rated_at__lt=until).aggregate(
+        rated=Count("pk"),
+        solved=Count("pk", filter=Q(solved=True)),
+        satisfied=Count("pk", filter=Q(level=Rating.Level.SATISFIED)),
+        basic=Count("pk", filter=Q(level=Rating.Level.BASIC)),
+        dissatisfied=Count("pk", filter=Q(level=Rating.Level.DISSATISFIED)),
+    )
+    counts = {**received, **ratings}
+    rates = {
+        "response_rate": _ratio(counts["contacted_in_time"], counts["received"]),
+        "resolution_rate": _ratio(counts["solved"], counts["rated"]),
+        "satisfaction_rate": _ratio(counts["satisfied"] + counts["basic"], counts["rated"]),
+    }
+    rules = DistrictRules.objects.filter(district_id=organization.district_id).first() or DistrictRules()
+    weights = {"response_rate": rules.weight_response, "resolution_rate": rules.weight_resolution,
+               "satisfaction_rate": rules.weight_satisfaction}
+    used = {k: w for k, w in weights.items() if rates[k] is not None}
+    total = sum(used.values())
+    score = round(sum(rates[k] * w for k, w in used.items()) * 100 / total, 2) if total else None
+    return {**rates, "score": score, "weights": weights, "counts": counts,
+            "start": start.isoformat(), "end": end.isoformat()}
+
+
+# --- overdue boards -------------------------------------------------------------------------------------------
+def overdue_board(*, user, level: str = "yellow") -> QuerySet[Case]:
+    """Leaders: their organizations' cases past the deadline (yellow and red). Supervisors: their
+    region's cases one working day late (red), or past the deadline with level="yellow"."""
+    if level not in ("yellow", "red"):
+        raise ApplicationError(_("未知的督办级别。"), code="invalid")
+    if user is None or not user.is_authenticated:
+        return Case.objects.none()
+    today = timezone.localdate()
+    base = Case.objects.select_related(*LIST_RELATED).filter(overdue_q(today, level))
+    if is_platform_admin(user):
+        qs = base
+    elif user.role in (Role.SUPERVISOR, Role.AUDITOR):
+        qs = base.filter(region_district_q(user.region)) if user.region_id else Case.objects.none()
+    else:
+        qs = base.filter(handling_org_id__in=sorted(user_leader_org_ids(user)))
+    return qs.order_by("due_date", "id")

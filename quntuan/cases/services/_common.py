@@ -1,0 +1,196 @@
+"""Helpers shared by the case services: input checks, events, deadlines and notifications."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quntuan.cases.models import Case, CaseEvent
+from quntuan.catalog.models import TimeLimitClass
+from quntuan.core.exceptions import ApplicationError
+from quntuan.organizations.models import DistrictRules, Membership, Organization, Region
+from quntuan.workdays.rules import WorkCalendar, compute_deadline
+from quntuan.workdays.services import calendar_around
+
+logger = logging.getLogger(__name__)
+
+TEXT_MAX = 5000
+
+# Events a resident never sees on their own timeline.
+INTERNAL_KINDS = frozenset({
+    CaseEvent.Kind.NOTE,
+    CaseEvent.Kind.COHANDLER_ADDED,
+    CaseEvent.Kind.COHANDLER_REPLIED,
+    CaseEvent.Kind.REQUESTER_INFORMED,
+    CaseEvent.Kind.EXTENSION_REQUESTED,
+    CaseEvent.Kind.EXTENSION_REJECTED,
+    CaseEvent.Kind.TRANSFER_RETURNED,
+    CaseEvent.Kind.FOLLOWUP_OPENED,
+    CaseEvent.Kind.REMINDED,
+    CaseEvent.Kind.YELLOW_FLAG,
+    CaseEvent.Kind.RED_FLAG,
+    CaseEvent.Kind.PERSONAL_DATA_VIEWED,
+})
+
+
+# --- input --------------------------------------------------------------------------------------
+def clean_text(value, label: str, *, max_length: int = TEXT_MAX, required: bool = True) -> str:
+    """Strip and check a free-text field. Text is stored as typed (markup included): escaping is
+    the template's job."""
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise ApplicationError(_("%(label)s不能为空。") % {"label": label}, code="required")
+    if len(text) > max_length:
+        raise ApplicationError(
+            _("%(label)s不能超过 %(max)s 个字(当前 %(n)s 个字)。") % {"label": label, "max": max_length, "n": len(text)},
+            code="too_long",
+        )
+    return text
+
+
+def clean_days(value, label: str, *, minimum: int = 1, maximum: int = 60) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise ApplicationError(_("%(label)s必须是整数。") % {"label": label}, code="invalid") from None
+    if not minimum <= days <= maximum:
+        raise ApplicationError(
+            _("%(label)s应在 %(min)s 至 %(max)s 个工作日之间。") % {"label": label, "min": minimum, "max": maximum},
+            code="invalid",
+        )
+    return days
+
+
+def check_same_district_org(organization, district_id: int, *, label: str = "单位") -> Organization:
+    if organization is None or not isinstance(organization, Organization):
+        raise ApplicationError(_("请选择%(label)s。") % {"label": label}, code="invalid")
+    if not organization.is_active or organization.district_id != district_id:
+        raise ApplicationError(_("%(label)s不存在、已停用或不属于本区。") % {"label": label}, code="invalid")
+    return organization
+
+
+# --- events -------------------------------------------------------------------------------------
+def record_event(case: Case, kind: str, *, actor=None, organization=None, target_org=None, note: str = "",
+                 data: dict | None = None, at: datetime | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+        organization=organization, target_org=target_org, note=note,
+        internal=kind in INTERNAL_KINDS, data=data or {}, at=at or timezone.now(),
+    )
+
+
+def actor_org_for(actor, case: Case) -> Organization | None:
+    """The organization an actor acts for on this case (for the event row)."""
+    if actor is None:
+        return None
+    ids = set(Membership.objects.filter(user=actor).values_list("organization_id", flat=True))
+    for org_id, org in ((case.handling_org_id, "handling_org"), (case.transfer_to_org_id, "transfer_to_org"),
+                        (case.first_inquirer_org_id, "first_inquirer_org")):
+        if org_id in ids:
+            return getattr(case, org)
+    return None
+
+
+# --- rules and deadlines --------------------------------------------------------------------------
+def rules_for(district: Region | int) -> DistrictRules:
+    district_id = district.pk if isinstance(district, Region) else district
+    rules, _created = DistrictRules.objects.get_or_create(district_id=district_id)
+    return rules
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_default_timezone())
+
+
+def case_deadline_fields(*, rules: DistrictRules, time_limit_class: str, start: date,
+                         cal: WorkCalendar | None = None) -> dict:
+    """due_date, remind_on, red_flag_after and the provisional flag for a clock starting on
+    ``start`` (the receipt day, or the day the missing material came in)."""
+    cal = cal or calendar_around(start)
+    days = rules.limit_days(time_limit_class or TimeLimitClass.HELP)
+    deadline = compute_deadline(cal, start, days, float(rules.reminder_ratio))
+    red = deadline.red_flag_after
+    if rules.red_flag_days_late != 1:
+        red = cal.add_workdays(deadline.due_date, max(rules.red_flag_days_late, 1))
+    return {
+        "clock_start": start,
+        "due_date": deadline.due_date,
+        "remind_on": deadline.remind_on,
+        "red_flag_after": red,
+        "deadline_provisional": deadline.provisional or cal.is_provisional(red),
+    }
+
+
+def first_contact_due(*, rules: DistrictRules, received_at: datetime, is_urgent: bool,
+                      cal: WorkCalendar | None = None) -> datetime:
+    if is_urgent:
+        return received_at + timedelta(hours=rules.urgent_contact_hours)
+    received = timezone.localdate(received_at)
+    cal = cal or calendar_around(received)
+    return end_of_day(cal.add_workdays(received, rules.first_contact_days))
+
+
+# --- notifications ----------------------------------------------------------------------------------
+def case_link_pk(pk: int) -> str:
+    """The staff/resident case page, whichever name the pages give it."""
+    for name in ("cases:detail", "cases:case_detail"):
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return f"/cases/{pk}/"
+
+
+def case_link(case: Case) -> str:
+    return case_link_pk(case.pk)
+
+
+def _notify(**kwargs) -> None:
+    from quntuan.notifications.services import notify
+
+    notify(**kwargs)
+
+
+def notify_requester(case: Case, event: CaseEvent, *, title: str, body: str) -> None:
+    """Tell the requester: inbox when they have an account, SMS to the case's mobile number,
+    e-mail when they gave one. Keyed on the event, so a retry sends nothing twice."""
+    _notify(
+        title=title,
+        body=body,
+        dedup_key=f"case:{case.pk}:event:{event.pk}",
+        user=case.requester,
+        mobile=case.requester_mobile,
+        email=case.requester_email,
+        link=case_link(case),
+        case=case,
+    )
+
+
+def notify_staff(case: Case, users, event: CaseEvent, *, title: str, body: str) -> None:
+    """Inbox message to staff members (no SMS or e-mail)."""
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        _notify(
+            title=title, body=body, dedup_key=f"case:{case.pk}:event:{event.pk}:user:{user.pk}",
+            user=user, link=case_link(case), case=case, channels=("inbox",),
+        )
+
+
+def org_users(organization_id: int | None, *, leaders_only: bool = False, on_duty_only: bool = False):
+    from quntuan.accounts.models import User
+
+    if organization_id is None:
+        return User.objects.none()
+    qs = Membership.objects.filter(organization_id=organization_id, user__is_active=True)
+    if leaders_only:
+        qs = qs.filter(role=Membership.Role.LEADER)
+    if on_duty_only:
+        qs = qs.filter(is_on_duty_receiver=True)
+    return User.objects.filter(pk__in=qs.values("user_id")).order_by("pk")

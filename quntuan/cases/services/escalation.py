@@ -1,0 +1,191 @@
+"""督办: reminders, yellow and red flags and follow-ups in one set-based pass.
+
+No loop of ``case.save()``: each level selects the cases that crossed its threshold (locking
+them), raises their level with one UPDATE and writes their events and inbox messages with
+``bulk_create``. The level only ever rises, so a second run the same day finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from quntuan.accounts.models import Role, User
+from quntuan.cases.models import Case, CaseEvent, CaseStatus, EscalationLevel, FollowUp, Rating
+from quntuan.cases.services._common import INTERNAL_KINDS, case_link_pk, end_of_day
+from quntuan.notifications.models import Notification
+from quntuan.organizations.models import DistrictRules, Membership, Region
+from quntuan.workdays.services import calendar_for_years
+
+# The clock stops while the requester is asked for material, so those cases are not escalated.
+ESCALATING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
+CHUNK = 5000
+FOLLOWUP_LOOKBACK_DAYS = 45
+SWEEP_LOCK_KEY = 7_300_001  # pg advisory lock: one sweep at a time
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _take_sweep_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite serialises writers anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _locked_rows(qs, fields: tuple[str, ...]) -> list[tuple]:
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    else:
+        qs = qs.select_for_update()
+    return list(qs.order_by().values_list(*fields))
+
+
+def _leaders_by_org(org_ids) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        organization_id__in=set(org_ids), role=Membership.Role.LEADER, user__is_active=True
+    ).values_list("organization_id", "user_id").distinct()
+    for org_id, user_id in rows:
+        result[org_id].append(user_id)
+    return result
+
+
+def _supervisors_by_district(district_ids) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = defaultdict(list)
+    rows = User.objects.filter(role=Role.SUPERVISOR, region_id__in=set(district_ids), is_active=True)
+    for district_id, user_id in rows.values_list("region_id", "pk"):
+        result[district_id].append(user_id)
+    return result
+
+
+FIELDS = ("pk", "handling_org_id", "district_id", "handler_id", "first_inquirer_id", "tracking_no", "due_date")
+
+LEVELS = (
+    # level, event kind, threshold filter (built from today), message
+    (EscalationLevel.RED, CaseEvent.Kind.RED_FLAG, lambda today: {"red_flag_after__lt": today},
+     gettext_noop("红牌督办:%(no)s"), gettext_noop("诉求 %(no)s 已逾期(办结时限 %(due)s),请督办。")),
+    (EscalationLevel.YELLOW, CaseEvent.Kind.YELLOW_FLAG, lambda today: {"due_date__lt": today},
+     gettext_noop("黄牌督办:%(no)s"), gettext_noop("诉求 %(no)s 已超过办结时限 %(due)s,请督促办理。")),
+    (EscalationLevel.REMINDED, CaseEvent.Kind.REMINDED, lambda today: {"remind_on__lte": today},
+     gettext_noop("时限提醒:%(no)s"), gettext_noop("诉求 %(no)s 的办结时限为 %(due)s,请抓紧办理。")),
+)
+
+
+def _recipients(level: int, rows: list[tuple]) -> dict[int, list[int]]:
+    """case id → user ids to tell. Reminder: the handler (or first inquirer). Yellow: the
+    handling organization's leaders. Red: the district's supervisors and those leaders."""
+    if level == EscalationLevel.REMINDED:
+        return {row[0]: [row[3] or row[4]] for row in rows}
+    leaders = _leaders_by_org(row[1] for row in rows)
+    supervisors = _supervisors_by_district(row[2] for row in rows) if level == EscalationLevel.RED else {}
+    return {row[0]: leaders.get(row[1], []) + supervisors.get(row[2], []) for row in rows}
+
+
+def _flag(level: int, kind: str, threshold: dict, title: str, body: str, now) -> tuple[int, int]:
+    qs = Case.objects.filter(status__in=ESCALATING, escalation_level__lt=level, **threshold)
+    rows = _locked_rows(qs, FIELDS)
+    if not rows:
+        return 0, 0
+    for chunk in _chunks(rows):
+        Case.objects.filter(pk__in=[r[0] for r in chunk]).update(escalation_level=level, updated_at=now)
+    internal = kind in INTERNAL_KINDS
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case_id=r[0], kind=kind, at=now, organization_id=r[1], internal=internal,
+                   data={"due_date": r[6].isoformat(), "level": int(level)}) for r in rows],
+        batch_size=1000,
+    )
+    recipients = _recipients(level, rows)
+    messages = []
+    for pk, _org, _district, _handler, _fi, tracking_no, due in rows:
+        params = {"no": tracking_no, "due": due.isoformat()}
+        for user_id in dict.fromkeys(recipients.get(pk, [])):
+            if user_id:
+                messages.append(Notification(user_id=user_id, case_id=pk, title=_(title) % params,
+                                             body=_(body) % params, link=case_link_pk(pk), created_at=now))
+    Notification.objects.bulk_create(messages, batch_size=1000)
+    return len(rows), len(messages)
+
+
+def _followup_cutoff(cal, today: date, days: int) -> date:
+    """The last closure day whose follow-up window (``days`` working days) has passed."""
+    day = today - timedelta(days=1)
+    while cal.add_workdays(day, days) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def _open_followups(today: date, now) -> tuple[int, int]:
+    cal = calendar_for_years([today.year - 1, today.year, today.year + 1])
+    rules = dict(DistrictRules.objects.values_list("district_id", "followup_days"))
+    default_days = DistrictRules._meta.get_field("followup_days").default
+    by_days: dict[int, list[int]] = defaultdict(list)
+    for district_id in Region.objects.filter(level=Region.Level.DISTRICT).values_list("pk", flat=True):
+        by_days[rules.get(district_id, default_days)].append(district_id)
+    opened = notified = 0
+    for days, district_ids in sorted(by_days.items()):
+        cutoff = _followup_cutoff(cal, today, days)
+        rated = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))
+        has_followup = FollowUp.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))
+        qs = Case.objects.filter(
+            status=CaseStatus.CLOSED, district_id__in=district_ids,
+            closed_at__lte=end_of_day(cutoff),
+            closed_at__gt=end_of_day(cutoff - timedelta(days=FOLLOWUP_LOOKBACK_DAYS)),
+        ).filter(~Exists(rated), ~Exists(has_followup))
+        rows = _locked_rows(qs, ("pk", "reopen_count", "handler_id", "first_inquirer_id", "tracking_no",
+                                 "handling_org_id"))
+        if not rows:
+            continue
+        due = cal.add_workdays(today, days)
+        FollowUp.objects.bulk_create(
+            [FollowUp(case_id=r[0], round=r[1], due_date=due) for r in rows], batch_size=1000
+        )
+        CaseEvent.objects.bulk_create(
+            [CaseEvent(case_id=r[0], kind=CaseEvent.Kind.FOLLOWUP_OPENED, at=now, organization_id=r[5],
+                       internal=True, data={"round": r[1], "due_date": due.isoformat()}) for r in rows],
+            batch_size=1000,
+        )
+        messages = [
+            Notification(user_id=r[2] or r[3], case_id=r[0], created_at=now, link=case_link_pk(r[0]),
+                         title=_("待回访:%(no)s") % {"no": r[4]},
+                         body=_("诉求人办结后未评价,请于 %(d)s 前回访。") % {"d": due.isoformat()})
+            for r in rows
+        ]
+        Notification.objects.bulk_create(messages, batch_size=1000)
+        opened += len(rows)
+        notified += len(messages)
+    return opened, notified
+
+
+def escalation_sweep(*, today: date | None = None) -> dict:
+    """Raise reminders, yellow and red flags and open follow-ups. Returns the counts of cases
+    newly flagged at each level, follow-ups opened and inbox messages written."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    counts = {"today": today.isoformat(), "reminded": 0, "yellow": 0, "red": 0, "followups": 0,
+              "notifications": 0, "skipped": False}
+    with transaction.atomic():
+        if not _take_sweep_lock():
+            counts["skipped"] = True
+            return counts
+        # Highest level first: a case that crossed several thresholds since the last run gets one
+        # event, at its highest level.
+        for level, kind, threshold, title, body in LEVELS:
+            flagged, notified = _flag(level, kind, threshold(today), title, body, now)
+            counts[{EscalationLevel.RED: "red", EscalationLevel.YELLOW: "yellow",
+                    EscalationLevel.REMINDED: "reminded"}[level]] = flagged
+            counts["notifications"] += notified
+        opened, notified = _open_followups(today, now)
+        counts["followups"] = opened
+        counts["notifications"] += notified
+    return counts
