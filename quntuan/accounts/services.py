@@ -191,3 +191,61 @@ def resident_register(*, mobile: str, code: str, password: str, name: str = "") 
     except IntegrityError as exc:
         raise Conflict("该手机号已注册,请直接登录。", code="mobile_taken") from exc
     return user
+
+
+# --- two-factor (TOTP) -------------------------------------------------------------------------
+
+
+def totp_new_key() -> str:
+    from django_otp.plugins.otp_totp.models import default_key
+
+    return default_key()
+
+
+def totp_config_url(*, user: User, key: str) -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice(user=user, key=key).config_url
+
+
+def totp_device_confirm(*, user: User, key: str, token: str, request=None):
+    """Confirm the authenticator app set up with ``key``; it replaces the user's other TOTP devices.
+
+    The pending device is stored unconfirmed, so django-otp's throttling counts wrong tries.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, key=key, confirmed=False).first()
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, key=key, confirmed=False, name="手机验证器")
+        ok = device.verify_token(token)
+        if ok:
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit_record(actor=user, action="otp_setup", object_type="user", object_id=user.pk, request=request)
+    if not ok:
+        raise ApplicationError("动态验证码不正确,请核对手机时间后重试。", code="otp_wrong")
+    return device
+
+
+def totp_verify(*, user: User, token: str, request=None):
+    """Return the user's confirmed device that accepts ``token``; raise ApplicationError otherwise."""
+    from django_otp import devices_for_user, verify_token
+
+    for device in list(devices_for_user(user, confirmed=True)):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            audit_record(actor=user, action="otp_verify", object_type="user", object_id=user.pk,
+                         result="throttled", request=request)
+            raise ApplicationError("验证尝试过于频繁,请稍后再试。", code="otp_throttled", status=429)
+        matched = verify_token(user, device.persistent_id, token)
+        if matched is not None:
+            return matched
+    audit_record(actor=user, action="otp_verify", object_type="user", object_id=user.pk,
+                 result="failed", request=request)
+    raise ApplicationError("动态验证码不正确,请重试。", code="otp_wrong")
