@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from quntuan.cases.models import Channel, FollowUp, Rating
@@ -73,7 +74,7 @@ class MultipleFileField(forms.FileField):
                 )
             if f.size > max_bytes:
                 raise forms.ValidationError(
-                    _("附件“%(name)s”超过 %(mb)s MB。") % {"name": f.name, "mb": max_bytes // (1024 * 1024)}
+                    _("附件“%(name)s”超过 %(size)s。") % {"name": f.name, "size": filesizeformat(max_bytes)}
                 )
         return files
 
@@ -100,14 +101,16 @@ def community_choices(district=None) -> list:
 
 
 class CaseFormBase(forms.Form):
-    service = forms.ChoiceField(label=_("服务事项"), required=False)
+    service = forms.ChoiceField(label=_("服务事项"), required=False,
+                                error_messages={"invalid_choice": _("所选服务事项不存在或已停用。")})
     title = forms.CharField(
         label=_("标题"), max_length=TITLE_MAX, strip=True,
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX, "placeholder": _("一句话说明您的诉求")}),
         error_messages={"required": _("请填写标题。"), "max_length": _("标题不能超过 %(n)s 个字。") % {"n": TITLE_MAX}},
     )
     content = _text(_("诉求内容"), max_length=CONTENT_MAX, rows=6, placeholder=_("请写明事情经过、您的要求"))
-    community = forms.ChoiceField(label=_("所在社区"), required=False)
+    community = forms.ChoiceField(label=_("所在社区"), required=False,
+                                  error_messages={"invalid_choice": _("所选社区不存在。")})
     address = forms.CharField(label=_("地点"), max_length=200, required=False, strip=True,
                               error_messages={"max_length": _("地点不能超过 200 个字。")})
     is_urgent = forms.BooleanField(label=_("紧急(需 2 小时内联系)"), required=False)
@@ -166,6 +169,11 @@ class CaseFormBase(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.has_error("idempotency_key"):
+            # A hidden field: say it above the form and give the next submission a fresh key.
+            self.add_error(None, self.errors["idempotency_key"][0])
+            self.data = self.data.copy()
+            self.data["idempotency_key"] = new_idempotency_key()
         for name in ("title", "content"):
             if name in data and not data[name]:
                 self.add_error(name, _("内容不能为空。"))

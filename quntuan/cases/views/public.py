@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quntuan.cases.forms import CaseSubmitForm, LookupForm, OtpSendForm
 from quntuan.cases.models import Case, Channel
-from quntuan.cases.queries import case_timeline
 from quntuan.cases.services import case_submit
 from quntuan.cases.views.common import SESSION_RECEIPTS, SESSION_VERIFIED_MOBILE, throttled
 from quntuan.catalog.models import Service
@@ -166,7 +165,7 @@ def lookup(request):
             else:
                 events = [
                     {"at": e.at, "label": e.get_kind_display(), "org": e.organization.name if e.organization else ""}
-                    for e in case_timeline(case=case, user=None)
+                    for e in case.events.filter(internal=False).select_related("organization").order_by("at", "id")
                 ]
                 result = {"case": case, "events": events}
         else:

@@ -14,7 +14,7 @@ from quntuan.accounts.decorators import staff_required
 from quntuan.accounts.models import Role
 from quntuan.accounts.services import user_memberships, user_org_ids
 from quntuan.cases.forms import StaffIntakeForm, StatsPeriodForm
-from quntuan.cases.policies import case_policy
+from quntuan.cases.policies import case_policy, user_leader_org_ids
 from quntuan.cases.queries import case_queue, org_three_rates, overdue_board
 from quntuan.cases.services import case_submit
 from quntuan.cases.views.common import decorate_rows, local_today, paginate
@@ -104,9 +104,9 @@ def intake(request):
 
 def _board_levels(user) -> list[tuple[str, str]]:
     if user.role in DISTRICT_ROLES:
-        return [("red", _("红牌督办(逾期一个工作日以上)"))]
-    if user.role == Role.ORG_LEADER:
-        return [("yellow", _("黄牌及以上(已到期未办结)")), ("red", _("红牌督办"))]
+        return [("red", _("红牌督办(逾期一个工作日以上)")), ("yellow", _("已到期未办结"))]
+    if user_leader_org_ids(user):
+        return [("yellow", _("黄牌及以上(已到期未办结)")), ("red", _("红牌督办(逾期一个工作日以上)"))]
     return []
 
 
