@@ -112,8 +112,9 @@ def _flag(level: int, kind: str, threshold: dict, title: str, body: str, now) ->
         for user_id in dict.fromkeys(recipients.get(pk, [])):
             if user_id:
                 messages.append(Notification(user_id=user_id, case_id=pk, title=_(title) % params,
-                                             body=_(body) % params, link=case_link_pk(pk), created_at=now))
-    Notification.objects.bulk_create(messages, batch_size=1000)
+                                             body=_(body) % params, link=case_link_pk(pk), created_at=now,
+                                             dedup_key=f"case:{pk}:{kind}:{due.isoformat()}"))
+    Notification.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
     return len(rows), len(messages)
 
 
@@ -157,11 +158,12 @@ def _open_followups(today: date, now) -> tuple[int, int]:
         )
         messages = [
             Notification(user_id=r[2] or r[3], case_id=r[0], created_at=now, link=case_link_pk(r[0]),
+                         dedup_key=f"case:{r[0]}:followup:{r[1]}",
                          title=_("待回访:%(no)s") % {"no": r[4]},
                          body=_("诉求人办结后未评价,请于 %(d)s 前回访。") % {"d": due.isoformat()})
             for r in rows
         ]
-        Notification.objects.bulk_create(messages, batch_size=1000)
+        Notification.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
         opened += len(rows)
         notified += len(messages)
     return opened, notified

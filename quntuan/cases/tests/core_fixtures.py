@@ -109,3 +109,10 @@ def world(db, monday) -> World:
 @pytest.fixture
 def case(world) -> Case:
     return world.submit()
+
+
+def snapshot(case: Case) -> tuple[dict, int]:
+    """The case row and its number of events, to check that a refusal changed nothing."""
+    row = Case.objects.filter(pk=case.pk).values().get()
+    row.pop("updated_at")
+    return row, case.events.count()
