@@ -302,7 +302,8 @@ class ReasonForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_org = forms.ChoiceField(label=_("转至单位"), error_messages={"required": _("请选择转至单位。")})
+    to_org = forms.ChoiceField(label=_("转至单位"), error_messages={"required": _("请选择转至单位。"),
+                                                                "invalid_choice": _("请选择转至单位。")})
     reason = _text(_("转办理由"), rows=2)
 
     def __init__(self, *args, organizations=(), **kwargs):
@@ -318,7 +319,8 @@ class TransferForm(forms.Form):
 
 
 class CohandlerForm(forms.Form):
-    organization = forms.ChoiceField(label=_("协办单位"), error_messages={"required": _("请选择协办单位。")})
+    organization = forms.ChoiceField(label=_("协办单位"), error_messages={"required": _("请选择协办单位。"),
+                                                                      "invalid_choice": _("请选择协办单位。")})
     task = _text(_("协办事项"), rows=2)
     days = forms.IntegerField(label=_("协办时限(工作日)"), min_value=1, max_value=30, initial=3,
                               error_messages={"required": _("请填写协办时限。"),

@@ -26,6 +26,7 @@ from quntuan.core.exceptions import ApplicationError
 from quntuan.core.exceptions import PermissionDenied as AppPermissionDenied
 from quntuan.core.text import mask_mobile, mask_name
 
+GOVERNMENT_CATEGORY = "other.government"
 WORKING = (CaseStatus.PENDING, CaseStatus.IN_PROGRESS)
 
 
@@ -141,7 +142,8 @@ def _staff_context(request, case, bound=None, error=None, done=None):
         "request_extension": can_handle and is_open and not case.extended and extension is None,
         "decide_extension": extension is not None and extension.status == ExtensionRequest.Status.PENDING
         and p.can_decide_extension(user, case),
-        "transfer_out": can_handle and case.status in WORKING,
+        "transfer_out": can_handle and case.status in WORKING
+        and (case.category_id is None or case.category.code == GOVERNMENT_CATEGORY),
         "note": True,
         "close": can_handle and case.status in WORKING,
         "followup": bool(open_followups) and (can_handle or case.first_inquirer_id == user.pk),
@@ -179,7 +181,7 @@ def _resident_context(request, case, bound=None, error=None, done=None):
     forms = {}
     if case.status == CaseStatus.AWAITING_MATERIAL and case.requester_id == user.pk:
         forms["supply"] = f.SupplyMaterialForm()
-    if case_policy.can_rate(user, case):
+    if case_policy.can_rate(user, case) and not case.ratings.filter(round=case.reopen_count).exists():
         forms["rate"] = f.RateForm()
     if bound is not None:
         forms[bound[0]] = bound[1]
@@ -266,15 +268,17 @@ def reveal(request, tracking_no):
     case = visible_case(request.user, tracking_no)
     status = 200
     error = None
+    personal = None
     try:
         if not request.user.is_staff_member:
             raise AppPermissionDenied(_("您无权查看诉求人的完整信息。"))
-        services.case_personal_data_view(case=case, actor=request.user, request=request)
+        personal = services.case_personal_data_view(case=case, actor=request.user, request=request)
     except ApplicationError as exc:
         error, status = exc.message, exc.status_code
     ctx = {
         "case": case,
-        "revealed": error is None,
+        "revealed": personal is not None,
+        "personal": personal,
         "error": error,
         "masked_name": mask_name(case.requester_name),
         "masked_mobile": mask_mobile(case.requester_mobile),
