@@ -69,9 +69,10 @@ def _label(name: str) -> str:
             cls = stack.pop()
             stack.extend(cls.__subclasses__())
             for field_name, info in getattr(cls, "model_fields", {}).items():
-                if info.title and field_name not in _field_labels:
-                    _field_labels[field_name] = info.title
-    return _field_labels.get(name, name)
+                for key in (field_name, info.alias):
+                    if info.title and key and key not in _field_labels:
+                        _field_labels[key] = info.title
+    return _field_labels.get(name, "请求体" if name == "payload" else name)
 
 
 def _error_message(error: dict) -> tuple[str, str]:
@@ -97,7 +98,8 @@ def _error_message(error: dict) -> tuple[str, str]:
     elif kind in {"less_than", "less_than_equal"}:
         text = f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
     elif kind in {"value_error", "assertion_error"} and ctx.get("error"):
-        text = str(ctx["error"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        # Validators raise ValueError("不能为空") and the like: the field's title goes in front.
+        text = label + str(ctx["error"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     elif kind in {"model_attributes_type", "dict_type", "model_type"}:
         text = f"{label}的格式不正确,应为 JSON 对象"
     else:
@@ -119,6 +121,8 @@ def validation_error(request, exc: ValidationError):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求无法处理。"))
+    if exc.status_code == 400:  # ninja could not parse the body
+        code, message = "invalid", "提交的数据有误:请求体不是有效的 JSON(应为 UTF-8 编码的 JSON 对象)。"
     response = api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
     if getattr(exc, "wait", None):
         response["Retry-After"] = str(int(exc.wait) + 1)

@@ -20,21 +20,21 @@ MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript\s*:", re.IGNORECASE)
 def _plain_text(value: str) -> str:
     value = value.strip()
     if MARKUP_RE.search(value):
-        raise ValueError("内容不能包含 HTML 标签或脚本")
+        raise ValueError("不能包含 HTML 标签或脚本")
     return value
 
 
 def _required_text(value: str) -> str:
     value = _plain_text(value)
     if not value:
-        raise ValueError("内容不能为空")
+        raise ValueError("不能为空")
     return value
 
 
 def _mobile(value: str) -> str:
     value = value.strip()
     if value and not is_valid_mobile(value):
-        raise ValueError("请输入正确的 11 位手机号码")
+        raise ValueError("应为正确的 11 位手机号码")
     return value
 
 
@@ -44,7 +44,7 @@ def _email(value: str) -> str:
         try:
             validate_email(value)
         except DjangoValidationError:
-            raise ValueError("请输入正确的电子邮箱地址") from None
+            raise ValueError("格式不正确") from None
     return value
 
 
