@@ -81,11 +81,11 @@ def tokenize_text(text: str) -> list[str]:
     return _clean(_get_tokenizer().cut_for_search(text, HMM=False))
 
 
-def build_search_text(*, name: str, category_name: str, covers: str, description: str, materials: str,
+def build_search_text(*, name: str, category_name: str, covers: str, description: str,
                       organization_name: str) -> str:
     """What ``Service.search_text`` holds: the raw texts (so any contiguous query token is found)
     followed by their jieba tokens, all lower-cased."""
-    raw = " | ".join(part for part in (name, category_name, organization_name, description, covers, materials) if part)
+    raw = " | ".join(part for part in (name, category_name, organization_name, description, covers) if part)
     tokens = tokenize_text(" ".join((name, category_name, description)))
     return f"{raw}\n{' '.join(tokens)}".lower()
 

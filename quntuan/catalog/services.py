@@ -22,7 +22,6 @@ def service_search_text(service: Service) -> str:
         category_name=category.name if category else "",
         covers=category.covers if category else "",
         description=service.description,
-        materials=service.materials,
         organization_name=service.organization.name if service.organization_id else "",
     )
 

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quntuan.catalog import views
 
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("service/<int:pk>/", views.service_detail, name="service"),
+]
