@@ -14,6 +14,6 @@ def escalation_sweep() -> dict:
     """The periodic 督办 pass (Celery beat, or the in-process scheduler of the embedded setup)."""
     counts = run_escalation_sweep()
     Heartbeat.objects.update_or_create(
-        name="escalation_sweep", defaults={"beat_at": timezone.now(), "detail": counts}
+        name="escalation_sweep", defaults={"beat_at": timezone.now(), "detail": {"result": counts, "source": "celery"}}
     )
     return counts
