@@ -26,6 +26,7 @@ def _clear_throttles():
 
 @pytest.fixture
 def world(db):
+    cache.clear()  # throttling counters
     district = f.make_district("和平区")
     community = f.make_community(district, "幸福社区")
     union = f.make_org(district, "union")
