@@ -134,6 +134,7 @@ def register_view(request):
         return redirect(landing_url(request.user))
     status = 200
     code_sent = False
+    send_errors: list[str] = []
     if request.method == "POST" and request.POST.get("action") == "send_code":
         send_form = SendCodeForm(request.POST)
         form = RegisterForm(initial={"mobile": request.POST.get("mobile", "")})
@@ -141,20 +142,19 @@ def register_view(request):
         if send_form.is_valid():
             mobile = send_form.cleaned_data["mobile"]
             if User.objects.filter(mobile=mobile).exists():
-                form.add_error(None, _("该手机号已注册,请直接登录。"))
+                send_errors.append(_("该手机号已注册,请直接登录。"))
                 status = 409
             else:
                 try:
                     otp_send(mobile=mobile, purpose="register")
                 except ApplicationError as exc:
-                    form.add_error(None, exc.message)
+                    send_errors.append(exc.message)
                     status = exc.status_code
                 else:
                     code_sent = True
                     status = 200
         else:
-            for error in send_form.errors.get("mobile", []):
-                form.add_error(None, error)
+            send_errors.extend(send_form.errors.get("mobile", []))
     elif request.method == "POST":
         form = RegisterForm(request.POST)
         status = 400
@@ -172,7 +172,8 @@ def register_view(request):
                 return redirect(RESIDENT_HOME)
     else:
         form = RegisterForm()
-    return render(request, "accounts/pages/register.html", {"form": form, "code_sent": code_sent}, status=status)
+    return render(request, "accounts/pages/register.html", {"form": form, "code_sent": code_sent, "send_errors": send_errors},
+                  status=status)
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

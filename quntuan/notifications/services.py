@@ -156,6 +156,24 @@ def outbound_mark_failed(*, message_id: int, error: str = "") -> None:
     )
 
 
+def outbound_requeue_pending(*, older_than: timedelta = timedelta(minutes=10), now: datetime | None = None) -> int:
+    """Queue again every message still pending after ``older_than`` (lost task, broker down,
+    gateway failure in eager mode). Safe to run often: delivery skips anything already sent."""
+    from quntuan.notifications import tasks
+
+    cutoff = (now or timezone.now()) - older_than
+    ids = list(
+        OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING, created_at__lte=cutoff)
+        .order_by("pk").values_list("pk", flat=True)[:1000]
+    )
+    for message_id in ids:
+        try:
+            tasks.deliver_outbound_message.delay(message_id)
+        except Exception:  # noqa: BLE001 - one failure must not stop the others
+            logger.exception("Could not queue outbound message %s", message_id)
+    return len(ids)
+
+
 # --- inbox -------------------------------------------------------------------------------------
 
 

@@ -16,3 +16,9 @@ def deliver_outbound_message(self, message_id: int) -> bool:
             services.outbound_mark_failed(message_id=message_id, error=f"{type(exc).__name__}: {exc}")
             raise
         raise self.retry(exc=exc, countdown=min(3600, 30 * 2 ** self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True)
+def requeue_pending_outbound() -> int:
+    """Periodic: queue again e-mail and SMS still pending after ten minutes."""
+    return services.outbound_requeue_pending()
