@@ -16,7 +16,7 @@ during the load (``session_replication_role = replica``), the data being consist
 construction. Then ANALYZE. All staff and residents share one password (one precomputed hash).
 
 The data is deterministic for a given --seed and day. A manifest with the accounts and ids the
-load generator needs is written to bench/out/dataset.json.
+load generator needs is written to bench/out/dataset-<database>.json.
 """
 
 from __future__ import annotations
@@ -612,9 +612,14 @@ def main(argv=None) -> int:
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "dataset.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+    manifest_path(url).write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     print(json.dumps(manifest, ensure_ascii=False, indent=2))
     return 0
+
+
+def manifest_path(url: str) -> Path:
+    """bench/out/dataset-<database>.json: what the load generator needs to know about the data."""
+    return OUT / f"dataset-{urlparse(url).path.lstrip('/')}.json"
 
 
 def product_catalog_seed():
@@ -924,7 +929,7 @@ class CaseGenerator:
             ref_day = clock.n - 2
         level = 0
         if status != "awaiting_material" or clock_start < ref_day:
-            if remind <= ref_day and (limit > 0):
+            if remind <= ref_day:
                 level = 1
                 events.append((remind * 1440 + 5, "reminded", None, handling.id, None, "", True))
             if due < ref_day:

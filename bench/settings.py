@@ -30,3 +30,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"quntuan": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# The load generator plays a reverse proxy: it passes each simulated client's address in
+# X-Forwarded-For, and the per-address throttles count that address.
+NINJA_NUM_PROXIES = 1
+STATIC_ROOT = BASE_DIR / "bench" / "out" / "static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
