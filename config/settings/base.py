@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files serve /api/docs without a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "quntuan.core",

@@ -5,7 +5,7 @@ import importlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from quntuan.core.exceptions import ApplicationError
@@ -22,6 +22,9 @@ api = NinjaAPI(
     description="群团服务云平台的 JSON 接口。",
     renderer=ChineseJSONRenderer(),
     urls_namespace="api",
+    # Served from ninja's own static files (``ninja`` is in INSTALLED_APPS), never from a CDN;
+    # no validator badge, which would call validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
 )
 
 
@@ -61,8 +64,44 @@ _HTTP_MESSAGES = {
 _field_labels: dict[str, str] = {}
 
 
+def _operation_models(request) -> list:
+    """The parameter models of the operation that is answering ``request`` (ninja keeps the
+    operation in the closure of the view it gives Django's URL resolver)."""
+    try:
+        func = request.resolver_match.func
+        for cell in func.__closure__ or ():
+            path_view = cell.cell_contents
+            if hasattr(path_view, "_find_operation"):
+                operation = path_view._find_operation(request)
+                return list(getattr(operation, "models", []) or [])
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return []
+
+
+def _title_in_models(models: list, loc: list) -> str | None:
+    """The ``title`` of the field at ``loc`` (e.g. ["body", "payload", "reason"])."""
+    for model in models:
+        if getattr(model, "__ninja_param_source__", None) != loc[0]:
+            continue
+        cls, title = model, None
+        for part in loc[1:]:
+            fields = getattr(cls, "model_fields", None)
+            if not fields or not isinstance(part, str):
+                break
+            info = fields.get(part) or next((i for i in fields.values() if i.alias == part), None)
+            if info is None:
+                title = None
+                break
+            title = info.title
+            cls = info.annotation
+        if title:
+            return title
+    return None
+
+
 def _label(name: str) -> str:
-    """A field's Chinese title, taken from the ``title`` of the schemas' fields."""
+    """A field's Chinese title from any schema (fallback when the operation is not known)."""
     if not _field_labels:
         stack = list(BaseModel.__subclasses__())
         while stack:
@@ -75,10 +114,11 @@ def _label(name: str) -> str:
     return _field_labels.get(name, "请求体" if name == "payload" else name)
 
 
-def _error_message(error: dict) -> tuple[str, str]:
-    loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
-    field = loc[-1] if loc and loc[-1] not in {"body", "query", "path", "header", "form", "file", "cookie"} else ""
-    label = _label(field) if field else "请求"
+def _error_message(error: dict, models: list) -> tuple[str, str]:
+    full_loc = list(error.get("loc", ()))
+    loc = [part for part in full_loc if isinstance(part, str)]
+    field = loc[-1] if len(loc) > 1 else ""
+    label = (_title_in_models(models, full_loc) or _label(field)) if field else "请求"
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
@@ -110,8 +150,9 @@ def _error_message(error: dict) -> tuple[str, str]:
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = []
+    models = _operation_models(request)
     for error in exc.errors:
-        field, text = _error_message(error)
+        field, text = _error_message(error, models)
         errors.append({"field": field, "loc": list(error.get("loc", ())), "type": error.get("type", ""),
                        "message": text})
     message = "提交的数据有误:" + ";".join(dict.fromkeys(e["message"] for e in errors)) + "。"

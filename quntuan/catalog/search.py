@@ -1,7 +1,9 @@
 """Keyword search over the catalogue with jieba segmentation.
 
 The query is segmented into tokens; a service matches when every token occurs in its
-``search_text`` (AND of ``icontains``, which behaves the same on SQLite and PostgreSQL). When no
+``search_text`` (AND of ``icontains``, which behaves the same on SQLite and PostgreSQL). A token
+also counts as found when its parts occur apart (两癌筛查 → 两癌 … 筛查) or through a small list
+of everyday synonyms (家暴 → 家庭暴力). When no
 service has every token, services with any token are returned instead (OR). Results are ranked
 in Python by token hits, weighted name (3) > category (2) > description (1); ties keep the
 catalogue's order. The catalogue of one district is a few hundred rows, so ranking in Python is
@@ -68,7 +70,10 @@ def _clean(tokens) -> list[str]:
 
 def tokenize_query(query: str) -> list[str]:
     """The distinct meaningful tokens of a query, in order (precise mode, HMM off)."""
-    query = (query or "").strip()[:MAX_QUERY_CHARS]
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        cut = query[:MAX_QUERY_CHARS]
+        query = cut.rsplit(None, 1)[0] if cut.rstrip() != cut or " " in cut else cut
     if not query:
         return []
     return _clean(_get_tokenizer().lcut(query, HMM=False))[:MAX_TOKENS]
@@ -102,18 +107,50 @@ class SearchResult:
         return len(self.services)
 
 
-def score_service(service, tokens: list[str]) -> tuple[int, int]:
-    """(number of tokens found anywhere, weighted hits: name 3, category 2, description 1)."""
+# Everyday words residents type for the catalogue's wording (query token → alternatives).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "家暴": ("家庭暴力",),
+    "讨薪": ("欠薪",),
+    "欠工资": ("欠薪", "拖欠"),
+    "残疾证": ("残疾人证",),
+    "义工": ("志愿者", "志愿服务"),
+    "宫颈癌": ("两癌",),
+    "乳腺癌": ("两癌",),
+    "骑手": ("新就业形态", "外卖"),
+}
+
+
+def token_alternatives(token: str) -> list[tuple[str, ...]]:
+    """Ways a query token may appear in a text; each alternative is a group of strings that must
+    all occur. A compound (两癌筛查) also matches when its parts occur apart (两癌 … 筛查)."""
+    alternatives: list[tuple[str, ...]] = [(token,)]
+    parts = tuple(w for w in _clean(_get_tokenizer().cut_for_search(token, HMM=False)) if w != token and len(w) > 1)
+    if len(parts) > 1:
+        alternatives.append(parts)
+    for synonym in SYNONYMS.get(token, ()):
+        alternatives.append((synonym,))
+    return alternatives
+
+
+def _token_q(alternatives: list[tuple[str, ...]]) -> Q:
+    return reduce(or_, (reduce(and_, (Q(search_text__icontains=part) for part in alt)) for alt in alternatives))
+
+
+def _found(alternatives: list[tuple[str, ...]], text: str) -> bool:
+    return any(all(part in text for part in alt) for alt in alternatives)
+
+
+def score_service(service, terms: list[list[tuple[str, ...]]]) -> tuple[int, int]:
+    """(number of query tokens found anywhere, weighted hits: name 3, category 2, description 1)."""
     name = service.name.lower()
     category = service.category.name.lower() if service.category_id else ""
     description = f"{service.description} {service.category.covers if service.category_id else ''}".lower()
     text = service.search_text or ""
     found = 0
     weighted = 0
-    for token in tokens:
-        if token in text:
-            found += 1
-        weighted += 3 * (token in name) + 2 * (token in category) + 1 * (token in description)
+    for alternatives in terms:
+        found += _found(alternatives, text)
+        weighted += 3 * _found(alternatives, name) + 2 * _found(alternatives, category) + _found(alternatives, description)
     return found, weighted
 
 
@@ -124,13 +161,14 @@ def search_services(queryset: QuerySet, query: str, *, limit: int = 100) -> Sear
     if not tokens:
         result.mode = "none"
         return result
+    terms = [token_alternatives(token) for token in tokens]
     queryset = queryset.select_related("category", "organization")
-    conditions = [Q(search_text__icontains=token) for token in tokens]
+    conditions = [_token_q(alternatives) for alternatives in terms]
     rows = list(queryset.filter(reduce(and_, conditions)))
     if not rows and len(tokens) > 1:
         result.mode = "or"
         rows = list(queryset.filter(reduce(or_, conditions)))
-    scored = [(score_service(s, tokens), index, s) for index, s in enumerate(rows)]
+    scored = [(score_service(s, terms), index, s) for index, s in enumerate(rows)]
     scored.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
     result.services = [s for _, _, s in scored[:limit]]
     return result
