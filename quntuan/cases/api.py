@@ -693,7 +693,8 @@ def case_followup(request, tracking_no: str, followup_id: int, payload: FollowUp
 
 @router.post("/{tracking_no}/attachments", response=_responses(201, AttachmentOut), summary="上传附件",
              operation_id="cases_attachment_add")
-def case_attachment_add(request, tracking_no: str, file: File[UploadedFile]):
+def case_attachment_add(request, tracking_no: str,
+                        file: Annotated[UploadedFile, File(title="附件", description="PNG、JPEG 图片或 PDF 文件")]):
     """上传图片(PNG、JPEG)或 PDF 附件;按大小和实际内容检查。"""
     case = _case(request, tracking_no)
     attachment = case_services.case_attachment_add(case=case, actor=request_user(request), uploaded_file=file)
