@@ -13,6 +13,8 @@ urlpatterns = [
     path("inbox/", include("quntuan.notifications.urls")),
     path("orgs/", include("quntuan.organizations.urls")),
     path("calendar/", include("quntuan.workdays.urls")),
+    path("activities/", include("quntuan.activities.urls")),
+    path("volunteers/", include("quntuan.volunteers.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "quntuan.catalog",
     "quntuan.notifications",
     "quntuan.cases",
+    "quntuan.activities",
+    "quntuan.volunteers",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,10 @@ def application_error(request, exc: ApplicationError):
     )
 
 
-ROUTED_APPS = ["accounts", "catalog", "cases", "notifications", "organizations", "workdays", "core"]
+ROUTED_APPS = [
+    "accounts", "catalog", "cases", "notifications", "organizations", "workdays", "core",
+    "activities", "volunteers",
+]
 
 for app in ROUTED_APPS:
     try:
