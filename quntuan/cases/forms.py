@@ -289,6 +289,10 @@ class SupplyMaterialForm(forms.Form):
     attachments = MultipleFileField(label=_("补充材料(图片或 PDF)"))
 
 
+class EmptyForm(forms.Form):
+    """An action that needs nothing but the click (accept a transfer, confirm informed)."""
+
+
 class ContactForm(forms.Form):
     note = _text(_("联系情况"), required=False, rows=2, placeholder=_("如:已电话联系诉求人,约定……"))
 

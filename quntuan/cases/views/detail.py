@@ -64,12 +64,12 @@ ACTIONS: dict[str, Action] = {
                        lambda r, c, d: services.case_transfer(case=c, actor=r.user, to_org=d["to_org"],
                                                               reason=d["reason"]),
                        gettext_lazy("已转办,等待对方单位接收。"), form_kwargs=_org_kwargs),
-    "accept": Action(f.ContactForm, lambda r, c, d: services.case_transfer_accept(case=c, actor=r.user),
+    "accept": Action(f.EmptyForm, lambda r, c, d: services.case_transfer_accept(case=c, actor=r.user),
                      gettext_lazy("已接收转办,由本单位承办。")),
     "return": Action(f.ReasonForm,
                      lambda r, c, d: services.case_transfer_return(case=c, actor=r.user, reason=d["reason"]),
                      gettext_lazy("已退回,诉求回到首问单位。")),
-    "confirm_informed": Action(f.ContactForm,
+    "confirm_informed": Action(f.EmptyForm,
                                lambda r, c, d: services.case_confirm_requester_informed(case=c, actor=r.user),
                                gettext_lazy("已确认诉求人已被告知。")),
     "cohandler": Action(f.CohandlerForm,
@@ -135,7 +135,10 @@ def _staff_context(request, case, bound=None, error=None, done=None):
         "transfer": p.can_transfer(user, case) and case.status in WORKING,
         "accept": case.status == CaseStatus.TRANSFERRING and p.can_accept_transfer(user, case),
         "return": case.status == CaseStatus.TRANSFERRING and p.can_accept_transfer(user, case),
-        "confirm_informed": p.can_confirm_informed(user, case),
+        # Needed once the case left the first inquirer's organization (transfer, transfer out).
+        "confirm_informed": case.requester_informed_at is None
+        and (case.handling_org_id != case.first_inquirer_org_id or case.status == CaseStatus.TRANSFERRED_OUT)
+        and p.can_confirm_informed(user, case),
         "cohandler": can_handle and case.status in WORKING,
         "cohandler_reply": bool(my_cohandlings) and is_open,
         "request_material": can_handle and case.status in WORKING,
@@ -267,27 +270,27 @@ def reveal(request, tracking_no):
     """Show the requester's full personal data; every look is written to the audit log."""
     case = visible_case(request.user, tracking_no)
     status = 200
-    error = None
+    reveal_error = None
     personal = None
     try:
         if not request.user.is_staff_member:
             raise AppPermissionDenied(_("您无权查看诉求人的完整信息。"))
         personal = services.case_personal_data_view(case=case, actor=request.user, request=request)
     except ApplicationError as exc:
-        error, status = exc.message, exc.status_code
+        reveal_error, status = exc.message, exc.status_code
     ctx = {
         "case": case,
         "revealed": personal is not None,
         "personal": personal,
-        "error": error,
+        "reveal_error": reveal_error,
         "masked_name": mask_name(case.requester_name),
         "masked_mobile": mask_mobile(case.requester_mobile),
-        "can_reveal": error is None,
+        "can_reveal": reveal_error is None,
     }
     if request.htmx:
         return render(request, "cases/partials/requester.html", ctx, status=status)
-    if error:
-        messages.error(request, error)
+    if reveal_error:
+        messages.error(request, reveal_error)
         return redirect("cases:detail", tracking_no=case.tracking_no)
     return render(request, "cases/pages/requester.html", ctx, status=status)
 
