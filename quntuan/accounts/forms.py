@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.text import is_valid_mobile
@@ -62,7 +61,7 @@ class RegisterForm(SendCodeForm):
     password1 = forms.CharField(
         label=_("密码"), strip=False, max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=" ".join(str(t) for t in password_validators_help_texts()) or None,
+        help_text=_("至少 8 位,包含大写字母、小写字母、数字、符号中的至少三类,不能是常见密码。"),
         error_messages={"required": _("请设置密码。")},
     )
     password2 = forms.CharField(
