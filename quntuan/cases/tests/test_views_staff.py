@@ -95,6 +95,14 @@ def test_first_inquiry_queue_keeps_transferred_case_with_confirm_button(client, 
     assert '<span class="tag">已告知</span>' in html
 
 
+def test_confirm_button_not_shown_while_the_case_stays_in_the_first_inquirers_org(client, world, case):
+    client.force_login(world.union_receiver)
+    html = client.get("/cases/workbench/?queue=first_inquiry").content.decode()
+    assert case.tracking_no in html
+    assert "确认已告知</button>" not in html
+    assert "首问人确认已告知" not in client.get(f"/cases/{case.tracking_no}/").content.decode()
+
+
 def test_confirm_next_outside_the_workbench_is_ignored(client, world, case):
     client.force_login(world.union_receiver)
     response = client.post(f"/cases/{case.tracking_no}/do/confirm_informed/", {"next": "https://evil.example/"})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quntuan.cases.models import CaseStatus
 from quntuan.cases.policies import case_policy
 from quntuan.cases.queries import case_deadline_state
 from quntuan.workdays.services import calendar_around
@@ -60,6 +61,16 @@ def visible_case(user, tracking_no: str):
     if case is None:
         raise Http404(_("未找到该诉求,或您无权查看。"))
     return case
+
+
+def confirm_informed_needed(user, case) -> bool:
+    """The first inquirer must confirm the requester was told once the case left their
+    organization (transferred to another one, or out to a government department)."""
+    return (
+        case.requester_informed_at is None
+        and (case.handling_org_id != case.first_inquirer_org_id or case.status == CaseStatus.TRANSFERRED_OUT)
+        and case_policy.can_confirm_informed(user, case)
+    )
 
 
 def local_today() -> date:

@@ -21,7 +21,13 @@ from quntuan.cases import services
 from quntuan.cases.models import Case, CaseStatus, CoHandling, ExtensionRequest, FollowUp
 from quntuan.cases.policies import case_policy
 from quntuan.cases.queries import case_timeline
-from quntuan.cases.views.common import FLAG_LABELS, SESSION_RECEIPTS, decorate_rows, visible_case
+from quntuan.cases.views.common import (
+    FLAG_LABELS,
+    SESSION_RECEIPTS,
+    confirm_informed_needed,
+    decorate_rows,
+    visible_case,
+)
 from quntuan.core.exceptions import ApplicationError
 from quntuan.core.exceptions import PermissionDenied as AppPermissionDenied
 from quntuan.core.text import mask_mobile, mask_name
@@ -136,9 +142,7 @@ def _staff_context(request, case, bound=None, error=None, done=None):
         "accept": case.status == CaseStatus.TRANSFERRING and p.can_accept_transfer(user, case),
         "return": case.status == CaseStatus.TRANSFERRING and p.can_accept_transfer(user, case),
         # Needed once the case left the first inquirer's organization (transfer, transfer out).
-        "confirm_informed": case.requester_informed_at is None
-        and (case.handling_org_id != case.first_inquirer_org_id or case.status == CaseStatus.TRANSFERRED_OUT)
-        and p.can_confirm_informed(user, case),
+        "confirm_informed": confirm_informed_needed(user, case),
         "cohandler": can_handle and case.status in WORKING,
         "cohandler_reply": bool(my_cohandlings) and is_open,
         "request_material": can_handle and case.status in WORKING,

@@ -14,10 +14,10 @@ from quntuan.accounts.decorators import staff_required
 from quntuan.accounts.models import Role
 from quntuan.accounts.services import user_memberships, user_org_ids
 from quntuan.cases.forms import StaffIntakeForm, StatsPeriodForm
-from quntuan.cases.policies import case_policy, user_leader_org_ids
+from quntuan.cases.policies import user_leader_org_ids
 from quntuan.cases.queries import case_queue, org_three_rates, overdue_board
 from quntuan.cases.services import case_submit
-from quntuan.cases.views.common import decorate_rows, local_today, paginate
+from quntuan.cases.views.common import confirm_informed_needed, decorate_rows, local_today, paginate
 from quntuan.core.exceptions import ApplicationError
 from quntuan.organizations.models import Organization, Region
 
@@ -46,7 +46,7 @@ def workbench(request):
     rows = decorate_rows(page.object_list)
     if queue == "first_inquiry":
         for c in rows:
-            c.needs_confirm = case_policy.can_confirm_informed(request.user, c)
+            c.needs_confirm = confirm_informed_needed(request.user, c)
     page.object_list = rows
     ctx = {"queues": QUEUES, "queue": queue, "queue_label": dict(QUEUES)[queue], "page": page, "cases": rows,
            "confirm_col": queue == "first_inquiry"}
