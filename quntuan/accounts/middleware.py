@@ -3,6 +3,10 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
+# The session is written at most once a minute for the idle clock, not on every request; a staff
+# member is therefore logged out between 29 and 30 idle minutes, never later.
+LAST_SEEN_GRANULARITY = 60
+
 
 class StaffIdleTimeoutMiddleware:
     """Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request."""
@@ -18,6 +22,6 @@ class StaffIdleTimeoutMiddleware:
             if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 request.session["idle_logged_out"] = True
-            else:
+            elif last is None or now - last >= LAST_SEEN_GRANULARITY:
                 request.session["last_seen"] = now
         return self.get_response(request)

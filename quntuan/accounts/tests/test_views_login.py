@@ -152,3 +152,16 @@ def test_resident_session_survives_idle_time(client):
         response = client.get("/accounts/password/")
         assert response.status_code == 200
         assert "_auth_user_id" in client.session
+
+
+def test_idle_clock_does_not_write_the_session_on_every_request(client):
+    make_staff(make_org(make_district()), username="busystaff")
+    with time_machine.travel("2026-05-06 09:00:00+08:00", tick=False) as traveller:
+        post_login(client, "busystaff")
+        start = client.session["last_seen"]
+        traveller.shift(30)
+        client.get("/accounts/password/")
+        assert client.session["last_seen"] == start
+        traveller.shift(30)
+        client.get("/accounts/password/")
+        assert client.session["last_seen"] == start + 60
