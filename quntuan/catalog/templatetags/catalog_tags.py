@@ -13,7 +13,7 @@ import re
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 from quntuan.catalog import data
 
@@ -60,3 +60,8 @@ def highlight(text, tokens) -> str:
     pattern = re.compile("|".join(re.escape(str(conditional_escape(t))) for t in sorted(tokens, key=len, reverse=True)),
                          re.IGNORECASE)
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(text)))  # noqa: S308
+
+
+# The time-limit class labels are model choices; marking them here puts them in the message
+# catalogue so ``{% trans service.get_time_limit_class_display %}`` translates them.
+TIME_LIMIT_LABELS = [gettext_noop("即办"), gettext_noop("咨询"), gettext_noop("求助"), gettext_noop("投诉维权")]

@@ -5,6 +5,7 @@
 - ``{% nav_active "/cases/" %}`` gives ``is-active`` when the current path starts with the prefix.
 - ``{{ due|countdown }}`` says how long until (or since) a date or datetime, in calendar days or
   hours, in Chinese (translatable).
+- ``{{ due|due_display }}`` formats a date or a local datetime.
 - ``{{ text|lines }}`` splits a multi-line text field into a list of non-empty lines.
 """
 
@@ -64,6 +65,16 @@ def countdown(value, now=None) -> str:
             return ngettext("还剩 %(n)d 天", "还剩 %(n)d 天", days) % {"n": days}
         return ngettext("已超期 %(n)d 天", "已超期 %(n)d 天", -days) % {"n": -days}
     return ""
+
+
+@register.filter
+def due_display(value) -> str:
+    """A date as 2026-11-23; a datetime in local time as 2026-11-23 17:30."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return "" if value is None else str(value)
 
 
 @register.filter
