@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from quntuan.catalog.models import TimeLimitClass
 from quntuan.core.exceptions import ApplicationError
 from quntuan.organizations.models import DistrictRules, Membership, Organization, Region
 from quntuan.workdays.rules import WorkCalendar, compute_deadline
-from quntuan.workdays.services import calendar_around
+from quntuan.workdays.services import calendar_around, calendar_for_years
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,20 @@ def rules_for(district: Region | int) -> DistrictRules:
     return rules
 
 
+def work_calendar(day: date, *, years: list[int] | None = None) -> WorkCalendar:
+    """The working calendar around ``day``. Its first use in a year fills the year's table from
+    the package; when two requests do that at once, the loser's insert fails on the unique date
+    and it reads the winner's table instead."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return calendar_for_years(years) if years else calendar_around(day)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_default_timezone())
 
@@ -110,7 +125,7 @@ def case_deadline_fields(*, rules: DistrictRules, time_limit_class: str, start: 
                          cal: WorkCalendar | None = None) -> dict:
     """due_date, remind_on, red_flag_after and the provisional flag for a clock starting on
     ``start`` (the receipt day, or the day the missing material came in)."""
-    cal = cal or calendar_around(start)
+    cal = cal or work_calendar(start)
     days = rules.limit_days(time_limit_class or TimeLimitClass.HELP)
     deadline = compute_deadline(cal, start, days, float(rules.reminder_ratio))
     red = deadline.red_flag_after
@@ -130,7 +145,7 @@ def first_contact_due(*, rules: DistrictRules, received_at: datetime, is_urgent:
     if is_urgent:
         return received_at + timedelta(hours=rules.urgent_contact_hours)
     received = timezone.localdate(received_at)
-    cal = cal or calendar_around(received)
+    cal = cal or work_calendar(received)
     return end_of_day(cal.add_workdays(received, rules.first_contact_days))
 
 

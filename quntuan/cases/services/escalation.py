@@ -18,10 +18,9 @@ from django.utils.translation import gettext_noop
 
 from quntuan.accounts.models import Role, User
 from quntuan.cases.models import Case, CaseEvent, CaseStatus, EscalationLevel, FollowUp, Rating
-from quntuan.cases.services._common import INTERNAL_KINDS, case_link_pk, end_of_day
+from quntuan.cases.services._common import INTERNAL_KINDS, case_link_pk, end_of_day, work_calendar
 from quntuan.notifications.models import Notification
 from quntuan.organizations.models import DistrictRules, Membership, Region
-from quntuan.workdays.services import calendar_for_years
 
 # The clock stops while the requester is asked for material, so those cases are not escalated.
 ESCALATING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
@@ -127,7 +126,7 @@ def _followup_cutoff(cal, today: date, days: int) -> date:
 
 
 def _open_followups(today: date, now) -> tuple[int, int]:
-    cal = calendar_for_years([today.year - 1, today.year, today.year + 1])
+    cal = work_calendar(today, years=[today.year - 1, today.year, today.year + 1])
     rules = dict(DistrictRules.objects.values_list("district_id", "followup_days"))
     default_days = DistrictRules._meta.get_field("followup_days").default
     by_days: dict[int, list[int]] = defaultdict(list)

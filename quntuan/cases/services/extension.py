@@ -18,9 +18,9 @@ from quntuan.cases.services._common import (
     org_users,
     record_event,
     rules_for,
+    work_calendar,
 )
 from quntuan.core.exceptions import Conflict, PermissionDenied
-from quntuan.workdays.services import calendar_around
 
 MAX_EXTENSION_DAYS = 30
 
@@ -71,7 +71,7 @@ def case_decide_extension(*, case, actor, approve, note="") -> ExtensionRequest:
                      note=note, at=now)
         return extension
     old_due = case.due_date
-    cal = calendar_around(old_due)
+    cal = work_calendar(old_due)
     case.due_date = cal.add_workdays(old_due, extension.days)
     case.red_flag_after = cal.add_workdays(case.due_date, max(rules_for(case.district_id).red_flag_days_late, 1))
     case.deadline_provisional = case.deadline_provisional or cal.is_provisional(case.due_date, case.red_flag_after)

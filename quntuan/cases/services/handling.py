@@ -21,10 +21,10 @@ from quntuan.cases.services._common import (
     org_users,
     record_event,
     rules_for,
+    work_calendar,
 )
 from quntuan.catalog.models import Category
 from quntuan.core.exceptions import ApplicationError, Conflict, PermissionDenied
-from quntuan.workdays.services import calendar_around
 
 
 def _not_open() -> Conflict:
@@ -195,7 +195,7 @@ def case_add_cohandler(*, case, actor, organization, task, days) -> CoHandling:
     if case.cohandlings.filter(organization=organization).exists():
         raise Conflict(_("%(org)s 已是该诉求的协办单位。") % {"org": organization.name})
     today = timezone.localdate()
-    due = calendar_around(today).add_workdays(today, days)
+    due = work_calendar(today).add_workdays(today, days)
     cohandling = CoHandling.objects.create(case=case, organization=organization, task=task, due_date=due)
     event = record_event(case, CaseEvent.Kind.COHANDLER_ADDED, actor=actor, organization=case.handling_org,
                          target_org=organization, note=task, data={"cohandling": cohandling.pk,

@@ -18,12 +18,12 @@ from quntuan.cases.services._common import (
     notify_requester,
     record_event,
     rules_for,
+    work_calendar,
 )
 from quntuan.catalog.models import Category, Service, TimeLimitClass
 from quntuan.core.exceptions import ApplicationError, Conflict
 from quntuan.core.text import is_valid_mobile
 from quntuan.organizations.models import Membership, Region, Workstation
-from quntuan.workdays.services import calendar_around
 
 STAFF_CHANNELS = {Channel.PHONE, Channel.WALK_IN}
 
@@ -219,7 +219,7 @@ def _create_case(fields: dict, *, received_by, membership: Membership, attachmen
     now = timezone.now()
     received = timezone.localdate(now)
     rules = rules_for(fields["district"])
-    cal = calendar_around(received)
+    cal = work_calendar(received)
     staff_entry = received_by is not None
     case = Case(
         **fields,
