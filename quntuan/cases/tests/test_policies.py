@@ -124,3 +124,17 @@ def test_visible_counts_exactly(world):
     assert list(case_policy.visible(world.women_staff)) == [other]
     assert list(case_policy.visible(world.supervisor).order_by("id")) == [mine, other]
     assert case_policy.visible(world.other_supervisor).count() == 0
+
+
+def test_admin_is_read_only_and_keeps_the_mobile_masked(client, world, case):
+    from quntuan.accounts.models import User
+
+    root = User.objects.create_superuser("root1", password="Root-Pass-2026")
+    client.force_login(root)
+    for url in ("/admin/cases/case/", f"/admin/cases/case/{case.pk}/change/", "/admin/cases/rating/",
+                "/admin/cases/followup/", "/admin/cases/cohandling/", "/admin/cases/extensionrequest/"):
+        assert client.get(url).status_code == 200, url
+    html = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert "139****1111" in html
+    assert "13900001111" not in html
+    assert client.get("/admin/cases/case/add/").status_code == 403
