@@ -142,6 +142,19 @@ class Case(TimeStampedModel):
             models.Index(fields=["requester", "-received_at"], name="case_requester"),
             models.Index(fields=["district", "received_at"], name="case_district_time"),
             models.Index(fields=["transfer_to_org", "status"], name="case_transfer_to"),
+            # 三率: an organization's cases received in a period, with what the response rate needs.
+            models.Index(fields=["first_inquirer_org", "received_at"], name="case_fi_org_received",
+                         include=["contacted_at", "first_contact_due_at"]),
+            # The escalation sweep: each level only looks at the cases still below it, so these
+            # partial indexes stay small however many cases there are.
+            models.Index(fields=["remind_on"], name="case_sweep_remind",
+                         condition=Q(status__in=["pending", "transferring", "in_progress"], escalation_level__lt=1)),
+            models.Index(fields=["due_date"], name="case_sweep_yellow",
+                         condition=Q(status__in=["pending", "transferring", "in_progress"], escalation_level__lt=2)),
+            models.Index(fields=["red_flag_after"], name="case_sweep_red",
+                         condition=Q(status__in=["pending", "transferring", "in_progress"], escalation_level__lt=3)),
+            # Follow-ups: closed cases by closure time.
+            models.Index(fields=["closed_at"], name="case_closed_at", condition=Q(status="closed")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -294,6 +307,7 @@ class Rating(models.Model):
         verbose_name = "评价"
         verbose_name_plural = "评价"
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_round")]
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_at")]
 
 
 class FollowUp(models.Model):

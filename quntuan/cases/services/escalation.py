@@ -91,7 +91,80 @@ def _recipients(level: int, rows: list[tuple]) -> dict[int, list[int]]:
     return {row[0]: leaders.get(row[1], []) + supervisors.get(row[2], []) for row in rows}
 
 
+THRESHOLD_COLUMNS = {"red_flag_after__lt": ("red_flag_after", "<"), "due_date__lt": ("due_date", "<"),
+                     "remind_on__lte": ("remind_on", "<=")}
+
+# PostgreSQL: one statement per level. Pick the cases past the threshold (skipping rows a user
+# is changing right now: the next run takes them), raise their level, and insert their events and
+# inbox messages from the UPDATE's RETURNING rows, without the rows ever leaving the database.
+FLAG_SQL = """
+WITH picked AS (
+    SELECT id FROM {case} WHERE status = ANY(%(statuses)s::text[]) AND escalation_level < %(level)s::int
+       AND {column} {op} %(today)s::date
+    FOR UPDATE SKIP LOCKED
+), flagged AS (
+    UPDATE {case} c SET escalation_level = %(level)s::int, updated_at = %(now)s::timestamptz
+    FROM picked WHERE c.id = picked.id
+    RETURNING c.id, c.handling_org_id, c.district_id, c.handler_id, c.first_inquirer_id, c.tracking_no,
+              to_char(c.due_date, 'YYYY-MM-DD') AS due
+), events AS (
+    INSERT INTO {event} (case_id, kind, at, actor_id, organization_id, target_org_id, note, internal, data)
+    SELECT id, %(kind)s::text, %(now)s::timestamptz, NULL, handling_org_id, NULL, '', %(internal)s::boolean,
+           jsonb_build_object('due_date'::text, due, 'level'::text, %(level)s::int)
+    FROM flagged
+    RETURNING 1
+), recipients AS (
+    SELECT f.id AS case_id, COALESCE(f.handler_id, f.first_inquirer_id) AS user_id
+      FROM flagged f WHERE %(level)s::int = 1
+    UNION
+    SELECT f.id, m.user_id FROM flagged f
+      JOIN {membership} m ON m.organization_id = f.handling_org_id AND m.role = 'leader'
+      JOIN {user} u ON u.id = m.user_id AND u.is_active
+     WHERE %(level)s::int >= 2
+    UNION
+    SELECT f.id, u.id FROM flagged f
+      JOIN {user} u ON u.region_id = f.district_id AND u.role = 'supervisor' AND u.is_active
+     WHERE %(level)s::int = 3
+), messages AS (
+    INSERT INTO {notification} (user_id, title, body, link, case_id, created_at, read_at, dedup_key)
+    SELECT r.user_id,
+           replace(%(title)s::text, '{{no}}', f.tracking_no),
+           replace(replace(%(body)s::text, '{{no}}', f.tracking_no), '{{due}}', f.due),
+           replace(%(link)s::text, '{{pk}}', f.id::text),
+           f.id, %(now)s::timestamptz, NULL, %(kind)s::text || ':' || f.id::text || ':' || f.due
+      FROM recipients r JOIN flagged f ON f.id = r.case_id
+     WHERE r.user_id IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM flagged), (SELECT count(*) FROM events), (SELECT count(*) FROM messages)
+"""
+
+
+def _flag_postgres(level: int, kind: str, threshold: dict, title: str, body: str, now) -> tuple[int, int]:
+    (lookup,) = threshold
+    column, op = THRESHOLD_COLUMNS[lookup]
+    sql = FLAG_SQL.format(
+        case=Case._meta.db_table, event=CaseEvent._meta.db_table, membership=Membership._meta.db_table,
+        user=User._meta.db_table, notification=Notification._meta.db_table, column=column, op=op,
+    )
+    marker = 987654321
+    params = {
+        "statuses": [str(s) for s in ESCALATING], "level": int(level), "today": threshold[lookup], "now": now,
+        "kind": str(kind), "internal": kind in INTERNAL_KINDS,
+        "title": _(title) % {"no": "{no}", "due": "{due}"},
+        "body": _(body) % {"no": "{no}", "due": "{due}"},
+        "link": case_link_pk(marker).replace(str(marker), "{pk}"),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        flagged, _events, messages = cursor.fetchone()
+    return flagged, messages
+
+
 def _flag(level: int, kind: str, threshold: dict, title: str, body: str, now) -> tuple[int, int]:
+    if connection.vendor == "postgresql":
+        return _flag_postgres(level, kind, threshold, title, body, now)
     qs = Case.objects.filter(status__in=ESCALATING, escalation_level__lt=level, **threshold)
     rows = _locked_rows(qs, FIELDS)
     if not rows:
@@ -112,7 +185,7 @@ def _flag(level: int, kind: str, threshold: dict, title: str, body: str, now) ->
             if user_id:
                 messages.append(Notification(user_id=user_id, case_id=pk, title=_(title) % params,
                                              body=_(body) % params, link=case_link_pk(pk), created_at=now,
-                                             dedup_key=f"case:{pk}:{kind}:{due.isoformat()}"))
+                                             dedup_key=f"{kind}:{pk}:{due.isoformat()}"))
     Notification.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
     return len(rows), len(messages)
 
