@@ -43,6 +43,7 @@ SEED = 20261122
 CITY_CODE = "990000"
 DISTRICT_CODE = "990100"
 RESIDENT_COUNT = 320
+FEATURED_RESIDENTS = 5  # listed in the logins file
 HISTORY_DAYS = 150  # cases are spread over about five months before the anchor day
 
 # Demo passwords: 8+ characters with upper case, lower case, digits and a symbol.
@@ -192,7 +193,8 @@ def build_plan(anchor: date) -> DemoPlan:
         for _ in range(count):
             category = "other.government" if scenario == "transferred_out" else rng.choice(mass_categories)
             title, content = rng.choice(text.TOPICS[category])
-            resident = rng.randrange(RESIDENT_COUNT)
+            # the residents listed in the logins file have several cases each
+            resident = rng.randrange(FEATURED_RESIDENTS) if rng.random() < 0.12 else rng.randrange(RESIDENT_COUNT)
             community = plan.residents[resident].community
             street = comms[community][1]
             content = content.format(community=comms[community][2], street=street)
@@ -236,7 +238,7 @@ def demo_district() -> Region | None:
     return Region.objects.filter(code=DISTRICT_CODE).first()
 
 
-def accounts_for(plan: DemoPlan, *, residents: int = 5) -> list[dict]:
+def accounts_for(plan: DemoPlan, *, residents: int = FEATURED_RESIDENTS) -> list[dict]:
     """The demo logins: every staff account and the first few residents."""
     orgs = {code: name for code, name, _kind in text.OTHER_ORGS}
     from quntuan.catalog import data as catalog_data
