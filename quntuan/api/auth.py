@@ -10,8 +10,9 @@ Three ways in, tried in this order by every endpoint that needs a user:
 * ``BasicAuth`` — ``Authorization: Basic`` with login and password for simple scripts; it goes
   through ``django.contrib.auth.authenticate`` like the login page, so the lockout rules apply.
 
-Where production requires two-factor login for staff, a token is only issued with a valid
-dynamic code (``otp_token``) and Basic authentication is refused for staff.
+Staff who use a second factor (TOTP; required in production) get a token only with a valid
+dynamic code (``otp_token``), cannot use Basic authentication, and use a session only once the
+code was verified in it — the same rule as the staff pages.
 """
 
 from __future__ import annotations
@@ -45,8 +46,24 @@ class Unauthenticated(ApplicationError):
         super().__init__(message, **kwargs)
 
 
-def _two_factor_required(user) -> bool:
-    return bool(getattr(settings, "STAFF_2FA_REQUIRED", False)) and bool(getattr(user, "is_staff_member", False))
+OTP_MESSAGES = {
+    "otp_verify": "请先在网页上完成动态口令验证后再使用接口。",
+    "otp_setup": "工作人员须先在网页上设置动态口令(双因素登录)后才能使用接口。",
+}
+
+
+def second_factor_problem(user) -> str | None:
+    """For staff: "otp_verify" when they have a confirmed TOTP device, "otp_setup" when the
+    settings require one and they have none; None otherwise (the pages' rule, without a session)."""
+    if not getattr(user, "is_staff_member", False):
+        return None
+    from django_otp import user_has_device
+
+    if user_has_device(user, confirmed=True):
+        return "otp_verify"
+    if getattr(settings, "STAFF_2FA_REQUIRED", False):
+        return "otp_setup"
+    return None
 
 
 def password_login(request: HttpRequest, login: str, password: str):
@@ -114,8 +131,13 @@ class SessionCookie(APIKeyCookie):
             raise ApplicationError(
                 "CSRF 校验失败:请刷新页面后重试,或在 X-CSRFToken 请求头中附带令牌。", code="csrf_failed", status=403
             )
-        if _two_factor_required(user) and not (hasattr(user, "is_verified") and user.is_verified()):
-            raise ApplicationError("请先完成动态口令验证后再使用接口。", code="otp_required", status=403)
+        if getattr(user, "is_staff_member", False):
+            # The same rule as the staff pages: a second factor verified in this session.
+            from quntuan.accounts.decorators import staff_access_problem
+
+            problem = staff_access_problem(request)
+            if problem in OTP_MESSAGES:
+                raise ApplicationError(OTP_MESSAGES[problem], code="otp_required", status=403)
         return user
 
 
@@ -139,8 +161,9 @@ class BasicAuth(HttpBasicAuth):
 
     def authenticate(self, request: HttpRequest, username: str, password: str):
         user = password_login(request, username, password)
-        if _two_factor_required(user):
-            raise Unauthenticated("工作人员须使用动态口令获取访问令牌,不能使用 Basic 认证。", code="otp_required")
+        if second_factor_problem(user):
+            raise Unauthenticated("已启用动态口令的工作人员不能使用 Basic 认证,请用动态口令获取访问令牌。",
+                                  code="otp_required")
         return user
 
 
@@ -211,7 +234,10 @@ class AddressRateThrottle(SimpleRateThrottle):
 def auth_token(request, payload: TokenIn):
     """用登录名和密码换取 12 小时有效的访问令牌。"""
     user = password_login(request, payload.login, payload.password)
-    if _two_factor_required(user):
+    problem = second_factor_problem(user)
+    if problem == "otp_setup":
+        raise Unauthenticated(OTP_MESSAGES["otp_setup"], code="otp_setup")
+    if problem == "otp_verify":
         from django_otp import match_token
 
         if not payload.otp_token or match_token(user, payload.otp_token.strip()) is None:

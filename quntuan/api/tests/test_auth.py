@@ -185,23 +185,54 @@ def test_bearer_post_needs_no_csrf(resident):
     assert response.status_code == 422
 
 
-@override_settings(STAFF_2FA_REQUIRED=True)
-def test_two_factor_required_for_staff_tokens(staff):
-    from django_otp.oath import totp
+def totp_device(user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+
+
+def current_code(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@override_settings(STAFF_2FA_REQUIRED=True)
+def test_two_factor_required_and_not_set_up(staff):
     response = get_token(Client(), "wangwu", f.PASSWORD)
     assert response.status_code == 401
-    assert response.json() == {"code": "otp_required", "message": "动态口令错误或未填写。"}
-
-    device = TOTPDevice.objects.create(user=staff, name="手机", confirmed=True)
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    response = get_token(Client(), "wangwu", f.PASSWORD, otp_token=code)
-    assert response.status_code == 200
-    # Basic cannot carry a dynamic code, so staff may not use it when 2FA is required.
+    assert response.json() == {"code": "otp_setup",
+                                "message": "工作人员须先在网页上设置动态口令(双因素登录)后才能使用接口。"}
     basic_response = Client().get("/api/auth/whoami", HTTP_AUTHORIZATION=basic("wangwu", f.PASSWORD))
     assert basic_response.status_code == 401
-    assert basic_response.json()["code"] == "otp_required"
+    session = Client()
+    session.force_login(staff)
+    refused = session.get("/api/auth/whoami")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "otp_required"
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_staff_with_a_device_need_the_code(staff, required):
+    with override_settings(STAFF_2FA_REQUIRED=required):
+        device = totp_device(staff)
+        response = get_token(Client(), "wangwu", f.PASSWORD)
+        assert response.status_code == 401
+        assert response.json() == {"code": "otp_required", "message": "动态口令错误或未填写。"}
+        response = get_token(Client(), "wangwu", f.PASSWORD, otp_token=current_code(device))
+        assert response.status_code == 200
+        assert token_user(response.json()["token"]) == staff
+        # A used or wrong code does not give another token.
+        assert get_token(Client(), "wangwu", f.PASSWORD, otp_token=current_code(device)).status_code == 401
+        # Basic cannot carry a dynamic code.
+        basic_response = Client().get("/api/auth/whoami", HTTP_AUTHORIZATION=basic("wangwu", f.PASSWORD))
+        assert basic_response.json() == {
+            "code": "otp_required", "message": "已启用动态口令的工作人员不能使用 Basic 认证,请用动态口令获取访问令牌。"}
+        # A session counts only once the code was verified in it.
+        session = Client()
+        session.force_login(staff)
+        assert session.get("/api/auth/whoami").json() == {
+            "code": "otp_required", "message": "请先在网页上完成动态口令验证后再使用接口。"}
 
 
 @override_settings(STAFF_2FA_REQUIRED=True)
