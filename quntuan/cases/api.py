@@ -341,6 +341,7 @@ IdempotencyHeader = Annotated[str, Header(alias="Idempotency-Key", max_length=64
     auth=AUTH_OPTIONAL,
     summary="提交诉求",
     operation_id="cases_submit",
+    openapi_extra={"security": [{}]},  # credentials are optional: visitors submit with an SMS code
 )
 def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHeader = ""):
     """提交诉求,返回受理回执。登录的群众直接提交;未登录时须填写姓名、手机号和短信验证码;
