@@ -169,8 +169,8 @@ def outbound_requeue_pending(*, older_than: timedelta = timedelta(minutes=10), n
     for message_id in ids:
         try:
             tasks.deliver_outbound_message.delay(message_id)
-        except Exception:  # noqa: BLE001 - one failure must not stop the others
-            logger.exception("Could not queue outbound message %s", message_id)
+        except Exception as exc:  # noqa: BLE001 - one failure must not stop the others
+            logger.warning("Outbound message %s not sent yet: %s", message_id, exc)
     return len(ids)
 
 
