@@ -179,6 +179,19 @@ def not_found(request, exc: Http404):
     return api.create_response(request, {"code": code, "message": message}, status=404)
 
 
+from django.core.exceptions import RequestDataTooBig  # noqa: E402
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc: RequestDataTooBig):
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return api.create_response(
+        request, {"code": "too_large", "message": f"提交的数据过大,请求体不能超过 {limit} MB。"}, status=413
+    )
+
+
 # Tokens for programmatic clients (POST /api/auth/token).
 from quntuan.api.auth import router as auth_router  # noqa: E402
 

@@ -263,3 +263,16 @@ def test_too_long_idempotency_key(world):
     assert response.status_code == 422
     assert response.json()["message"] == "提交的数据有误:幂等键不能超过 64 个字符。"
     assert Case.objects.count() == 0
+
+
+def test_oversized_body_is_413_in_chinese(world):
+    huge = json.dumps({"title": "标题", "content": "字" * (5 * 1024 * 1024)})  # 15 MB of UTF-8
+    response = client_for(world.resident).post(URL, data=huge, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"code": "too_large", "message": "提交的数据过大,请求体不能超过 12 MB。"}
+    assert Case.objects.count() == 0
+
+
+def test_wrong_method_is_405(world):
+    response = client_for(world.resident).put(URL, data="{}", content_type="application/json")
+    assert response.status_code == 405
