@@ -1,8 +1,11 @@
 # ruff: noqa: F811  (pytest fixtures imported from core_fixtures are used as arguments)
 """The case page for the requester and for staff, and every action posted from it."""
 
+from datetime import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from quntuan.accounts.models import AuditRecord
 from quntuan.cases import services
@@ -412,3 +415,29 @@ def test_attachment_is_served_only_to_who_may_see_the_case(client, world):
     assert b"".join(response.streaming_content) == PNG
     client.force_login(world.other_resident)
     assert client.get(url(case, f"files/{attachment.pk}/")).status_code == 404
+
+
+def test_requester_sees_the_first_inquirers_phone(client, world, case):
+    client.force_login(world.resident)
+    html = client.get(url(case)).content.decode()
+    assert '<a href="tel:010-12345678">010-12345678</a>' in html
+
+
+def test_extension_not_offered_after_the_deadline(client, world, case):
+    import time_machine
+
+    from quntuan.cases.tests.core_fixtures import SHANGHAI
+
+    client.force_login(world.union_staff)
+    assert "申请延期" in client.get(url(case)).content.decode()
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI), tick=False):
+        client = Client()
+        client.force_login(world.union_staff)
+        assert "申请延期" not in client.get(url(case)).content.decode()
+
+
+def test_awaiting_material_pauses_the_countdown(client, world, case):
+    services.case_request_material(case=case, actor=world.union_staff, materials="身份证复印件")
+    client.force_login(world.union_staff)
+    html = client.get("/cases/workbench/?queue=org").content.decode()
+    assert '<span class="flag-countdown">计时暂停</span>' in html

@@ -81,6 +81,8 @@ def countdown(case, today: date, cal) -> str:
     """How much time is left, in working days, as a short Chinese phrase."""
     if not case.is_open:
         return _("已结束")
+    if case.status == CaseStatus.AWAITING_MATERIAL:
+        return _("计时暂停")
     if case.due_date > today:
         n = cal.count_workdays(today, case.due_date)
         return _("剩 %(n)s 个工作日") % {"n": n}

@@ -26,6 +26,7 @@ from quntuan.cases.views.common import (
     SESSION_RECEIPTS,
     confirm_informed_needed,
     decorate_rows,
+    local_today,
     visible_case,
 )
 from quntuan.core.exceptions import ApplicationError
@@ -146,7 +147,9 @@ def _staff_context(request, case, bound=None, error=None, done=None):
         "cohandler": can_handle and case.status in WORKING,
         "cohandler_reply": bool(my_cohandlings) and is_open,
         "request_material": can_handle and case.status in WORKING,
-        "request_extension": can_handle and is_open and not case.extended and extension is None,
+        # One extension, asked before the deadline.
+        "request_extension": can_handle and is_open and not case.extended and extension is None
+        and local_today() <= case.due_date,
         "decide_extension": extension is not None and extension.status == ExtensionRequest.Status.PENDING
         and p.can_decide_extension(user, case),
         "transfer_out": can_handle and case.status in WORKING
