@@ -330,3 +330,20 @@ def test_lookup_is_throttled_per_address(client, world, case):
     other = client.post("/cases/lookup/", {"tracking_no": case.tracking_no, "mobile_last4": "1111"},
                         REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/cases/workbench/?queue=org", "/cases/intake/", "/cases/stats/", "/cases/overdue/"])
+def test_staff_pages_render_in_english_too(client, world, case, path):
+    client.force_login(world.union_leader)
+    client.cookies["django_language"] = "en"
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/cases/new/", "/cases/lookup/"])
+def test_public_pages_render_in_english_too(client, world, path):
+    client.cookies["django_language"] = "en"
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
