@@ -2,6 +2,8 @@
 
 - ``{% safe_url "cases:mine" "/cases/mine/" %}`` reverses a URL name and falls back to the given
   path when the name is not (yet) registered, so the layout never crashes on a missing page.
+- ``{% url_or_none "activities:calendar" as u %}{% if u %}…{% endif %}`` shows a link only when
+  the page exists.
 - ``{% nav_active "/cases/" %}`` gives ``is-active`` when the current path starts with the prefix.
 - ``{{ due|countdown }}`` says how long until (or since) a date or datetime, in calendar days or
   hours, in Chinese (translatable).
@@ -28,6 +30,15 @@ def safe_url(name: str, fallback: str, *args) -> str:
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return fallback
+
+
+@register.simple_tag
+def url_or_none(name: str, *args) -> str:
+    """The URL of ``name`` or "" when no such page exists (yet): ``{% url_or_none "x:y" as u %}``."""
+    try:
+        return reverse(name, args=args or None)
+    except NoReverseMatch:
+        return ""
 
 
 @register.simple_tag(takes_context=True)
