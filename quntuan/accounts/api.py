@@ -1,8 +1,10 @@
-"""Login status for pages and apps: ``GET /api/accounts/me``."""
+"""Login status for pages and apps: ``GET /api/accounts/me`` (session, bearer token or Basic;
+anonymous visitors get ``authenticated: false``)."""
 
 from ninja import Router, Schema
 
 from quntuan.accounts.decorators import staff_access_problem
+from quntuan.api.auth import AUTH_OPTIONAL, request_user
 from quntuan.notifications.policies import notification_policy
 
 router = Router(tags=["账户"])
@@ -21,11 +23,12 @@ class MeOut(Schema):
     unread_notifications: int = 0
 
 
-@router.get("/me", response=MeOut, summary="当前登录状态", auth=None)
+@router.get("/me", response=MeOut, summary="当前登录状态", auth=AUTH_OPTIONAL)
 def me(request):
-    user = request.user
+    user = request_user(request)
     if not user.is_authenticated:
         return MeOut(authenticated=False)
+    by_session = request.user.is_authenticated and request.user.pk == user.pk
     return MeOut(
         authenticated=True,
         id=user.pk,
@@ -34,7 +37,7 @@ def me(request):
         role=user.role,
         role_label=user.get_role_display(),
         is_staff_member=user.is_staff_member,
-        otp_verified=bool(getattr(user, "is_verified", lambda: False)()),
-        staff_access=staff_access_problem(request) if user.is_staff_member else None,
+        otp_verified=bool(getattr(request.user, "is_verified", lambda: False)()) if by_session else False,
+        staff_access=staff_access_problem(request) if (user.is_staff_member and by_session) else None,
         unread_notifications=notification_policy.unread_count(user),
     )

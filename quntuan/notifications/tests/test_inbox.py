@@ -118,3 +118,21 @@ def test_unread_count_template_tag(rf):
     out = Template("{% load notifications_tags %}{% inbox_unread_count as n %}[{{ n }}]").render(
         Context({"request": request}))
     assert out == "[2]"
+
+
+def test_inbox_api_with_a_bearer_token(client):
+    from quntuan.api.auth import token_issue
+
+    user = make_resident()
+    inbox_for(user, 2)
+    token, _ = token_issue(user)
+    response = client.get("/api/notifications/inbox/unread-count", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.json() == {"unread": 2}
+    me = client.get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert (me["authenticated"], me["id"], me["unread_notifications"]) == (True, user.pk, 2)
+
+
+def test_inbox_api_anonymous_answer_is_chinese(client):
+    response = client.get("/api/notifications/inbox")
+    assert response.status_code == 401
+    assert response.json()["message"] == "请先登录,或提供有效的访问令牌。"
