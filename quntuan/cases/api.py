@@ -217,19 +217,25 @@ def _case_out(request: HttpRequest, case: Case) -> dict:
         if staff_view else [],
         extension=_extension(extension) if extension is not None else None,
         followups=[_followup(f) for f in case.followups.order_by("round")] if staff_view else [],
-        actions={
-            "handle": case_policy.can_handle(user, case),
-            "transfer": case_policy.can_transfer(user, case),
-            "accept_transfer": case_policy.can_accept_transfer(user, case),
-            "confirm_informed": case_policy.can_confirm_informed(user, case)
-            and case.requester_informed_at is None,
-            "decide_extension": case_policy.can_decide_extension(user, case)
-            and extension is not None and extension.status == extension.Status.PENDING,
-            "rate": case_policy.can_rate(user, case),
-            "reveal_personal_data": staff_view and case_policy.can_see_full_mobile(user, case),
-        },
+        actions=_actions(user, case, staff_view, extension),
     )
     return out
+
+
+def _actions(user, case: Case, staff_view: bool, extension) -> dict:
+    """What the user may do next, as the policy answers it (residents hold no memberships, so
+    their staff answers are known without asking the database)."""
+    staff = bool(getattr(user, "is_staff_member", False))
+    return {
+        "handle": staff and case_policy.can_handle(user, case),
+        "transfer": staff and case_policy.can_transfer(user, case),
+        "accept_transfer": staff and case_policy.can_accept_transfer(user, case),
+        "confirm_informed": case_policy.can_confirm_informed(user, case) and case.requester_informed_at is None,
+        "decide_extension": extension is not None and extension.status == extension.Status.PENDING
+        and case_policy.can_decide_extension(user, case),
+        "rate": case_policy.can_rate(user, case),
+        "reveal_personal_data": staff_view and case_policy.can_see_full_mobile(user, case),
+    }
 
 
 def _attachment(a) -> dict:
@@ -416,7 +422,7 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
     )
     detail = None
     if user.is_authenticated and case_policy.can_view(user, case):
-        detail = _case_out(request, _case(request, case.tracking_no))
+        detail = _case_out(request, case)
     return 201, {"receipt": _receipt(case), "case": detail}
 
 
