@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordHashField
 
+from quntuan.accounts.decorators import staff_access_problem, staff_denied_response
 from quntuan.accounts.models import AuditRecord, LoginFailure, User
 from quntuan.organizations.models import Membership
 
@@ -114,3 +115,29 @@ class LoginFailureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- the admin site follows the staff pages' two-factor rule -----------------------------------
+
+OTP_PROBLEMS = {"otp_verify", "otp_setup"}
+
+
+def guard_admin_site(site: admin.AdminSite) -> None:
+    """A staff member who must verify (or set up) a second factor is sent there before the admin."""
+    original_has_permission = site.has_permission
+    original_login = site.login
+
+    def has_permission(request):
+        return original_has_permission(request) and staff_access_problem(request) not in OTP_PROBLEMS
+
+    def login(request, extra_context=None):
+        problem = staff_access_problem(request)
+        if request.user.is_authenticated and problem in OTP_PROBLEMS:
+            return staff_denied_response(request, problem)
+        return original_login(request, extra_context)
+
+    site.has_permission = has_permission
+    site.login = login
+
+
+guard_admin_site(admin.site)

@@ -64,3 +64,24 @@ def test_memberships_and_leadership():
     assert user_org_ids(make_resident()) == set()
     assert (is_org_leader(leader, union), is_org_leader(leader, youth), is_org_leader(staff, youth),
             is_org_leader(leader, union.pk)) == (True, False, False, True)
+
+
+@pytest.mark.parametrize(("required", "with_device", "expected"), [
+    (False, False, None),
+    (False, True, "/accounts/2fa/verify/?next=%2Fadmin%2Flogin%2F%3Fnext%3D%2Fadmin%2F"),
+    (True, False, "/accounts/2fa/setup/?next=%2Fadmin%2Flogin%2F%3Fnext%3D%2Fadmin%2F"),
+])
+def test_admin_follows_the_two_factor_rule(client, settings, required, with_device, expected):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_2FA_REQUIRED = required
+    admin = make_user(Role.PLATFORM_ADMIN, is_superuser=True, is_staff=True)
+    if with_device:
+        TOTPDevice.objects.create(user=admin, name="手机", confirmed=True)
+    client.force_login(admin)
+    response = client.get("/admin/")
+    if expected is None:
+        assert response.status_code == 200
+    else:
+        assert response["Location"] == "/admin/login/?next=/admin/"
+        assert client.get(response["Location"])["Location"] == expected
