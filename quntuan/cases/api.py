@@ -321,6 +321,22 @@ def _replayed(key: str | None, mobile: str) -> Case | None:
     return Case.objects.filter(idempotency_key=key, requester_mobile=mobile).first()
 
 
+def _submission_district(user, service, organization, received_org, community, staff_entry: bool) -> Region:
+    """The district a submission belongs to: the chosen service's, organization's or community's,
+    else the submitter's own (a resident's district, a staff member's organization's)."""
+    for source in (service.organization if service else None, organization, received_org, community):
+        if source is not None:
+            return source.district
+    region = user.region if user.is_authenticated and user.region_id else None
+    if region is not None and region.level == Region.Level.DISTRICT:
+        return region
+    if staff_entry:
+        membership = user.memberships.select_related("organization__district").first()
+        if membership is not None:
+            return membership.organization.district
+    raise ApplicationError("请选择服务事项、受理组织或所在社区。", code="district_required")
+
+
 @router.post(
     "/otp",
     response={200: OtpSentOut, **ERRORS, 429: ErrorOut},
@@ -359,22 +375,7 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
     community = _community(payload.community_id)
     staff_entry = user.is_authenticated and payload.channel in ("phone", "walk_in") and user.is_staff_member
     received_org = _organization(payload.received_org_id, "首问单位") if staff_entry else None
-    district = next(
-        (d for d in (
-            service.organization.district if service else None,
-            organization.district if organization else None,
-            received_org.district if received_org else None,
-            community.district if community else None,
-            user.region if user.is_authenticated and user.region_id
-            and user.region.level == Region.Level.DISTRICT else None,
-        ) if d is not None),
-        None,
-    )
-    if district is None and staff_entry:
-        district = next((m.organization.district for m in user.memberships.select_related("organization__district")),
-                        None)
-    if district is None:
-        raise ApplicationError("请选择服务事项、受理组织或所在社区。", code="district_required")
+    district = _submission_district(user, service, organization, received_org, community, staff_entry)
 
     name, mobile = payload.requester_name, payload.requester_mobile
     requester = None

@@ -276,3 +276,20 @@ def test_three_rates_bad_input(world):
     bad_date = client.get(f"/api/cases/stats/three-rates?organization={world.union.pk}&start=yesterday&end=2026-01-31")
     assert bad_date.status_code == 422
     assert bad_date.json()["message"] == "提交的数据有误:起始日期的格式不正确。"
+
+
+def test_another_districts_staff_and_supervisor_see_nothing(world):
+    from quntuan.accounts.models import Role
+    from quntuan.core import testing as f
+
+    case = in_state(world, "in_progress")
+    elsewhere = f.make_district("远方区")
+    union_elsewhere = f.make_staff(f.make_org(elsewhere, "union"), name="外区工会干部")
+    supervisor_elsewhere = f.make_user(Role.SUPERVISOR, elsewhere, name="外区督查")
+    before = snapshot(case)
+    for user in (union_elsewhere, supervisor_elsewhere):
+        client = client_for(user)
+        assert client.get(f"/api/cases/{case.tracking_no}").status_code == 404
+        assert post(client, f"/api/cases/{case.tracking_no}/contact", {}).status_code == 404
+        assert client.get("/api/cases/queue?queue=overdue").json()["count"] == 0
+    assert snapshot(case) == before
