@@ -97,3 +97,15 @@ def test_service_save_refuses_duplicate_name_and_bad_class(small_catalogue):
     with pytest.raises(ApplicationError, match="时限类别无效"):
         service_save(service=bad)
     assert Service.objects.filter(name="新事项").count() == 0
+
+
+def test_catalog_reindex_command_repairs_stale_text(small_catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Service.objects.filter(pk=small_catalogue["a"].pk).update(search_text="")
+    out = StringIO()
+    call_command("catalog_reindex", stdout=out)
+    assert out.getvalue().strip() == "已重建检索文本:1 项有变化。"
+    assert names(search_services(Service.objects.all(), "工伤认定"))[0] == "工伤认定咨询"
