@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from quntuan.cases.models import Channel, FollowUp, Rating
-from quntuan.catalog.models import Service
+from quntuan.catalog.queries import catalogue_services
 from quntuan.core.text import is_valid_mobile
 from quntuan.organizations.models import Organization, Region
 
@@ -79,15 +79,19 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-def service_choices(district=None) -> list:
-    """Active services grouped by organization, as <optgroup>s."""
-    qs = Service.objects.filter(is_active=True, organization__is_active=True).select_related("organization")
-    if district is not None:
-        qs = qs.filter(organization__district=district)
+def group_services(services) -> list:
     groups: dict[str, list] = {}
-    for s in qs.order_by("organization_id", "category__code", "name"):
+    for s in sorted(services, key=lambda s: (s.organization_id, s.category.code, s.name)):
         groups.setdefault(s.organization.name, []).append((str(s.pk), s.name))
-    return [("", _("不确定,只描述诉求"))] + [(org, items) for org, items in groups.items()]
+    return [(org, items) for org, items in groups.items()]
+
+
+def service_choices(user, district=None, services=None) -> list:
+    """The services this user may pick (the catalogue's own rules), grouped by organization as
+    <optgroup>s; ``services`` narrows them (a search result)."""
+    if services is None:
+        services = catalogue_services(user=user, district=district)
+    return [("", _("不确定,只描述诉求"))] + group_services(services)
 
 
 def community_choices(district=None) -> list:
@@ -128,9 +132,11 @@ class CaseFormBase(forms.Form):
                                        error_messages={"invalid": _("请输入有效的电子邮箱。")})
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, district=None, **kwargs):
+    def __init__(self, *args, user=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = service_choices(district)
+        self.user = user
+        self.district_hint = district
+        self.fields["service"].choices = service_choices(user, district)
         self.fields["community"].choices = community_choices(district)
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = new_idempotency_key()
@@ -139,7 +145,7 @@ class CaseFormBase(forms.Form):
         value = self.cleaned_data.get("service")
         if not value:
             return None
-        service = Service.objects.filter(pk=value, is_active=True).select_related("organization", "category").first() \
+        service = catalogue_services(user=self.user, district=self.district_hint).filter(pk=value).first() \
             if str(value).isdigit() else None
         if service is None:
             raise forms.ValidationError(_("所选服务事项不存在或已停用。"))

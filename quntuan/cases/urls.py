@@ -5,6 +5,7 @@ from quntuan.cases import views
 app_name = "cases"
 urlpatterns = [
     path("new/", views.submit, name="submit"),
+    path("new/services/", views.service_options, name="service_options"),
     path("otp/", views.otp_send, name="otp_send"),
     path("mine/", views.mine, name="mine"),
     path("lookup/", views.lookup, name="lookup"),

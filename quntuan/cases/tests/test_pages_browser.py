@@ -13,6 +13,9 @@ from django.utils import timezone
 from quntuan.cases import services
 from quntuan.cases.models import Case
 from quntuan.cases.tests.core_fixtures import build_world
+from quntuan.catalog.models import Service
+from quntuan.catalog.services import service_reindex
+from quntuan.core.testing import make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +37,10 @@ def browser():
 
 @pytest.fixture
 def world(transactional_db):
-    return build_world()
+    world = build_world()
+    make_service(world.women, name="春蕾计划女童助学")
+    service_reindex()
+    return world
 
 
 def session_cookie(user, base_url):
@@ -77,8 +83,13 @@ def test_resident_pages_at_360px(browser, live_server, world):
                                   result="已电话告知报销所需材料和办理地点,可到区总工会一楼窗口办理。")
 
     context, page = open_page(browser, live_server, 360)
-    page.goto(f"{live_server.url}/cases/new/?service={world.service.pk}")
+    page.goto(f"{live_server.url}/cases/new/")
     assert page.locator("h1").inner_text() == "我要反映"
+    assert page.locator("#id_service option").count() == 3
+    page.fill("#service-search", "助学")
+    page.wait_for_selector("#id_service option:has-text('找到 1 项服务')", state="attached")
+    assert page.input_value("#id_service") == str(Service.objects.get(name="春蕾计划女童助学").pk)
+    page.goto(f"{live_server.url}/cases/new/?service={world.service.pk}")
     narrow_shot(page, "resident-01-submit-anonymous")
     page.goto(f"{live_server.url}/cases/lookup/")
     page.fill("input[name=tracking_no]", case.tracking_no)

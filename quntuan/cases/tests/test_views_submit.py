@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from quntuan.cases.models import Attachment, Case, CaseStatus, Channel
 from quntuan.cases.tests.core_fixtures import monday, world  # noqa: F401
+from quntuan.catalog.services import service_reindex
 from quntuan.notifications.sms import LoggingSmsBackend
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -241,3 +242,36 @@ def test_staff_are_sent_to_the_intake_page(client, world):
     response = client.get(f"{SUBMIT}?service={world.service.pk}")
     assert response.status_code == 302
     assert response["Location"] == f"/cases/intake/?service={world.service.pk}"
+
+
+def test_service_search_narrows_the_select(client, world):
+    from quntuan.core.testing import make_service
+
+    make_service(world.women, name="春蕾助学申请")
+    service_reindex()
+    response = client.get("/cases/new/services/", {"service_q": "欠薪"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith('<select name="service" id="id_service">')
+    assert '<option value="">找到 1 项服务,请选择(也可不选)</option>' in html
+    assert f'<optgroup label="区总工会"><option value="{world.service.pk}" selected>职工欠薪维权</option></optgroup>' in html
+    assert "春蕾助学申请" not in html
+
+
+def test_service_search_without_match_and_empty_query(client, world):
+    service_reindex()
+    html = client.get("/cases/new/services/", {"service_q": "火星移民"}).content.decode()
+    assert '<option value="">没有找到相关服务,可不选,直接描述诉求</option>' in html
+    assert "<optgroup" not in html
+    html = client.get("/cases/new/services/", {"service_q": ""}).content.decode()
+    assert '<option value="">不确定,只描述诉求</option>' in html
+    assert f'<option value="{world.service.pk}">职工欠薪维权</option>' in html
+
+
+def test_inactive_service_cannot_be_submitted(resident_client, world):
+    world.service.is_active = False
+    world.service.save(update_fields=["is_active"])
+    response = resident_client.post(SUBMIT, form_data(world))
+    assert response.status_code == 400
+    assert "所选服务事项不存在或已停用。" in response.content.decode()
+    assert Case.objects.count() == 0

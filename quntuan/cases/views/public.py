@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quntuan.cases.forms import CaseSubmitForm, LookupForm, OtpSendForm
+from quntuan.cases.forms import CaseSubmitForm, LookupForm, OtpSendForm, group_services, service_choices
 from quntuan.cases.models import Case, Channel
 from quntuan.cases.services import case_submit
 from quntuan.cases.views.common import SESSION_RECEIPTS, SESSION_VERIFIED_MOBILE, throttled
-from quntuan.catalog.models import Service
+from quntuan.catalog.queries import catalogue_search, catalogue_services
 from quntuan.core.exceptions import ApplicationError
 from quntuan.notifications.services import otp_send as send_code
 from quntuan.notifications.services import otp_verify
@@ -54,7 +54,7 @@ def submit(request):
     if request.method == "POST":
         mobile = request.POST.get("requester_mobile", "").strip()
         needs_otp = resident is None and request.session.get(SESSION_VERIFIED_MOBILE) != mobile
-        form = CaseSubmitForm(request.POST, request.FILES, district=district, needs_otp=needs_otp)
+        form = CaseSubmitForm(request.POST, request.FILES, user=user, district=district, needs_otp=needs_otp)
         if form.is_valid():
             response = _submit_valid(request, form, resident, district)
             if response is not None:
@@ -68,7 +68,7 @@ def submit(request):
     if resident is not None:
         initial.update(requester_name=resident.name, requester_mobile=resident.mobile or "",
                        requester_email=resident.email, community=str(resident.community_id or ""))
-    form = CaseSubmitForm(initial=initial, district=district, needs_otp=resident is None)
+    form = CaseSubmitForm(initial=initial, user=user, district=district, needs_otp=resident is None)
     return render(request, "cases/pages/submit.html", _submit_context(request, form))
 
 
@@ -76,7 +76,7 @@ def _submit_context(request, form):
     service = None
     value = form["service"].value()
     if value and str(value).isdigit():
-        service = Service.objects.filter(pk=value, is_active=True).first()
+        service = catalogue_services(user=request.user, district=form.district_hint).filter(pk=value).first()
     return {"form": form, "anonymous": not request.user.is_authenticated, "selected_service": service}
 
 
@@ -118,6 +118,25 @@ def _submit_valid(request, form, resident, district):
     submitted = [no for no in request.session.get(SESSION_RECEIPTS, []) if no != case.tracking_no]
     request.session[SESSION_RECEIPTS] = (submitted + [case.tracking_no])[-20:]
     return redirect("cases:receipt", tracking_no=case.tracking_no)
+
+
+@require_GET
+def service_options(request):
+    """htmx: the service <select> narrowed to the services matching the typed keywords."""
+    query = request.GET.get("service_q", "").strip()[:50]
+    district = _user_district(request.user)
+    selected = request.GET.get("service", "")
+    if query:
+        found = catalogue_search(user=request.user, district=district, query=query, limit=50).services
+        first = (_("找到 %(n)s 项服务,请选择(也可不选)") % {"n": len(found)}) if found \
+            else _("没有找到相关服务,可不选,直接描述诉求")
+        if len(found) == 1:
+            selected = str(found[0].pk)
+        groups = [(None, [("", first)])] + group_services(found)
+    else:
+        choices = service_choices(request.user, district)
+        groups = [(None, [choices[0]])] + choices[1:]
+    return render(request, "cases/partials/service_select.html", {"groups": groups, "selected": selected})
 
 
 @require_POST

@@ -64,7 +64,7 @@ def intake(request):
         return render(request, "cases/pages/no_membership.html", status=403)
     district = memberships[0].organization.district
     if request.method == "POST":
-        form = StaffIntakeForm(request.POST, request.FILES, district=district, memberships=memberships)
+        form = StaffIntakeForm(request.POST, request.FILES, user=user, district=district, memberships=memberships)
         if form.is_valid():
             data = form.cleaned_data
             membership = data["received_org"]
@@ -98,7 +98,7 @@ def intake(request):
     initial = {}
     if request.GET.get("service", "").isdigit():
         initial["service"] = request.GET["service"]
-    form = StaffIntakeForm(initial=initial, district=district, memberships=memberships)
+    form = StaffIntakeForm(initial=initial, user=user, district=district, memberships=memberships)
     return render(request, "cases/pages/intake.html", {"form": form})
 
 
