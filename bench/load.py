@@ -53,6 +53,7 @@ def parse_args(argv=None):
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--scenarios", default="all", help="comma-separated names, or all")
     p.add_argument("--skip-direct", action="store_true", help="skip the direct (no HTTP) timings and plans")
+    p.add_argument("--no-http", action="store_true", help="only the direct timings and plans")
     p.add_argument("--out", default=str(OUT / "results.json"))
     return p.parse_args(argv)
 
@@ -141,8 +142,9 @@ def capture(fn):
     return result, elapsed, [q["sql"] for q in ctx.captured_queries]
 
 
-def explain_all(name: str, queries: list[str]) -> list[dict]:
-    """EXPLAIN (ANALYZE, BUFFERS) every SELECT; save the plans; return a summary per query."""
+def explain_all(name: str, queries: list[str], modifying: bool = False) -> list[dict]:
+    """EXPLAIN (ANALYZE, BUFFERS) every SELECT (with ``modifying``, inside a transaction that is
+    rolled back, also UPDATE/INSERT/WITH statements); save the plans; return a summary per query."""
     from django.db import connection
 
     plans_dir = OUT / "plans"
@@ -150,7 +152,8 @@ def explain_all(name: str, queries: list[str]) -> list[dict]:
     summary, text = [], []
     for i, sql in enumerate(queries):
         head = sql.lstrip().upper()
-        if not head.startswith("SELECT") or "PG_TRY_ADVISORY" in head:
+        kinds = ("SELECT", "WITH", "UPDATE", "INSERT", "DELETE") if modifying else ("SELECT",)
+        if not head.startswith(kinds) or "PG_TRY_ADVISORY" in head:
             continue
         with connection.cursor() as cur:
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
@@ -204,7 +207,7 @@ def direct_timings(prep: dict) -> dict:
         with transaction.atomic():
             result, elapsed, queries = capture(lambda: escalation_sweep(today=today))
             again, elapsed2, _q = capture(lambda: escalation_sweep(today=today))
-            plans = explain_all("escalation_sweep", queries) if run == 0 else None
+            plans = explain_all("escalation_sweep", queries, modifying=True) if run == 0 else None
             transaction.set_rollback(True)
         sweeps.append({"first_run_ms": round(elapsed * 1000, 1), "result": result,
                        "repeat_run_ms": round(elapsed2 * 1000, 1), "repeat_result": again,
@@ -322,7 +325,9 @@ async def drive(scenario: Scenario, port: int, clients: int, warmup: float, dura
             if not keep and writer is not None:
                 writer.close()
                 reader = writer = None
-            if t0 >= t_measure and t1 <= t_end:
+            # Throughput counts the responses completed inside the measured window; their
+            # latency is the whole time from sending to the end of the response.
+            if t_measure <= t1 <= t_end:
                 latencies.append(t1 - t0)
                 statuses[status] = statuses.get(status, 0) + 1
                 if status == 0 or status >= 400:
@@ -511,10 +516,10 @@ def main(argv=None) -> int:
 
     connections.close_all()
 
-    scenarios = build_scenarios(prep)
+    scenarios = [] if args.no_http else build_scenarios(prep)
     wanted = None if args.scenarios == "all" else set(args.scenarios.split(","))
     port = args.port or free_port()
-    proc = start_gunicorn(port, args.workers)
+    proc = start_gunicorn(port, args.workers) if scenarios else None
     results["http"] = []
     try:
         for sc in scenarios:
@@ -525,7 +530,8 @@ def main(argv=None) -> int:
             print(f"{sc.name:16s} {res['rps']:8.1f} req/s  p50 {res['p50_ms']} ms  p99 {res['p99_ms']} ms  "
                   f"errors {res['errors']} {res['statuses']}", flush=True)
     finally:
-        stop_gunicorn(proc)
+        if proc is not None:
+            stop_gunicorn(proc)
         flush_redis()
     results["targets"] = evaluate(results)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
