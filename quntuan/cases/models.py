@@ -155,6 +155,11 @@ class Case(TimeStampedModel):
                          condition=Q(status__in=["pending", "transferring", "in_progress"], escalation_level__lt=3)),
             # Follow-ups: closed cases by closure time.
             models.Index(fields=["closed_at"], name="case_closed_at", condition=Q(status="closed")),
+            # Work queues sorted by due date: an organization's open cases, incoming transfers.
+            models.Index(fields=["handling_org", "due_date", "first_contact_due_at", "id"], name="case_org_open_due",
+                         condition=Q(status__in=["pending", "transferring", "in_progress", "awaiting_material"])),
+            models.Index(fields=["transfer_to_org", "due_date"], name="case_transfer_in_due",
+                         condition=Q(status="transferring")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -234,7 +239,8 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["case", "at"], name="caseevent_case_at"),
             models.Index(fields=["kind", "at"], name="caseevent_kind_at"),
-            models.Index(fields=["organization", "kind", "at"], name="caseevent_org_kind_at"),
+            # 三率: an organization's events of one kind in a period, the case ids read from the index.
+            models.Index(fields=["organization", "kind", "at"], name="caseevent_org_kind_at_case", include=["case"]),
         ]
 
     def __str__(self):
@@ -307,7 +313,8 @@ class Rating(models.Model):
         verbose_name = "评价"
         verbose_name_plural = "评价"
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_round")]
-        indexes = [models.Index(fields=["rated_at"], name="rating_rated_at")]
+        # 三率 reads a case's ratings from the index alone.
+        indexes = [models.Index(fields=["case"], name="rating_case_cover", include=["rated_at", "solved", "level"])]
 
 
 class FollowUp(models.Model):
@@ -337,6 +344,7 @@ class FollowUp(models.Model):
         verbose_name = "回访"
         verbose_name_plural = "回访"
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="followup_once_per_round")]
+        indexes = [models.Index(fields=["case"], name="followup_open_case", condition=Q(status="open"))]
 
 
 def attachment_path(instance, filename):

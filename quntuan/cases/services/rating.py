@@ -58,6 +58,14 @@ def _create_rating(case: Case, **fields) -> Rating:
         raise Conflict(_("本轮办理结果已评价,不能重复评价。")) from None
 
 
+def _rated_event(case: Case, rating: Rating, *, actor, data: dict | None = None) -> None:
+    """The RATED event names the organization handling the case when it was rated: 三率 counts the
+    rating for that organization."""
+    record_event(case, CaseEvent.Kind.RATED, actor=actor, organization=case.handling_org, note=rating.comment,
+                 at=rating.rated_at,
+                 data={"round": rating.round, "solved": rating.solved, "level": rating.level, **(data or {})})
+
+
 @transaction.atomic
 def case_rate(*, case, actor, solved, level, comment="") -> Rating:
     case = lock_case(case)
@@ -75,8 +83,7 @@ def case_rate(*, case, actor, solved, level, comment="") -> Rating:
     if Rating.objects.filter(case=case, round=case.reopen_count).exists():
         raise Conflict(_("本轮办理结果已评价,不能重复评价。"))
     rating = _create_rating(case, solved=solved, level=level, comment=comment, rated_by=actor)
-    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=comment,
-                 data={"round": rating.round, "solved": solved, "level": level})
+    _rated_event(case, rating, actor=actor)
     # An open follow-up for this round is answered by the rating itself.
     FollowUp.objects.filter(case=case, round=rating.round, status=FollowUp.Status.OPEN).update(
         status=FollowUp.Status.DONE, outcome=level, solved=solved, note=_("诉求人已在线评价。"),
@@ -114,7 +121,8 @@ def followup_record(*, followup, actor, outcome, solved, note="") -> FollowUp:
     # What the requester said on the phone counts as their rating of this round.
     if (reachable and case.status == CaseStatus.CLOSED and followup.round == case.reopen_count
             and not Rating.objects.filter(case=case, round=followup.round).exists()):
-        _create_rating(case, solved=solved, level=outcome, comment=note, rated_by=actor)
+        rating = _create_rating(case, solved=solved, level=outcome, comment=note, rated_by=actor)
+        _rated_event(case, rating, actor=actor, data={"source": "followup"})
         if _should_reopen(case, outcome):
             _reopen(case, actor=actor, reason=note or _("回访时诉求人表示不满意。"))
     return followup
