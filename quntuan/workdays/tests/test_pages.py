@@ -14,7 +14,7 @@ def test_staff_sees_the_official_2026_calendar(client):
     text = response.content.decode()
     assert "2026 年工作日历" in text
     assert "调休上班" in text
-    assert "全年工作日 250 天" in text
+    assert "全年工作日 248 天" in text
 
 
 def test_provisional_year_is_announced(client):
