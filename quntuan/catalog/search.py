@@ -57,6 +57,16 @@ def _get_tokenizer():
     return _tokenizer
 
 
+def warm_up() -> None:
+    """Build the tokenizer now (called in a background thread when a web process starts)."""
+    import logging
+
+    try:
+        _get_tokenizer()
+    except Exception:  # never take the process down; the first search will try again
+        logging.getLogger(__name__).exception("jieba 词典预加载失败")
+
+
 def _clean(tokens) -> list[str]:
     out: list[str] = []
     for token in tokens:

@@ -168,6 +168,22 @@ def _command(argv: list[str]) -> str | None:
     return None
 
 
+def is_serving_process(argv: list[str] | None = None, environ: dict | None = None) -> bool:
+    """True in a process that will serve web requests: runserver's reloaded child (or
+    --noreload), or a WSGI/ASGI server (gunicorn, uvicorn...) — anything that is not a
+    management command. False under pytest."""
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    if "pytest" in sys.modules and environ.get("QUNTUAN_SCHEDULER_IN_TESTS") != "1":
+        return False
+    command = _command(argv)
+    if command is None:
+        return True
+    if command == "runserver":
+        return environ.get("RUN_MAIN") == "true" or "--noreload" in argv
+    return command in SERVING_COMMANDS
+
+
 def should_start(argv: list[str] | None = None, environ: dict | None = None) -> bool:
     """True only in the process that serves requests and only when the setting asks for it:
     ``runserver``'s reloaded child (RUN_MAIN=true) or ``--noreload``, or any process started with

@@ -27,7 +27,7 @@ def test_schedule_entries_reads_seconds_and_timedelta_and_skips_others():
 
 def test_default_schedule_contains_the_escalation_sweep():
     entries = scheduler.schedule_entries()
-    assert [(e.task, e.heartbeat_name) for e in entries] == [("quntuan.cases.tasks.escalation_sweep", "escalation_sweep")]
+    assert ("quntuan.cases.tasks.escalation_sweep", "escalation_sweep") in [(e.task, e.heartbeat_name) for e in entries]
 
 
 def test_import_task_handles_missing_module_and_attribute():
@@ -101,3 +101,18 @@ def test_should_start_never_when_setting_is_off_or_under_pytest():
         assert scheduler.should_start(["manage.py", "runserver", "--noreload"], {"QUNTUAN_SCHEDULER_IN_TESTS": "1"}) is False
     with override_settings(INPROCESS_SCHEDULER=True):
         assert scheduler.should_start(["manage.py", "runserver", "--noreload"], {}) is False
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "expected"),
+    [
+        (["manage.py", "runserver"], {"RUN_MAIN": "true"}, True),
+        (["manage.py", "runserver"], {}, False),
+        (["manage.py", "migrate"], {}, False),
+        (["manage.py", "shell"], {}, False),
+        (["/venv/bin/gunicorn", "config.wsgi:application"], {}, True),
+    ],
+)
+def test_is_serving_process(argv, environ, expected):
+    assert scheduler.is_serving_process(argv, {**environ, "QUNTUAN_SCHEDULER_IN_TESTS": "1"}) is expected
+    assert scheduler.is_serving_process(argv, environ) is False  # never under pytest
