@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop
 
@@ -53,13 +53,20 @@ def category_label(category) -> str:
 
 @register.filter
 def highlight(text, tokens) -> str:
-    text = conditional_escape(text or "")
-    tokens = [t for t in (tokens or []) if t]
+    """Escape ``text`` and wrap each occurrence of a token in <mark> (matched on the raw text,
+    so a token never cuts through an HTML entity)."""
+    text = str(text or "")
+    tokens = [str(t) for t in (tokens or []) if t]
     if not tokens:
-        return text
-    pattern = re.compile("|".join(re.escape(str(conditional_escape(t))) for t in sorted(tokens, key=len, reverse=True)),
-                         re.IGNORECASE)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(text)))  # noqa: S308
+        return conditional_escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)), re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(conditional_escape(text[last:match.start()]))
+        out.append(format_html("<mark>{}</mark>", match.group(0)))
+        last = match.end()
+    out.append(conditional_escape(text[last:]))
+    return mark_safe("".join(str(part) for part in out))  # noqa: S308 - every part is escaped above
 
 
 # The time-limit class labels are model choices; marking them here puts them in the message

@@ -94,3 +94,19 @@ def test_seeded_catalogue_search_finds_the_expected_service_first(client):
                          ("家暴", "家庭暴力求助"), ("志愿者注册", "志愿者注册")]:
         response = client.get(reverse("catalog:index"), {"q": query})
         assert response.context["result"].services[0].name == first, query
+
+
+def test_highlight_escapes_and_never_cuts_entities():
+    from quntuan.catalog.templatetags.catalog_tags import highlight
+
+    assert highlight("A&B <script>", ["amp", "script"]) == "A&amp;B &lt;<mark>script</mark>&gt;"
+    assert highlight("欠薪求助", ["欠薪"]) == "<mark>欠薪</mark>求助"
+    assert highlight("<b>", []) == "&lt;b&gt;"
+
+
+def test_script_in_query_is_escaped(client, small_catalogue):
+    response = client.get(reverse("catalog:index"), {"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
