@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.cases.tasks.escalation_sweep",
         "schedule": ESCALATION_SWEEP_SECONDS,
     },
+    # Reminders the day before an activity (hourly; each registration is reminded once).
+    "activity-reminders": {
+        "task": "quntuan.activities.tasks.activity_reminders",
+        "schedule": 3600,
+    },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)
 

@@ -225,3 +225,17 @@ def test_feed_token_round_trip(world):
     assert services.user_id_from_feed_token(token) == world.resident.pk
     with pytest.raises(NotFound):
         services.user_id_from_feed_token(token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+def test_reminder_task_runs_twice_without_sending_twice(world, settings):
+    from quntuan.activities.tasks import activity_reminders
+    from quntuan.notifications.models import OutboundMessage
+
+    assert settings.CELERY_BEAT_SCHEDULE["activity-reminders"]["task"] == "quntuan.activities.tasks.activity_reminders"
+    activity = make_activity(world)
+    services.registration_create(resident=world.resident, activity=activity)
+    with time_machine.travel(at(6, 9), tick=False):
+        assert activity_reminders.delay().get() == 1
+        assert activity_reminders.delay().get() == 1
+    assert Notification.objects.filter(user=world.resident, title="活动提醒").count() == 1
+    assert OutboundMessage.objects.filter(recipient=world.resident.mobile, subject="活动提醒").count() == 1
