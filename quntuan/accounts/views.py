@@ -146,7 +146,7 @@ def register_view(request):
                 status = 409
             else:
                 try:
-                    otp_send(mobile=mobile, purpose="register")
+                    otp_send(mobile=mobile, purpose="register", address=services.client_address(request))
                 except ApplicationError as exc:
                     send_errors.append(exc.message)
                     status = exc.status_code

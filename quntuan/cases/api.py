@@ -12,6 +12,8 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Header, Query, Router
 from ninja.files import UploadedFile
 
@@ -61,7 +63,7 @@ from quntuan.organizations.models import Organization, Region, Workstation
 
 router = Router(tags=["诉求"], auth=AUTH)
 
-CASE_NOT_FOUND = "未找到该诉求,或您无权查看。"
+CASE_NOT_FOUND = gettext_lazy("未找到该诉求,或您无权查看。")
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 PAGE_MAX = 100
 
@@ -77,7 +79,7 @@ def _case(request: HttpRequest, tracking_no: str) -> Case:
     """The case with this tracking number if the user may see it; 404 otherwise (the same
     answer for an unknown number and for one the user may not see)."""
     if len(tracking_no) > 24:
-        raise NotFound(CASE_NOT_FOUND)
+        raise NotFound(str(CASE_NOT_FOUND))
     case = (
         case_policy.visible(request_user(request))
         .select_related("first_inquirer", "first_inquirer_org", "handling_org", "handler", "transfer_to_org",
@@ -86,7 +88,7 @@ def _case(request: HttpRequest, tracking_no: str) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound(CASE_NOT_FOUND)
+        raise NotFound(str(CASE_NOT_FOUND))
     return case
 
 
@@ -96,7 +98,7 @@ def _organization(org_id: int | None, label: str) -> Organization | None:
         return None
     org = Organization.objects.select_related("district").filter(pk=org_id, is_active=True).first()
     if org is None:
-        raise ApplicationError(f"所选{label}不存在或已停用。", code="unknown_organization")
+        raise ApplicationError(_("所选%(label)s不存在或已停用。") % {"label": label}, code="unknown_organization")
     return org
 
 
@@ -105,7 +107,7 @@ def _service(service_id: int | None) -> Service | None:
         return None
     service = Service.objects.select_related("organization__district").filter(pk=service_id, is_active=True).first()
     if service is None:
-        raise ApplicationError("所选服务事项不存在或已停用。", code="unknown_service")
+        raise ApplicationError(_("所选服务事项不存在或已停用。"), code="unknown_service")
     return service
 
 
@@ -114,7 +116,7 @@ def _category(code: str | None) -> Category | None:
         return None
     category = Category.objects.filter(code=code.strip()).first()
     if category is None:
-        raise ApplicationError("所选服务类别不存在。", code="unknown_category")
+        raise ApplicationError(_("所选服务类别不存在。"), code="unknown_category")
     return category
 
 
@@ -123,7 +125,7 @@ def _community(region_id: int | None) -> Region | None:
         return None
     community = Region.objects.filter(pk=region_id, level=Region.Level.COMMUNITY).first()
     if community is None:
-        raise ApplicationError("所选社区不存在。", code="unknown_community")
+        raise ApplicationError(_("所选社区不存在。"), code="unknown_community")
     return community
 
 
@@ -132,7 +134,7 @@ def _workstation(workstation_id: int | None) -> Workstation | None:
         return None
     workstation = Workstation.objects.filter(pk=workstation_id).first()
     if workstation is None:
-        raise ApplicationError("所选群团工作站不存在。", code="unknown_workstation")
+        raise ApplicationError(_("所选群团工作站不存在。"), code="unknown_workstation")
     return workstation
 
 
@@ -309,7 +311,7 @@ def _idempotency_key(raw: str, user) -> str | None:
     if not raw:
         return None
     if len(raw) > 64:
-        raise ApplicationError("幂等键不能超过 64 个字符。", code="invalid")
+        raise ApplicationError(_("幂等键不能超过 64 个字符。"), code="invalid")
     scope = f"user:{user.pk}" if user.is_authenticated else "anonymous"
     return hashlib.sha256(f"quntuan.api:{scope}:{raw}".encode()).hexdigest()
 
@@ -334,7 +336,7 @@ def _submission_district(user, service, organization, received_org, community, s
         membership = user.memberships.select_related("organization__district").first()
         if membership is not None:
             return membership.organization.district
-    raise ApplicationError("请选择服务事项、受理组织或所在社区。", code="district_required")
+    raise ApplicationError(_("请选择服务事项、受理组织或所在社区。"), code="district_required")
 
 
 @router.post(
@@ -349,8 +351,8 @@ def otp_send(request, payload: OtpIn):
     """未登录提交诉求前,向手机号发送 6 位验证码(10 分钟内有效)。"""
     from quntuan.notifications.services import otp_send as send
 
-    send(mobile=payload.mobile, purpose="case_submit")
-    return {"message": "验证码已发送,10 分钟内有效。"}
+    send(mobile=payload.mobile, purpose="case_submit", address=request.META.get("REMOTE_ADDR") or None)
+    return {"message": _("验证码已发送,10 分钟内有效。")}
 
 
 IdempotencyHeader = Annotated[str, Header(alias="Idempotency-Key", max_length=64, title="幂等键",
@@ -371,19 +373,19 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
     user = request_user(request)
     key = _idempotency_key(idempotency_key or payload.idempotency_key, user)
     service = _service(payload.service_id)
-    organization = _organization(payload.organization_id, "受理组织")
+    organization = _organization(payload.organization_id, _("受理组织"))
     community = _community(payload.community_id)
     staff_entry = user.is_authenticated and payload.channel in ("phone", "walk_in") and user.is_staff_member
-    received_org = _organization(payload.received_org_id, "首问单位") if staff_entry else None
+    received_org = _organization(payload.received_org_id, _("首问单位")) if staff_entry else None
     district = _submission_district(user, service, organization, received_org, community, staff_entry)
 
     name, mobile = payload.requester_name, payload.requester_mobile
     requester = None
     if not user.is_authenticated:
         if not name or not mobile:
-            raise ApplicationError("未登录提交诉求须填写姓名和手机号。", code="requester_required")
+            raise ApplicationError(_("未登录提交诉求须填写姓名和手机号。"), code="requester_required")
         if not payload.otp_code:
-            raise ApplicationError("请填写短信验证码。", code="otp_required")
+            raise ApplicationError(_("请填写短信验证码。"), code="otp_required")
         from quntuan.notifications.services import otp_verify
 
         try:
@@ -398,7 +400,7 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
         name = name or user.name
         mobile = mobile or (user.mobile or "")
         if not mobile:
-            raise ApplicationError("请填写联系电话。", code="invalid_mobile")
+            raise ApplicationError(_("请填写联系电话。"), code="invalid_mobile")
 
     case = case_services.case_submit(
         district=district,
@@ -457,7 +459,7 @@ def _public_case(tracking_no: str, mobile_last4: str) -> Case:
     requester's mobile number together. Any mismatch gets the same 404 as an unknown number."""
     case = Case.objects.select_related("handling_org").filter(tracking_no=tracking_no.strip().upper()).first()
     if case is None or not constant_time_compare(case.requester_mobile[-4:], mobile_last4):
-        raise NotFound(CASE_NOT_FOUND)
+        raise NotFound(str(CASE_NOT_FOUND))
     return case
 
 
@@ -490,7 +492,7 @@ def cases_queue(request, queue: QueueParam, limit: Limit = 20, offset: Offset = 
     """工作人员的工作队列,按办结时限排序。"""
     user = request_user(request)
     if not user.is_staff_member:
-        raise PermissionDenied("工作台仅对工作人员开放。")
+        raise PermissionDenied(_("工作台仅对工作人员开放。"))
     return _page(queries.case_queue(user=user, queue=queue), limit, offset)
 
 
@@ -501,13 +503,13 @@ def three_rates(request, organization: Annotated[int, Query(title="组织", desc
                 end: Annotated[date, Query(title="截止日期", description="统计截止日期(含)")]):
     """某组织在一段时间内的响应率、解决率、满意率和综合得分。"""
     user = request_user(request)
-    org = _organization(organization, "组织")
+    org = _organization(organization, _("组织"))
     if end < start:
-        raise ApplicationError("截止日期不能早于起始日期。", code="invalid")
+        raise ApplicationError(_("截止日期不能早于起始日期。"), code="invalid")
     if (end - start).days > 3 * 366:
-        raise ApplicationError("统计区间不能超过三年。", code="invalid")
+        raise ApplicationError(_("统计区间不能超过三年。"), code="invalid")
     if not _may_see_org_stats(user, org):
-        raise PermissionDenied("您无权查看该组织的统计。")
+        raise PermissionDenied(_("您无权查看该组织的统计。"))
     rates = queries.org_three_rates(organization=org, start=start, end=end)
     return {**rates, "organization": _ref(org), "start": start, "end": end}
 
@@ -566,7 +568,7 @@ def case_contact(request, tracking_no: str, payload: NoteIn):
              operation_id="cases_transfer")
 def case_transfer(request, tracking_no: str, payload: TransferIn):
     """转办到另一组织(须写明理由),由对方接收或退回。"""
-    to_org = _organization(payload.to_org_id, "转办单位")
+    to_org = _organization(payload.to_org_id, _("转办单位"))
     return _action(request, tracking_no, case_services.case_transfer, to_org=to_org, reason=payload.reason)
 
 
@@ -596,7 +598,7 @@ def case_informed(request, tracking_no: str):
 def case_cohandler_add(request, tracking_no: str, payload: CohandlerIn):
     """请另一组织协办,并给出协办时限(工作日)。"""
     case = _case(request, tracking_no)
-    org = _organization(payload.organization_id, "协办单位")
+    org = _organization(payload.organization_id, _("协办单位"))
     cohandling = case_services.case_add_cohandler(
         case=case, actor=request_user(request), organization=org, task=payload.task, days=payload.days
     )
@@ -610,7 +612,7 @@ def case_cohandler_reply(request, tracking_no: str, cohandling_id: int, payload:
     case = _case(request, tracking_no)
     cohandling = case.cohandlings.select_related("organization").filter(pk=cohandling_id).first()
     if cohandling is None:
-        raise NotFound("未找到该协办事项。")
+        raise NotFound(_("未找到该协办事项。"))
     case_services.case_cohandler_reply(cohandling=cohandling, actor=request_user(request), reply=payload.reply)
     cohandling.refresh_from_db()
     return _cohandling(cohandling)
@@ -692,7 +694,7 @@ def case_followup(request, tracking_no: str, followup_id: int, payload: FollowUp
     case = _case(request, tracking_no)
     followup = case.followups.filter(pk=followup_id).first()
     if followup is None:
-        raise NotFound("未找到该回访。")
+        raise NotFound(_("未找到该回访。"))
     case_services.followup_record(followup=followup, actor=request_user(request), outcome=payload.outcome,
                                   solved=payload.solved, note=payload.note)
     followup.refresh_from_db()

@@ -79,9 +79,11 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    requested_from = models.GenericIPAddressField("请求地址", null=True, blank=True)
 
     class Meta:
         verbose_name = "短信验证码"
+        indexes = [models.Index(fields=["requested_from", "created_at"], name="otc_address_time")]
 
     def __str__(self):
         return f"{self.mobile} ({self.purpose})"

@@ -31,6 +31,8 @@ OTP_LENGTH = 6
 OTP_TTL = timedelta(minutes=10)
 OTP_MAX_ATTEMPTS = 5
 OTP_RESEND_SECONDS = 60
+OTP_ADDRESS_LIMIT = 20
+OTP_ADDRESS_WINDOW = timedelta(hours=1)
 SENSITIVE_BODY_AFTER_SEND = "(验证码短信,内容已在发送后清除)"
 DEDUP_KEY_MAX = 128
 
@@ -211,10 +213,18 @@ def _check_mobile(mobile: str) -> str:
     return mobile
 
 
-def otp_send(*, mobile: str, purpose: str = "case_submit", now: datetime | None = None) -> None:
-    """Send a 6-digit code by SMS; valid 10 minutes, 5 tries; at most one per mobile a minute."""
+def otp_send(*, mobile: str, purpose: str = "case_submit", now: datetime | None = None,
+             address: str | None = None) -> None:
+    """Send a 6-digit code by SMS; valid 10 minutes, 5 tries; at most one per mobile a minute and
+    OTP_ADDRESS_LIMIT per client address an hour (so nobody sprays codes at many numbers)."""
     mobile = _check_mobile(mobile)
     now = now or timezone.now()
+    if address:
+        sent = OneTimeCode.objects.filter(requested_from=address, created_at__gt=now - OTP_ADDRESS_WINDOW).count()
+        if sent >= OTP_ADDRESS_LIMIT:
+            raise ApplicationError(
+                "本网络获取验证码过于频繁,请一小时后再试。", code="otp_address_limit", status=429,
+            )
     with transaction.atomic():
         latest = (
             OneTimeCode.objects.select_for_update()
@@ -233,7 +243,7 @@ def otp_send(*, mobile: str, purpose: str = "case_submit", now: datetime | None 
         code = f"{secrets.randbelow(10 ** OTP_LENGTH):0{OTP_LENGTH}d}"
         otc = OneTimeCode.objects.create(
             mobile=mobile, purpose=purpose, code_hash=_otp_hash(mobile, purpose, code),
-            created_at=now, expires_at=now + OTP_TTL,
+            created_at=now, expires_at=now + OTP_TTL, requested_from=address or None,
         )
         minutes = int(OTP_TTL.total_seconds() // 60)
         _outbound(

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quntuan.accounts.services import client_address
 from quntuan.cases.forms import CaseSubmitForm, LookupForm, OtpSendForm, group_services, service_choices
 from quntuan.cases.models import Case, Channel
 from quntuan.cases.services import case_submit
@@ -150,7 +151,8 @@ def otp_send(request):
         message, status, ok = form.errors["requester_mobile"][0], 400, False
     else:
         try:
-            send_code(mobile=form.cleaned_data["requester_mobile"], purpose="case_submit")
+            send_code(mobile=form.cleaned_data["requester_mobile"], purpose="case_submit",
+                      address=client_address(request))
             message = _("验证码已发送至 %(m)s,10 分钟内有效。") % {"m": form.cleaned_data["requester_mobile"]}
         except ApplicationError as exc:
             message, status, ok = exc.message, exc.status_code, False

@@ -129,3 +129,18 @@ def test_malformed_codes_count_as_wrong(send, code):
     with pytest.raises(ApplicationError) as exc:
         otp_verify(mobile=MOBILE, code=code, now=now)
     assert exc.value.message == "验证码不正确,还可尝试 4 次。"
+
+
+def test_one_address_cannot_spray_codes_at_many_numbers():
+    from quntuan.notifications.models import OneTimeCode
+    from quntuan.notifications.services import OTP_ADDRESS_LIMIT
+
+    for i in range(OTP_ADDRESS_LIMIT):
+        otp_send(mobile=f"1370000{i:04d}", address="203.0.113.7")
+    with pytest.raises(ApplicationError) as exc:
+        otp_send(mobile="13799999999", address="203.0.113.7")
+    assert exc.value.status_code == 429
+    assert exc.value.message == "本网络获取验证码过于频繁,请一小时后再试。"
+    assert not OneTimeCode.objects.filter(mobile="13799999999").exists()
+    otp_send(mobile="13799999999", address="203.0.113.8")  # another address is not affected
+    assert OneTimeCode.objects.filter(mobile="13799999999").count() == 1
