@@ -53,15 +53,17 @@ for app in ROUTED_APPS:
 # --- Chinese answers for ninja's own errors (validation, authentication, throttling, 404) ------
 
 from django.http import Http404  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
 from ninja.errors import HttpError, ValidationError  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 _HTTP_MESSAGES = {
-    401: ("unauthenticated", "请先登录,或提供有效的访问令牌。"),
-    403: ("forbidden", "您无权执行此操作。"),
-    404: ("not_found", "未找到该记录,或您无权查看。"),
-    405: ("method_not_allowed", "不支持该请求方法。"),
-    429: ("throttled", "请求过于频繁,请稍后再试。"),
+    401: ("unauthenticated", gettext_lazy("请先登录,或提供有效的访问令牌。")),
+    403: ("forbidden", gettext_lazy("您无权执行此操作。")),
+    404: ("not_found", gettext_lazy("未找到该记录,或您无权查看。")),
+    405: ("method_not_allowed", gettext_lazy("不支持该请求方法。")),
+    429: ("throttled", gettext_lazy("请求过于频繁,请稍后再试。")),
 }
 
 _field_labels: dict[str, str] = {}
@@ -114,39 +116,41 @@ def _label(name: str) -> str:
                 for key in (field_name, info.alias):
                     if info.title and key and key not in _field_labels:
                         _field_labels[key] = info.title
-    return _field_labels.get(name, "请求体" if name == "payload" else name)
+    return _field_labels.get(name, _("请求体") if name == "payload" else name)
 
 
 def _error_message(error: dict, models: list) -> tuple[str, str]:
     full_loc = list(error.get("loc", ()))
     loc = [part for part in full_loc if isinstance(part, str)]
     field = loc[-1] if len(loc) > 1 else ""
-    label = (_title_in_models(models, full_loc) or _label(field)) if field else "请求"
+    label = (_title_in_models(models, full_loc) or _label(field)) if field else _("请求")
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        text = f"{label}为必填项"
+        text = _("%(label)s为必填项") % {"label": label}
     elif kind == "string_too_short":
-        text = f"{label}不能为空" if ctx.get("min_length", 1) <= 1 else f"{label}至少 {ctx['min_length']} 个字符"
+        minimum = ctx.get("min_length", 1)
+        text = (_("%(label)s不能为空") if minimum <= 1 else _("%(label)s至少 %(n)s 个字符")) % {"label": label,
+                                                                                       "n": minimum}
     elif kind == "string_too_long":
-        text = f"{label}不能超过 {ctx.get('max_length')} 个字符"
+        text = _("%(label)s不能超过 %(n)s 个字符") % {"label": label, "n": ctx.get("max_length")}
     elif kind in {"too_long", "too_short"}:
-        text = f"{label}的数量不符合要求"
+        text = _("%(label)s的数量不符合要求") % {"label": label}
     elif kind == "json_invalid":
-        text = "请求体不是有效的 JSON"
+        text = _("请求体不是有效的 JSON")
     elif kind in {"literal_error", "enum"}:
-        text = f"{label}的取值无效,可选:{ctx.get('expected', '')}"
+        text = _("%(label)s的取值无效,可选:%(choices)s") % {"label": label, "choices": ctx.get("expected", "")}
     elif kind in {"greater_than", "greater_than_equal"}:
-        text = f"{label}不能小于 {ctx.get('ge', ctx.get('gt'))}"
+        text = _("%(label)s不能小于 %(n)s") % {"label": label, "n": ctx.get("ge", ctx.get("gt"))}
     elif kind in {"less_than", "less_than_equal"}:
-        text = f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
+        text = _("%(label)s不能大于 %(n)s") % {"label": label, "n": ctx.get("le", ctx.get("lt"))}
     elif kind in {"value_error", "assertion_error"} and ctx.get("error"):
         # Validators raise ValueError("不能为空") and the like: the field's title goes in front.
         text = label + str(ctx["error"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     elif kind in {"model_attributes_type", "dict_type", "model_type"}:
-        text = f"{label}的格式不正确,应为 JSON 对象"
+        text = _("%(label)s的格式不正确,应为 JSON 对象") % {"label": label}
     else:
-        text = f"{label}的格式不正确"
+        text = _("%(label)s的格式不正确") % {"label": label}
     return field, text
 
 
@@ -158,16 +162,16 @@ def validation_error(request, exc: ValidationError):
         field, text = _error_message(error, models)
         errors.append({"field": field, "loc": list(error.get("loc", ())), "type": error.get("type", ""),
                        "message": text})
-    message = "提交的数据有误:" + ";".join(dict.fromkeys(e["message"] for e in errors)) + "。"
+    message = _("提交的数据有误:%(errors)s。") % {"errors": ";".join(dict.fromkeys(e["message"] for e in errors))}
     return api.create_response(request, {"code": "invalid", "message": message, "errors": errors}, status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求无法处理。"))
+    code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", gettext_lazy("请求无法处理。")))
     if exc.status_code == 400:  # ninja could not parse the body
-        code, message = "invalid", "提交的数据有误:请求体不是有效的 JSON(应为 UTF-8 编码的 JSON 对象)。"
-    response = api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+        code, message = "invalid", _("提交的数据有误:请求体不是有效的 JSON(应为 UTF-8 编码的 JSON 对象)。")
+    response = api.create_response(request, {"code": code, "message": str(message)}, status=exc.status_code)
     if getattr(exc, "wait", None):
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response
@@ -176,7 +180,7 @@ def http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     code, message = _HTTP_MESSAGES[404]
-    return api.create_response(request, {"code": code, "message": message}, status=404)
+    return api.create_response(request, {"code": code, "message": str(message)}, status=404)
 
 
 from django.core.exceptions import RequestDataTooBig  # noqa: E402
@@ -188,7 +192,8 @@ def too_big(request, exc: RequestDataTooBig):
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
     return api.create_response(
-        request, {"code": "too_large", "message": f"提交的数据过大,请求体不能超过 {limit} MB。"}, status=413
+        request, {"code": "too_large", "message": _("提交的数据过大,请求体不能超过 %(n)s MB。") % {"n": limit}},
+        status=413,
     )
 
 

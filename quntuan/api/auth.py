@@ -26,6 +26,8 @@ from django.core import signing
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyCookie, HttpBasicAuth, HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -41,14 +43,14 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 class Unauthenticated(ApplicationError):
     status_code = 401
 
-    def __init__(self, message: str = "请先登录,或提供有效的访问令牌。", **kwargs):
+    def __init__(self, message: str | None = None, **kwargs):
         kwargs.setdefault("code", "unauthenticated")
-        super().__init__(message, **kwargs)
+        super().__init__(message or _("请先登录,或提供有效的访问令牌。"), **kwargs)
 
 
 OTP_MESSAGES = {
-    "otp_verify": "请先在网页上完成动态口令验证后再使用接口。",
-    "otp_setup": "工作人员须先在网页上设置动态口令(双因素登录)后才能使用接口。",
+    "otp_verify": gettext_lazy("请先在网页上完成动态口令验证后再使用接口。"),
+    "otp_setup": gettext_lazy("工作人员须先在网页上设置动态口令(双因素登录)后才能使用接口。"),
 }
 
 
@@ -129,7 +131,7 @@ class SessionCookie(APIKeyCookie):
             and check_csrf(request) is not None
         ):
             raise ApplicationError(
-                "CSRF 校验失败:请刷新页面后重试,或在 X-CSRFToken 请求头中附带令牌。", code="csrf_failed", status=403
+                _("CSRF 校验失败:请刷新页面后重试,或在 X-CSRFToken 请求头中附带令牌。"), code="csrf_failed", status=403
             )
         if getattr(user, "is_staff_member", False):
             # The same rule as the staff pages: a second factor verified in this session.
@@ -137,7 +139,7 @@ class SessionCookie(APIKeyCookie):
 
             problem = staff_access_problem(request)
             if problem in OTP_MESSAGES:
-                raise ApplicationError(OTP_MESSAGES[problem], code="otp_required", status=403)
+                raise ApplicationError(str(OTP_MESSAGES[problem]), code="otp_required", status=403)
         return user
 
 
@@ -150,7 +152,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = token_user(token)
         if user is None:
-            raise Unauthenticated("访问令牌无效或已过期,请重新获取。", code="invalid_token")
+            raise Unauthenticated(_("访问令牌无效或已过期,请重新获取。"), code="invalid_token")
         return user
 
 
@@ -162,7 +164,7 @@ class BasicAuth(HttpBasicAuth):
     def authenticate(self, request: HttpRequest, username: str, password: str):
         user = password_login(request, username, password)
         if second_factor_problem(user):
-            raise Unauthenticated("已启用动态口令的工作人员不能使用 Basic 认证,请用动态口令获取访问令牌。",
+            raise Unauthenticated(_("已启用动态口令的工作人员不能使用 Basic 认证,请用动态口令获取访问令牌。"),
                                   code="otp_required")
         return user
 
@@ -236,12 +238,12 @@ def auth_token(request, payload: TokenIn):
     user = password_login(request, payload.login, payload.password)
     problem = second_factor_problem(user)
     if problem == "otp_setup":
-        raise Unauthenticated(OTP_MESSAGES["otp_setup"], code="otp_setup")
+        raise Unauthenticated(str(OTP_MESSAGES["otp_setup"]), code="otp_setup")
     if problem == "otp_verify":
         from django_otp import match_token
 
         if not payload.otp_token or match_token(user, payload.otp_token.strip()) is None:
-            raise Unauthenticated("动态口令错误或未填写。", code="otp_required")
+            raise Unauthenticated(_("动态口令错误或未填写。"), code="otp_required")
     token, expires_at = token_issue(user)
     return {"token": token, "token_type": "Bearer", "expires_at": expires_at}
 

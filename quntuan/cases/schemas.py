@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
@@ -20,21 +21,21 @@ MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript\s*:", re.IGNORECASE)
 def _plain_text(value: str) -> str:
     value = value.strip()
     if MARKUP_RE.search(value):
-        raise ValueError("不能包含 HTML 标签或脚本")
+        raise ValueError(_("不能包含 HTML 标签或脚本"))
     return value
 
 
 def _required_text(value: str) -> str:
     value = _plain_text(value)
     if not value:
-        raise ValueError("不能为空")
+        raise ValueError(_("不能为空"))
     return value
 
 
 def _mobile(value: str) -> str:
     value = value.strip()
     if value and not is_valid_mobile(value):
-        raise ValueError("应为正确的 11 位手机号码")
+        raise ValueError(_("应为正确的 11 位手机号码"))
     return value
 
 
@@ -44,7 +45,7 @@ def _email(value: str) -> str:
         try:
             validate_email(value)
         except DjangoValidationError:
-            raise ValueError("格式不正确") from None
+            raise ValueError(_("格式不正确")) from None
     return value
 
 
