@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -25,7 +24,7 @@ from quntuan.organizations.models import DistrictRules, Membership, Region
 # The clock stops while the requester is asked for material, so those cases are not escalated.
 ESCALATING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
 CHUNK = 5000
-FOLLOWUP_LOOKBACK_DAYS = 45
+FOLLOWUP_LOOKBACK_DAYS = 14  # a sweep that has not run for two weeks misses older ones
 SWEEP_LOCK_KEY = 7_300_001  # pg advisory lock: one sweep at a time
 
 
@@ -39,7 +38,12 @@ def _take_sweep_lock() -> bool:
         return True  # SQLite serialises writers anyway
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
-        return bool(cursor.fetchone()[0])
+        if not cursor.fetchone()[0]:
+            return False
+        # The statements below are cheap but their worst-case estimates are not: without this,
+        # PostgreSQL spends seconds JIT-compiling a statement that then touches no rows.
+        cursor.execute("SET LOCAL jit = off")
+    return True
 
 
 def _locked_rows(qs, fields: tuple[str, ...]) -> list[tuple]:
@@ -104,7 +108,7 @@ WITH picked AS (
     FOR UPDATE SKIP LOCKED
 ), flagged AS (
     UPDATE {case} c SET escalation_level = %(level)s::int, updated_at = %(now)s::timestamptz
-    FROM picked WHERE c.id = picked.id
+    WHERE c.id = ANY(ARRAY(SELECT id FROM picked))
     RETURNING c.id, c.handling_org_id, c.district_id, c.handler_id, c.first_inquirer_id, c.tracking_no,
               to_char(c.due_date, 'YYYY-MM-DD') AS due
 ), events AS (
@@ -198,6 +202,20 @@ def _followup_cutoff(cal, today: date, days: int) -> date:
     return day
 
 
+FOLLOWUP_FIELDS = ("pk", "reopen_count", "handler_id", "first_inquirer_id", "tracking_no", "handling_org_id")
+
+
+def _without_rating_or_followup(rows: list[tuple]) -> list[tuple]:
+    """The closed cases whose current round has neither a rating nor a follow-up. Two lookups by
+    case id on the (case, round) unique indexes, whatever the size of those tables."""
+    done: set[tuple[int, int]] = set()
+    for chunk in _chunks(rows):
+        ids = [r[0] for r in chunk]
+        done.update(Rating.objects.filter(case_id__in=ids).values_list("case_id", "round"))
+        done.update(FollowUp.objects.filter(case_id__in=ids).values_list("case_id", "round"))
+    return [r for r in rows if (r[0], r[1]) not in done]
+
+
 def _open_followups(today: date, now) -> tuple[int, int]:
     cal = work_calendar(today, years=[today.year - 1, today.year, today.year + 1])
     rules = dict(DistrictRules.objects.values_list("district_id", "followup_days"))
@@ -208,15 +226,17 @@ def _open_followups(today: date, now) -> tuple[int, int]:
     opened = notified = 0
     for days, district_ids in sorted(by_days.items()):
         cutoff = _followup_cutoff(cal, today, days)
-        rated = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))
-        has_followup = FollowUp.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))
-        qs = Case.objects.filter(
+        closed = Case.objects.filter(
             status=CaseStatus.CLOSED, district_id__in=district_ids,
             closed_at__lte=end_of_day(cutoff),
             closed_at__gt=end_of_day(cutoff - timedelta(days=FOLLOWUP_LOOKBACK_DAYS)),
-        ).filter(~Exists(rated), ~Exists(has_followup))
-        rows = _locked_rows(qs, ("pk", "reopen_count", "handler_id", "first_inquirer_id", "tracking_no",
-                                 "handling_org_id"))
+        )
+        candidates = _without_rating_or_followup(list(closed.order_by().values_list(*FOLLOWUP_FIELDS)))
+        if not candidates:
+            continue
+        # Lock only the few that need a follow-up, and only if they are still closed.
+        rows = _locked_rows(Case.objects.filter(pk__in=[r[0] for r in candidates], status=CaseStatus.CLOSED),
+                            FOLLOWUP_FIELDS)
         if not rows:
             continue
         due = cal.add_workdays(today, days)
