@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,13 +29,17 @@ STAFF_CHANNELS = {Channel.PHONE, Channel.WALK_IN}
 
 # --- tracking number -------------------------------------------------------------------------------
 def next_tracking_no(day) -> str:
-    """QT-YYYYMMDD-NNNNNN from the day's counter row. The row is created once (a concurrent
-    creator gets the existing one) and bumped with an F() update, which holds its row lock until
-    the transaction ends, so concurrent submissions get distinct numbers without gaps."""
-    with transaction.atomic():
-        TrackingSequence.objects.get_or_create(day=day)
-    TrackingSequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = TrackingSequence.objects.filter(day=day).values_list("last", flat=True).get()
+    """QT-YYYYMMDD-NNNNNN from the day's counter row, created or bumped in one statement (an
+    upsert, on PostgreSQL and SQLite alike). The bumped row stays locked until the transaction
+    ends, so concurrent submissions get distinct numbers, without gaps."""
+    table = connection.ops.quote_name(TrackingSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
     return f"QT-{day:%Y%m%d}-{last:06d}"
 
 
