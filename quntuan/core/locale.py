@@ -12,6 +12,15 @@ from django.utils.translation import trans_real
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        finally:
+            # The chosen language lives for this request only: a reused worker thread (or the
+            # test client's thread) must not carry one visitor's English into the next request
+            # or into code that runs outside a request.
+            translation.deactivate()
+
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = settings.LANGUAGE_CODE

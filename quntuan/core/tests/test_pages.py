@@ -192,3 +192,11 @@ def test_pages_render_for_every_org_filter(client, district):
         assert client.get("/catalog/", {"org": org.code}).status_code == 200
     org = make_org(district, "social1", "某社会组织")
     assert client.get("/catalog/", {"org": org.code}).status_code == 200
+
+
+def test_english_does_not_leak_out_of_the_request(client, district):
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    assert "One window for all your needs" in text(client.get("/"))
+    assert translation.get_language() == "zh-hans"
