@@ -8,7 +8,8 @@
 #
 # Environment: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/quntuan_bench; the
 # database is dropped and created again), DURATION (seconds per scenario, default 20),
-# CLIENTS (default 32). Generation and load run with nice -n 10.
+# CLIENTS (default 32), RESULTS (default bench/out/results.json). Generation and load run with
+# nice -n 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ CASES="${CASES:-2000000}"
 DURATION="${DURATION:-20}"
 CLIENTS="${CLIENTS:-32}"
 OUT=bench/out
+RESULTS="${RESULTS:-$OUT/results.json}"
 mkdir -p "$OUT"
 
 if [ -z "${SKIP_GENERATE:-}" ]; then
@@ -28,6 +30,6 @@ if [ -z "${SKIP_GENERATE:-}" ]; then
 fi
 
 echo "== load: $CLIENTS clients, $DURATION s per scenario"
-nice -n 10 uv run python bench/load.py --clients "$CLIENTS" --duration "$DURATION" --out "$OUT/results.json" \
+nice -n 10 uv run python bench/load.py --clients "$CLIENTS" --duration "$DURATION" --out "$RESULTS" \
     2>&1 | tee "$OUT/load.log"
-echo "== results in $OUT/results.json, query plans in $OUT/plans/"
+echo "== results in $RESULTS, query plans in $OUT/plans/"
