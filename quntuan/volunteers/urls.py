@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quntuan.volunteers import views
 
 app_name = "volunteers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
+    path("shifts/", views.shifts, name="shifts"),
+    path("shifts/<int:pk>/signup/", views.signup, name="signup"),
+    path("shifts/<int:pk>/report/", views.report, name="report"),
+    path("signups/<int:pk>/cancel/", views.signup_cancel, name="signup_cancel"),
+    path("certificates/<int:pk>/download/", views.certificate_download, name="certificate_download"),
+    path("verify/", views.verify, name="verify"),
+    path("staff/", views.staff_volunteers, name="staff_volunteers"),
+    path("staff/volunteers/<int:pk>/", views.staff_volunteer, name="staff_volunteer"),
+    path("staff/volunteers/<int:pk>/status/", views.staff_volunteer_status, name="staff_volunteer_status"),
+    path("staff/volunteers/<int:pk>/certificate/", views.certificate_issue, name="certificate_issue"),
+    path("staff/teams/", views.staff_teams, name="staff_teams"),
+    path("staff/teams/new/", views.team_create, name="team_create"),
+    path("staff/teams/<int:pk>/member/", views.team_member, name="team_member"),
+    path("staff/activities/", views.staff_activities, name="staff_activities"),
+    path("staff/activities/<int:pk>/", views.staff_activity, name="staff_activity"),
+    path("staff/activities/<int:pk>/shifts/", views.shift_create, name="shift_create"),
+    path("staff/activities/<int:pk>/served/", views.people_served, name="people_served"),
+    path("staff/shifts/<int:pk>/hours/", views.shift_hours, name="shift_hours"),
+    path("staff/hours/", views.staff_hours, name="staff_hours"),
+    path("staff/hours/confirm/", views.hours_bulk_confirm, name="hours_bulk_confirm"),
+    path("staff/hours/<int:pk>/", views.hours_decide, name="hours_decide"),
+    path("staff/certificates/", views.staff_certificates, name="staff_certificates"),
+    path("staff/training/", views.staff_courses, name="staff_courses"),
+    path("staff/training/new/", views.course_create, name="course_create"),
+    path("staff/training/figures/", views.training_figures, name="training_figures"),
+    path("staff/training/<int:pk>/", views.staff_course, name="staff_course"),
+    path("staff/training/<int:pk>/sessions/", views.session_add, name="session_add"),
+    path("staff/training/<int:pk>/enroll/", views.enroll, name="enroll"),
+    path("staff/training/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("staff/training/<int:pk>/complete/", views.complete, name="complete"),
+    path("staff/training/<int:pk>/outcome/", views.outcome, name="outcome"),
+]
