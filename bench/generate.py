@@ -1012,11 +1012,19 @@ class CaseGenerator:
                 if done < self.now_minute and rnd.random() < 0.95:
                     x = rnd.random()
                     outcome = "satisfied" if x < 0.6 else "basic" if x < 0.8 else "unreachable" if x < 0.92 else "dissatisfied"
+                    if outcome == "dissatisfied" and rnd_no == 0:
+                        outcome = "unreachable"  # a dissatisfied answer would reopen the case; kept simple
                     solved = None if outcome == "unreachable" else outcome != "dissatisfied"
                     self.tables["followup"].add(row(self.followup_id, cid, rnd_no, clock.text[due], "done", outcome,
                                                     solved, "电话回访", handler, clock.ts(done)))
                     events.append((t_open, "followup_opened", None, handling.id, None, "", True))
                     events.append((done, "followup_done", handler, handling.id, None, outcome, True))
+                    if outcome != "unreachable":
+                        # What the requester says on the phone counts as the round's rating.
+                        self.rating_id += 1
+                        self.tables["rating"].add(row(self.rating_id, cid, rnd_no, solved, outcome, "电话回访",
+                                                      handler, clock.ts(done + 0.01)))
+                        events.append((done + 0.01, "rated", handler, handling.id, None, "电话回访", False))
                 else:
                     self.tables["followup"].add(row(self.followup_id, cid, rnd_no, clock.text[due], "open", "", None,
                                                     "", None, None))
