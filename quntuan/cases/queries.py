@@ -93,8 +93,10 @@ def case_queue(*, user, queue: str) -> QuerySet[Case]:
     elif queue == "transfers_in":
         qs = qs.filter(status=CaseStatus.TRANSFERRING, transfer_to_org_id__in=org_ids)
     elif queue == "overdue":
-        if is_platform_admin(user) or user.role in (Role.SUPERVISOR, Role.AUDITOR):
-            qs = qs.filter(pk__in=case_policy.visible(user).values("pk"))
+        if is_platform_admin(user):
+            pass
+        elif user.role in (Role.SUPERVISOR, Role.AUDITOR):
+            qs = qs.filter(region_district_q(user.region)) if user.region_id else qs.none()
         else:
             qs = qs.filter(handling_org_id__in=org_ids)
         qs = qs.filter(overdue_q(today))

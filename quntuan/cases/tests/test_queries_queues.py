@@ -57,6 +57,10 @@ def test_first_inquiry_queue_after_transfer_until_closed(world, queues):
 def test_overdue_queue_and_boards(world, queues, monday):
     monday.move_to(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))  # 002 past its due day 11-24
     assert nos(case_queue(user=world.union_staff, queue="overdue")) == ["002"]
+    assert nos(case_queue(user=world.women_staff, queue="overdue")) == []
+    assert nos(case_queue(user=world.supervisor, queue="overdue")) == ["002"]
+    assert nos(case_queue(user=world.other_supervisor, queue="overdue")) == []
+    assert nos(case_queue(user=world.admin, queue="overdue")) == ["002"]
     assert nos(overdue_board(user=world.union_leader, level="yellow")) == ["002"]
     assert nos(overdue_board(user=world.supervisor, level="red")) == []
     monday.move_to(datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI))  # one working day late
