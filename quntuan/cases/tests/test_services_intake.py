@@ -260,3 +260,11 @@ def test_deadline_across_new_year_into_a_year_without_table_is_provisional(world
     case = world.submit(service=complaint)
     assert case.deadline_provisional is True
     assert case_receipt(case)["provisional"] is True
+
+
+def test_receipt_by_email_when_given(world):
+    case = world.submit(requester=None, requester_email="zhangsan@example.com")
+    email = OutboundMessage.objects.get(channel="email")
+    assert email.recipient == "zhangsan@example.com"
+    assert email.subject == "您的诉求已受理:QT-20261123-000001"
+    assert Notification.objects.filter(case=case).count() == 0  # no account, no inbox
