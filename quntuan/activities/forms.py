@@ -56,6 +56,8 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = user_organizations(user)
         self.fields["primary_host"].queryset = orgs
+        if orgs.count() == 1:
+            self.fields["primary_host"].empty_label = None
         district_ids = set(orgs.values_list("district_id", flat=True))
         self.fields["co_hosts"].queryset = Organization.objects.filter(district_id__in=district_ids, is_active=True)
         self.fields["venue"].queryset = venue_policy.bookable_for(orgs).select_related("community")
@@ -124,6 +126,8 @@ class VenueForm(forms.Form):
         orgs = user_organizations(user)
         district_ids = set(orgs.values_list("district_id", flat=True))
         self.fields["owner"].queryset = orgs
+        if orgs.count() == 1:
+            self.fields["owner"].empty_label = None
         self.fields["community"].queryset = Region.objects.filter(
             level=Region.Level.COMMUNITY, district_id__in=district_ids).order_by("code")
         self.fields["bookable_by"].queryset = Organization.objects.filter(district_id__in=district_ids,

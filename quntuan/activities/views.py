@@ -226,8 +226,9 @@ def registration_cancel(request, pk: int):
 def mine(request):
     registrations = list(queries.my_registrations(request.user))
     now = timezone.now()
-    upcoming = [r for r in registrations if r.activity.end > now and r.status != RegistrationStatus.CANCELLED]
     attended = [r for r in registrations if hasattr(r, "checkin")]
+    upcoming = [r for r in registrations if not hasattr(r, "checkin") and r.activity.end > now
+                and r.status != RegistrationStatus.CANCELLED]
     past = [r for r in registrations if r not in upcoming and r not in attended]
     feed_url = request.build_absolute_uri(reverse("activities:feed_mine", args=[services.feed_token(request.user)]))
     return render(request, "activities/pages/mine.html", {
