@@ -422,7 +422,14 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, co_hosts=
             _book_venue(activity=activity, venue=activity.venue, start=activity.start, end=activity.end,
                         actor=actor)
     _promote_waitlist(activity, actor=actor)
-    record(activity, ActivityEvent.Kind.UPDATED, actor=actor)
+    event = record(activity, ActivityEvent.Kind.UPDATED, actor=actor, moved=rebook)
+    if rebook and activity.status == ActivityStatus.PUBLISHED:
+        holders = activity.registrations.filter(status__in=HOLDING_STATUSES).select_related("resident")
+        for registration in holders:
+            _notify(user=registration.resident, title="活动时间或地点变更",
+                    body=f"您报名的《{activity.title}》改为 {_fmt(activity.start)}–{_fmt_time(activity.end)}"
+                         f"在{activity.place}举行。",
+                    link=activity_link(activity), dedup_key=f"activities:moved:{event.pk}:{registration.pk}")
     return activity
 
 
@@ -590,6 +597,8 @@ def registration_cancel(*, actor, registration: Registration, now: datetime | No
     registration = lock_registration(registration)
     if registration.status not in HOLDING_STATUSES:
         raise Conflict("该报名已取消或未通过,无需再取消。", code="not_active")
+    if CheckIn.objects.filter(registration=registration).exists():
+        raise Conflict("已签到的报名不能取消。", code="checked_in")
     if activity.end <= now:
         raise ApplicationError("活动已结束,不能取消报名。", code="past")
     registration.status = RegistrationStatus.CANCELLED

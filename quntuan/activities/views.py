@@ -399,7 +399,9 @@ def checkin(request, pk: int):
         else:
             result, status = {"ok": False, "message": "请输入签到码。"}, 400
         if request.htmx:
-            return render(request, "activities/partials/checkin_result.html", {"result": result}, status=status)
+            return render(request, "activities/partials/checkin_result.html",
+                          {"result": result, "attendance": queries.activity_attendance(activity), "oob": True},
+                          status=status)
     return render(request, "activities/pages/checkin.html",
                   {"activity": activity, "form": CheckInForm(), "result": result,
                    "attendance": queries.activity_attendance(activity)}, status=status)

@@ -132,6 +132,7 @@ def test_book_conflict_register_checkin(browser, live_server, people):
         staff.fill("input[name=code]", code)
         staff.click("form button:has-text('签到')")
         staff.wait_for_selector("text=张三 签到成功。")
+        staff.wait_for_selector("text=已签到 1 人次")
         shot(staff, "04-staff-checkin")
         assert CheckIn.objects.filter(registration=registration).count() == 1
         staff_ctx.close()

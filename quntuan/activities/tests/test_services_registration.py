@@ -239,3 +239,28 @@ def test_reminder_task_runs_twice_without_sending_twice(world, settings):
         assert activity_reminders.delay().get() == 1
     assert Notification.objects.filter(user=world.resident, title="活动提醒").count() == 1
     assert OutboundMessage.objects.filter(recipient=world.resident.mobile, subject="活动提醒").count() == 1
+
+
+def test_checked_in_registration_cannot_be_cancelled(world):
+    activity = make_activity(world)
+    reg = services.registration_create(resident=world.resident, activity=activity)
+    with time_machine.travel(at(7, 14), tick=False):
+        services.checkin_by_code(actor=world.union_staff, activity=activity, code=services.registration_token(reg))
+        with pytest.raises(Conflict) as err:
+            services.registration_cancel(actor=world.resident, registration=reg)
+    assert err.value.message == "已签到的报名不能取消。"
+    reg.refresh_from_db()
+    assert reg.status == "confirmed"
+
+
+def test_moving_a_published_activity_tells_registrants(world):
+    from quntuan.activities.tests.conftest import activity_input
+
+    activity = make_activity(world)
+    services.registration_create(resident=world.resident, activity=activity)
+    services.activity_update(actor=world.union_staff, activity=activity,
+                             data=activity_input(venue=world.venue, start=at(8, 9), end=at(8, 11)))
+    services.activity_update(actor=world.union_staff, activity=activity,
+                             data=activity_input(venue=world.venue, start=at(8, 9), end=at(8, 11), title="新标题"))
+    assert list(Notification.objects.filter(user=world.resident).values_list("body", flat=True)) == [
+        "您报名的《职工法律讲座》改为 12-08 09:00–11:00在职工之家(幸福路1号)举行。"]
