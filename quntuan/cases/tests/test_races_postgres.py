@@ -75,3 +75,20 @@ def test_same_idempotency_key_at_once_gives_one_case(world, transactional_db):
     assert all(isinstance(r, Case) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Case.objects.count() == 1
+
+
+def test_two_sweeps_at_once_flag_each_case_once(world, transactional_db):
+    from datetime import date
+
+    from quntuan.cases.services import escalation_sweep
+    from quntuan.notifications.models import Notification
+
+    for _ in range(5):
+        world.submit()
+    escalation_sweep(today=date(2026, 11, 23))  # the working calendar is loaded once
+    results = run_together(*[lambda: escalation_sweep(today=date(2026, 12, 2)) for _ in range(3)])
+    assert all(isinstance(r, dict) for r in results), results
+    assert sum(r["red"] for r in results) == 5
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.RED_FLAG).count() == 5
+    # Red: the union's leader and the district's supervisor, once per case.
+    assert Notification.objects.filter(title__startswith="红牌督办").count() == 10
