@@ -89,7 +89,7 @@ def case_queue(*, user, queue: str) -> QuerySet[Case]:
                        first_inquirer=user)
     elif queue == "cohandling":
         open_cohandling = CoHandling.objects.filter(organization_id__in=org_ids, status=CoHandling.Status.OPEN)
-        qs = _id_in(qs, open_cohandling.values("case_id"), Case).filter(status__in=OPEN_STATUSES)
+        qs = _id_in(qs, open_cohandling.order_by().values("case_id"), Case).filter(status__in=OPEN_STATUSES)
     elif queue == "transfers_in":
         qs = qs.filter(status=CaseStatus.TRANSFERRING, transfer_to_org_id__in=org_ids)
     elif queue == "overdue":
@@ -102,7 +102,7 @@ def case_queue(*, user, queue: str) -> QuerySet[Case]:
         qs = qs.filter(overdue_q(today))
     elif queue == "followups":
         open_followups = FollowUp.objects.filter(status=FollowUp.Status.OPEN)
-        qs = _id_in(qs, open_followups.values("case_id"), Case).filter(status=CaseStatus.CLOSED).filter(
+        qs = _id_in(qs, open_followups.order_by().values("case_id"), Case).filter(status=CaseStatus.CLOSED).filter(
             Q(handling_org_id__in=org_ids) | Q(first_inquirer=user)
         )
     return qs.order_by("due_date", "first_contact_due_at", "id")
@@ -134,7 +134,7 @@ def _ratings_of(organization: Organization, since: datetime, until: datetime) ->
     events carry that organization, and the index on them holds the case ids."""
     rated_cases = CaseEvent.objects.filter(
         organization=organization, kind=CaseEvent.Kind.RATED, at__gte=since, at__lt=until
-    ).values("case_id")
+    ).order_by().values("case_id")  # no ORDER BY: the case ids come from the index alone
     ratings = Rating.objects.filter(rated_at__gte=since, rated_at__lt=until)
     return _id_in(ratings, rated_cases, Rating, "case_id")
 
