@@ -10,13 +10,16 @@ from quntuan.core.models import Heartbeat
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_on_sqlite_in_process_mode_without_thread(client):
+def test_healthz_in_process_mode_without_thread(client):
+    from django.db import connection
+
+    backend = "postgresql" if connection.vendor == "postgresql" else "sqlite"
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "ok",
-        "database": {"backend": "sqlite", "ok": True},
+        "database": {"backend": backend, "ok": True},
         "background": {"mode": "in-process", "running": False, "last_beat": None},
     }
 
@@ -51,13 +54,21 @@ def test_healthz_celery_mode_without_any_beat(client):
 
 
 def test_healthz_database_failure_is_503(client, monkeypatch):
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db import connection, connections
 
     def broken_cursor(self, *args, **kwargs):
         raise RuntimeError("down")
 
-    monkeypatch.setattr(DatabaseWrapper, "cursor", broken_cursor)
+    backend = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    monkeypatch.setattr(type(connections["default"]), "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
-    assert response.json()["database"] == {"backend": "sqlite", "ok": False}
+    assert response.json()["database"] == {"backend": backend, "ok": False}
+
+
+@pytest.mark.postgres
+def test_healthz_names_postgresql(client):
+    data = client.get("/healthz").json()
+    assert data["database"] == {"backend": "postgresql", "ok": True}
+    assert data["status"] == "ok"
