@@ -200,3 +200,12 @@ def test_english_does_not_leak_out_of_the_request(client, district):
     client.cookies["django_language"] = "en"
     assert "One window for all your needs" in text(client.get("/"))
     assert translation.get_language() == "zh-hans"
+
+
+def test_csrf_failure_page_is_chinese(district):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/i18n/setlang/", {"language": "en"})
+    assert response.status_code == 403
+    assert "页面已过期,请重新提交" in response.content.decode()
