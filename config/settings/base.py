@@ -93,6 +93,8 @@ def database_from_env() -> dict:
             "PORT": str(url.port or 5432),
             "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
+            # JIT compilation costs more than it saves on these short OLTP and report queries.
+            "OPTIONS": {"options": "-c jit=off"},
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -186,6 +188,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 
 NINJA_PAGINATION_PER_PAGE = 20
+# How many proxies stand in front of the app: the API's rate limits take the client address from
+# X-Forwarded-For only that deep (0: REMOTE_ADDR only, so a client cannot fake its address).
+NINJA_NUM_PROXIES = int(os.environ.get("QUNTUAN_NUM_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,
