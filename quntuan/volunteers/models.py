@@ -41,6 +41,14 @@ class VolunteerRules(models.Model):
     def __str__(self):
         return f"{self.district} 志愿与培训规则"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        hours = self.star_hours
+        if (not isinstance(hours, list) or len(hours) != 5 or not all(isinstance(h, int) and h > 0 for h in hours)
+                or hours != sorted(set(hours))):
+            raise ValidationError({"star_hours": "请填写 5 个由小到大的正整数小时数,如 [100, 300, 600, 1000, 1500]。"})
+
 
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", "居民身份证"

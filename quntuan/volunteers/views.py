@@ -30,6 +30,7 @@ from quntuan.volunteers import documents, queries, rules, services
 from quntuan.volunteers.models import (
     Enrollment,
     IdType,
+    ServiceRecord,
     ShiftSignup,
     TrainingOutcome,
     Volunteer,
@@ -135,9 +136,12 @@ def mine(request):
     volunteer = _my_volunteer(request.user)
     context = {"volunteer": volunteer, "id_types": IdType.choices, "now": timezone.now()}
     if volunteer is not None:
+        signups = queries.my_signups(volunteer)
+        done = [s for s in signups if s.record and s.record.status != ServiceRecord.Status.REPORTED]
         context.update(
             totals=queries.totals(volunteer),
-            signups=queries.my_signups(volunteer),
+            signups=[s for s in signups if s not in done],
+            history=done[:5], history_more=done[5:],
             certificates=certificate_policy.visible(request.user).filter(volunteer=volunteer)
             .select_related("organization"),
             teams=volunteer.teams.select_related("organization"),
@@ -278,9 +282,12 @@ def staff_volunteers(request):
         qs = qs.filter(status=status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     minutes = queries.confirmed_minutes_by_volunteer([v.pk for v in page.object_list])
+    stars = {}
     for v in page.object_list:
+        if v.district_id not in stars:
+            stars[v.district_id] = services.district_rules(v.district_id).star_hours
         v.minutes = minutes.get(v.pk, 0)
-        v.level = rules.star_level(v.minutes)
+        v.level = rules.star_level(v.minutes, stars[v.district_id])
     return render(request, "volunteers/pages/staff_volunteers.html",
                   {"page_obj": page, "volunteers": page.object_list, "q": q, "status": status,
                    "statuses": Volunteer.Status.choices})
