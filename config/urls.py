@@ -15,6 +15,7 @@ urlpatterns = [
     path("calendar/", include("quntuan.workdays.urls")),
     path("activities/", include("quntuan.activities.urls")),
     path("volunteers/", include("quntuan.volunteers.urls")),
+    path("routing/", include("quntuan.routing.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "quntuan.cases",
     "quntuan.activities",
     "quntuan.volunteers",
+    "quntuan.routing",
 ]
 
 MIDDLEWARE = [

@@ -37,7 +37,7 @@ def application_error(request, exc: ApplicationError):
 
 ROUTED_APPS = [
     "accounts", "catalog", "cases", "notifications", "organizations", "workdays", "core",
-    "activities", "volunteers",
+    "activities", "volunteers", "routing",
 ]
 
 for app in ROUTED_APPS:
