@@ -42,6 +42,7 @@ FEED_SALT = "quntuan.activities.feed"
 SHORT_CODE_LENGTH = 8
 CHECKIN_OPENS_BEFORE = timedelta(hours=2)
 MAX_DURATION = timedelta(days=31)
+MAX_BLOCK = MAX_DURATION + timedelta(minutes=240)  # the longest activity plus the longest buffer
 TEXT_MAX = 2000
 
 
@@ -216,8 +217,11 @@ def venue_update(*, actor, venue: Venue, name: str, address: str, capacity: int,
 
 def venue_busy(venue: Venue, day_start: datetime, day_end: datetime, *, exclude_activity_id=None):
     """Active bookings of ``venue`` whose block touches ``[day_start, day_end)``."""
+    # No block is longer than MAX_BLOCK, so the lower bound on block_start keeps the index range
+    # scan to about a month of this venue's bookings, however long its history.
     qs = Booking.objects.filter(
         venue=venue, status=Booking.Status.ACTIVE, block_start__lt=day_end, block_end__gt=day_start,
+        block_start__gt=day_start - MAX_BLOCK,
     ).select_related("activity", "activity__primary_host")
     if exclude_activity_id:
         qs = qs.exclude(activity_id=exclude_activity_id)
