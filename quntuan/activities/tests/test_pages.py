@@ -233,3 +233,11 @@ def test_stats_page(client, world, pub):
     with time_machine.travel(at(8, 9), tick=False):
         body = client.get("/activities/staff/stats/").content.decode()
     assert "区总工会" in body and "100.0%" in body
+
+
+def test_month_cell_with_more_than_four_activities(client, world):
+    for i in range(6):
+        make_activity(world, venue=None, address="广场", title=f"广场活动{i}", start=at(10, 9 + i), end=at(10, 10 + i))
+    body = client.get("/activities/", {"month": "2026-12"}).content.decode()
+    assert "另 2 项" in body
+    assert body.count("广场活动5") == 2  # the agenda below the grid lists every activity
