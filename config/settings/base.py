@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.activities.tasks.activity_reminders",
         "schedule": 3600,
     },
+    # E-mail and SMS still pending after ten minutes (a worker died, a gateway was down).
+    "requeue-pending-outbound": {
+        "task": "quntuan.notifications.tasks.requeue_pending_outbound",
+        "schedule": 600,
+    },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)
 

@@ -35,7 +35,10 @@ def _connect_celery_heartbeat() -> None:
         periodic = {spec.get("task") for spec in settings.CELERY_BEAT_SCHEDULE.values()}
         if name in periodic:
             try:
-                record_heartbeat(heartbeat_name(name), {"source": "celery"})
+                detail = {"source": "celery"}
+                if isinstance(result, dict):
+                    detail["result"] = {k: v for k, v in result.items() if isinstance(v, int | float | str | bool)}
+                record_heartbeat(heartbeat_name(name), detail)
             except Exception:  # never let bookkeeping fail the task
                 logger.exception("无法记录后台任务心跳:%s", name)
 

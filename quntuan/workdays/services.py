@@ -30,14 +30,20 @@ def calendar_load_official(*, year: int) -> bool:
              "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
              "National Day": "国庆节", "Anti-Fascist 70th Day": "抗战胜利纪念日"}
     with transaction.atomic():
+        # Two first uses of a year at once: the year's row is created once and locked, so the
+        # second loader waits and then finds the table already loaded.
+        CalendarYear.objects.get_or_create(year=year, defaults={"is_official": False})
+        row = CalendarYear.objects.select_for_update().get(year=year)
+        if row.is_official:
+            return True
         SpecialDay.objects.filter(date__year=year).delete()
         SpecialDay.objects.bulk_create(
             [SpecialDay(date=d, kind=SpecialDay.Kind.HOLIDAY, name=names.get(n, n or "")) for d, n in holidays.items()]
             + [SpecialDay(date=d, kind=SpecialDay.Kind.WORKDAY, name=names.get(n, n or "")) for d, n in workdays.items()]
         )
-        CalendarYear.objects.update_or_create(
-            year=year, defaults={"is_official": True, "source": "chinese-calendar 软件包"}
-        )
+        row.is_official = True
+        row.source = "chinese-calendar 软件包"
+        row.save(update_fields=["is_official", "source", "updated_at"])
     return True
 
 

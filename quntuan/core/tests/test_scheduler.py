@@ -25,9 +25,10 @@ def test_schedule_entries_reads_seconds_and_timedelta_and_skips_others():
     assert [(e.name, e.task, e.interval) for e in entries] == [("a", "x.a", 300.0), ("b", "x.b", 120.0)]
 
 
-def test_default_schedule_contains_the_escalation_sweep():
-    entries = scheduler.schedule_entries()
-    assert ("quntuan.cases.tasks.escalation_sweep", "escalation_sweep") in [(e.task, e.heartbeat_name) for e in entries]
+def test_default_schedule_contains_the_escalation_sweep_and_the_outbound_requeue():
+    entries = [(e.task, e.heartbeat_name) for e in scheduler.schedule_entries()]
+    assert ("quntuan.cases.tasks.escalation_sweep", "escalation_sweep") in entries
+    assert ("quntuan.notifications.tasks.requeue_pending_outbound", "requeue_pending_outbound") in entries
 
 
 def test_import_task_handles_missing_module_and_attribute():

@@ -47,3 +47,32 @@ def test_pending_years_from_november():
     calendar_load_official(year=2026)
     assert provisional_years_pending(date(2026, 11, 23)) == [2027]
     assert provisional_years_pending(date(2026, 6, 1)) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_uses_of_a_year_at_once_load_it_once():
+    import threading
+
+    from django.db import connection
+
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def load():
+        try:
+            barrier.wait()
+            calendar_for_years([2025])
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert CalendarYear.objects.get(year=2025).is_official is True
+    assert SpecialDay.objects.filter(date=date(2025, 10, 1)).count() == 1
