@@ -124,6 +124,9 @@ class DistrictRules(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.district} 规则设置"
+
     def limit_days(self, time_limit_class: str) -> int:
         return {
             "immediate": self.limit_immediate_days,
