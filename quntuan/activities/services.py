@@ -16,6 +16,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quntuan.activities import rules
 from quntuan.activities.locks import lock_activity, lock_registration, lock_venue
@@ -82,55 +84,55 @@ def activity_link(activity: Activity) -> str:
 def _text(value, label: str, *, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ApplicationError(f"请填写{label}。", code="required")
+        raise ApplicationError(_("请填写%(label)s。") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过 {max_length} 个字。", code="too_long")
+        raise ApplicationError(_("%(label)s不能超过 %(n)s 个字。") % {"label": label, "n": max_length}, code="too_long")
     return value
 
 
 def _check_times(start: datetime | None, end: datetime | None) -> None:
     if start is None or end is None:
-        raise ApplicationError("请填写开始时间和结束时间。", code="required")
+        raise ApplicationError(_("请填写开始时间和结束时间。"), code="required")
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ApplicationError("时间须带时区。", code="invalid_time")
+        raise ApplicationError(_("时间须带时区。"), code="invalid_time")
     if end <= start:
-        raise ApplicationError("结束时间必须晚于开始时间。", code="end_before_start")
+        raise ApplicationError(_("结束时间必须晚于开始时间。"), code="end_before_start")
     if end - start > MAX_DURATION:
-        raise ApplicationError("一次活动不能超过 31 天。", code="too_long")
+        raise ApplicationError(_("一次活动不能超过 31 天。"), code="too_long")
 
 
 def _check_capacity(capacity, label: str = "名额") -> int:
     try:
         capacity = int(capacity)
     except (TypeError, ValueError):
-        raise ApplicationError(f"{label}必须是正整数。", code="invalid_capacity") from None
+        raise ApplicationError(_("%(label)s必须是正整数。") % {"label": label}, code="invalid_capacity") from None
     if capacity <= 0:
-        raise ApplicationError(f"{label}必须大于 0。", code="invalid_capacity")
+        raise ApplicationError(_("%(label)s必须大于 0。") % {"label": label}, code="invalid_capacity")
     if capacity > 100000:
-        raise ApplicationError(f"{label}不能超过 100000。", code="invalid_capacity")
+        raise ApplicationError(_("%(label)s不能超过 100000。") % {"label": label}, code="invalid_capacity")
     return capacity
 
 
 def _check_audience(age_min, age_max, groups) -> tuple[int | None, int | None, list[str]]:
     for value, label in ((age_min, "最小年龄"), (age_max, "最大年龄")):
         if value is not None and not (0 <= int(value) <= 120):
-            raise ApplicationError(f"{label}应在 0 到 120 之间。", code="invalid_age")
+            raise ApplicationError(_("%(label)s应在 0 到 120 之间。") % {"label": label}, code="invalid_age")
     if age_min is not None and age_max is not None and int(age_min) > int(age_max):
-        raise ApplicationError("最小年龄不能大于最大年龄。", code="invalid_age")
+        raise ApplicationError(_("最小年龄不能大于最大年龄。"), code="invalid_age")
     groups = list(dict.fromkeys(groups or []))
     unknown = [g for g in groups if g not in AudienceGroup.values]
     if unknown:
-        raise ApplicationError(f"未知的面向人群:{'、'.join(unknown)}。", code="invalid_group")
+        raise ApplicationError(_("未知的面向人群:%(g)s。") % {"g": "、".join(unknown)}, code="invalid_group")
     return (None if age_min is None else int(age_min), None if age_max is None else int(age_max), groups)
 
 
 def _check_window(opens, closes, start) -> None:
     if opens and closes and closes <= opens:
-        raise ApplicationError("报名截止时间必须晚于报名开始时间。", code="invalid_window")
+        raise ApplicationError(_("报名截止时间必须晚于报名开始时间。"), code="invalid_window")
     if closes and closes > start:
-        raise ApplicationError("报名截止时间不能晚于活动开始时间。", code="invalid_window")
+        raise ApplicationError(_("报名截止时间不能晚于活动开始时间。"), code="invalid_window")
     if opens and opens >= start:
-        raise ApplicationError("报名开始时间必须早于活动开始时间。", code="invalid_window")
+        raise ApplicationError(_("报名开始时间必须早于活动开始时间。"), code="invalid_window")
 
 
 # --- venues ------------------------------------------------------------------------------------
@@ -138,13 +140,13 @@ def _check_window(opens, closes, start) -> None:
 
 def _venue_fields(*, name, address, capacity, facilities, opening_hours, buffer_minutes) -> dict:
     if not rules.valid_opening_hours(opening_hours):
-        raise ApplicationError("开放时间格式不正确:每天填写若干时段,开始早于结束。", code="invalid_hours")
+        raise ApplicationError(_("开放时间格式不正确:每天填写若干时段,开始早于结束。"), code="invalid_hours")
     try:
         buffer_minutes = int(buffer_minutes)
     except (TypeError, ValueError):
-        raise ApplicationError("场地间隔必须是整数分钟。", code="invalid_buffer") from None
+        raise ApplicationError(_("场地间隔必须是整数分钟。"), code="invalid_buffer") from None
     if not 0 <= buffer_minutes <= 240:
-        raise ApplicationError("场地间隔应在 0 到 240 分钟之间。", code="invalid_buffer")
+        raise ApplicationError(_("场地间隔应在 0 到 240 分钟之间。"), code="invalid_buffer")
     return {
         "name": _text(name, "名称", max_length=64),
         "address": _text(address, "地址", max_length=128),
@@ -157,9 +159,9 @@ def _venue_fields(*, name, address, capacity, facilities, opening_hours, buffer_
 
 def _check_community(community: Region, district_id: int) -> None:
     if community is None or community.level != Region.Level.COMMUNITY:
-        raise ApplicationError("请选择社区。", code="invalid_community")
+        raise ApplicationError(_("请选择社区。"), code="invalid_community")
     if community.district_id != district_id:
-        raise ApplicationError("社区不在本单位所在的区。", code="invalid_community")
+        raise ApplicationError(_("社区不在本单位所在的区。"), code="invalid_community")
 
 
 @transaction.atomic
@@ -167,7 +169,7 @@ def venue_create(*, actor, owner: Organization, community: Region, name: str, ad
                  facilities: str = "", opening_hours=None, bookable_by=(), buffer_minutes: int = 30,
                  photo=None) -> Venue:
     if not venue_policy.can_create_for(actor, owner):
-        raise PermissionDenied("只有本单位工作人员可以登记本单位的阵地。")
+        raise PermissionDenied(_("只有本单位工作人员可以登记本单位的阵地。"))
     _check_community(community, owner.district_id)
     fields = _venue_fields(name=name, address=address, capacity=capacity, facilities=facilities,
                            opening_hours=opening_hours if opening_hours is not None
@@ -185,7 +187,7 @@ def _same_district_orgs(orgs, district_id: int) -> list[Organization]:
     orgs = list(orgs or [])
     for org in orgs:
         if org.district_id != district_id:
-            raise ApplicationError(f"{org.name}不在本区,不能选择。", code="invalid_org")
+            raise ApplicationError(_("%(org)s不在本区,不能选择。") % {"org": org.name}, code="invalid_org")
     return orgs
 
 
@@ -194,7 +196,7 @@ def venue_update(*, actor, venue: Venue, name: str, address: str, capacity: int,
                  opening_hours=None, bookable_by=(), buffer_minutes: int = 30, community: Region | None = None,
                  is_active: bool = True, photo=None) -> Venue:
     if not venue_policy.can_edit(actor, venue):
-        raise PermissionDenied("只有阵地所属单位的工作人员可以修改阵地。")
+        raise PermissionDenied(_("只有阵地所属单位的工作人员可以修改阵地。"))
     venue = lock_venue(venue)
     fields = _venue_fields(name=name, address=address, capacity=capacity, facilities=facilities,
                            opening_hours=opening_hours if opening_hours is not None else venue.opening_hours,
@@ -253,9 +255,10 @@ def _booking_conflict(venue: Venue, clash: Booking, start: datetime, end: dateti
     slots = venue_free_slots(venue=venue, day=day, duration=end - start, exclude_activity_id=exclude_activity_id)
     other = clash.activity
     message = (
-        f"{venue.name}在该时段已被预约:《{other.title}》(主办:{other.primary_host.name},"
-        f"{_fmt(other.start)}–{_fmt_time(other.end)},含 {venue.buffer_minutes} 分钟场地间隔)。"
-        f"当天可用时段:{_slots_text(slots)}。"
+        _("%(venue)s在该时段已被预约:《%(title)s》(主办:%(org)s,%(start)s–%(end)s,含 %(buffer)s 分钟场地间隔)。"
+          "当天可用时段:%(slots)s。") % {
+            "venue": venue.name, "title": other.title, "org": other.primary_host.name, "start": _fmt(other.start),
+            "end": _fmt_time(other.end), "buffer": venue.buffer_minutes, "slots": _slots_text(slots)}
     )
     return Conflict(message, code="venue_booked", extra={
         "clash": {"activity_id": other.pk, "title": other.title, "organizer": other.primary_host.name,
@@ -272,16 +275,17 @@ def _book_venue(*, activity: Activity, venue: Venue, start: datetime, end: datet
     the exclusion constraint also refuses an overlapping insert (IntegrityError, turned into the
     same Conflict), on SQLite the write transaction is already serialized."""
     if not venue.is_active:
-        raise ApplicationError(f"{venue.name}已停用,不能预约。", code="venue_inactive")
+        raise ApplicationError(_("%(venue)s已停用,不能预约。") % {"venue": venue.name}, code="venue_inactive")
     if not venue_policy.may_book(venue, activity.primary_host_id):
-        raise PermissionDenied(f"{activity.primary_host.name}不在{venue.name}的可预约单位之列。")
+        raise PermissionDenied(_("%(org)s不在%(venue)s的可预约单位之列。") % {"org": activity.primary_host.name, "venue": venue.name})
     tz = local_tz()
     if not rules.within_opening_hours(start, end, venue.opening_hours, tz):
         day = timezone.localtime(start).date()
         hours = venue.opening_hours[day.weekday()]
-        opening = "、".join(f"{a}–{b}" for a, b in hours) or "不开放"
+        opening = "、".join(f"{a}–{b}" for a, b in hours) or _("不开放")
         raise ApplicationError(
-            f"活动时间不在{venue.name}的开放时间内(当天开放时间:{opening})。", code="outside_opening_hours",
+            _("活动时间不在%(venue)s的开放时间内(当天开放时间:%(hours)s)。") % {"venue": venue.name, "hours": opening},
+            code="outside_opening_hours",
         )
     venue = lock_venue(venue)
     block_start, block_end = rules.block_of(start, end, venue.buffer_minutes)
@@ -299,7 +303,7 @@ def _book_venue(*, activity: Activity, venue: Venue, start: datetime, end: datet
         busy = venue_busy(venue, block_start, block_end, exclude_activity_id=activity.pk)
         if busy:
             raise _booking_conflict(venue, busy[0], start, end, exclude_activity_id=activity.pk) from None
-        raise Conflict(f"{venue.name}在该时段已被预约,请换一个时段。", code="venue_booked") from None
+        raise Conflict(_("%(venue)s在该时段已被预约,请换一个时段。") % {"venue": venue.name}, code="venue_booked") from None
 
 
 def _release_bookings(activity: Activity) -> None:
@@ -333,7 +337,7 @@ class ActivityInput:
 
 def _clean_activity(data: ActivityInput, district_id: int) -> dict:
     if data.kind not in ActivityKind.values:
-        raise ApplicationError("请选择活动类型。", code="invalid_kind")
+        raise ApplicationError(_("请选择活动类型。"), code="invalid_kind")
     _check_times(data.start, data.end)
     capacity = _check_capacity(data.capacity)
     age_min, age_max, groups = _check_audience(data.age_min, data.age_max, data.audience_groups)
@@ -343,15 +347,16 @@ def _clean_activity(data: ActivityInput, district_id: int) -> dict:
     if data.venue is not None:
         community = data.venue.community
         if capacity > data.venue.capacity:
-            raise ApplicationError(f"名额({capacity})超过{data.venue.name}的容纳人数({data.venue.capacity})。",
+            raise ApplicationError(_("名额(%(n)s)超过%(venue)s的容纳人数(%(cap)s)。") % {
+                "n": capacity, "venue": data.venue.name, "cap": data.venue.capacity},
                                    code="over_venue_capacity")
     elif not address:
-        raise ApplicationError("请选择阵地,或填写活动地址。", code="place_required")
+        raise ApplicationError(_("请选择阵地,或填写活动地址。"), code="place_required")
     if community is not None:
         _check_community(community, district_id)
         street = community.parent
     if street is not None and (street.level != Region.Level.STREET or street.district_id != district_id):
-        raise ApplicationError("街道不在本区。", code="invalid_street")
+        raise ApplicationError(_("街道不在本区。"), code="invalid_street")
     return {
         "kind": data.kind,
         "title": _text(data.title, "标题", max_length=100),
@@ -373,7 +378,7 @@ def _check_hosts(primary_host: Organization, co_hosts, host_staff) -> tuple[list
     staff = list(host_staff or [])
     for person in staff:
         if not person.memberships.filter(organization_id__in=host_ids).exists():
-            raise ApplicationError(f"{person}不是主办或协办单位的工作人员。", code="invalid_staff")
+            raise ApplicationError(_("%(person)s不是主办或协办单位的工作人员。") % {"person": person}, code="invalid_staff")
     return co_hosts, staff
 
 
@@ -381,7 +386,7 @@ def _check_hosts(primary_host: Organization, co_hosts, host_staff) -> tuple[list
 def activity_create(*, actor, primary_host: Organization, data: ActivityInput, co_hosts=(), host_staff=()) -> Activity:
     """A new activity (a draft); with a venue, the venue is booked in the same transaction."""
     if not activity_policy.can_create_for(actor, primary_host):
-        raise PermissionDenied("只有本单位工作人员可以为本单位创建活动。")
+        raise PermissionDenied(_("只有本单位工作人员可以为本单位创建活动。"))
     fields = _clean_activity(data, primary_host.district_id)
     co_hosts, staff = _check_hosts(primary_host, co_hosts, host_staff)
     activity = Activity.objects.create(district_id=primary_host.district_id, primary_host=primary_host,
@@ -399,10 +404,10 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, co_hosts=
     """Change an activity (None for co_hosts or host_staff keeps them); rebook when the venue or
     the time changes, and fill new seats from the waitlist."""
     if not activity_policy.can_edit(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以修改此活动。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以修改此活动。"))
     activity = lock_activity(activity)
     if activity.status == ActivityStatus.CANCELLED:
-        raise Conflict("活动已取消,不能修改。", code="cancelled")
+        raise Conflict(_("活动已取消,不能修改。"), code="cancelled")
     fields = _clean_activity(data, activity.district_id)
     if co_hosts is None:
         co_hosts = list(activity.hosts.exclude(pk=activity.primary_host_id))
@@ -411,7 +416,7 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, co_hosts=
     co_hosts, staff = _check_hosts(activity.primary_host, co_hosts, host_staff)
     confirmed = activity.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if fields["capacity"] < confirmed:
-        raise Conflict(f"名额不能少于已确认报名的人数({confirmed} 人)。", code="capacity_below_confirmed")
+        raise Conflict(_("名额不能少于已确认报名的人数(%(n)s 人)。") % {"n": confirmed}, code="capacity_below_confirmed")
     rebook = (fields["venue"] != activity.venue or fields["start"] != activity.start
               or fields["end"] != activity.end)
     for key, value in fields.items():
@@ -430,9 +435,10 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, co_hosts=
     if rebook and activity.status == ActivityStatus.PUBLISHED:
         holders = activity.registrations.filter(status__in=HOLDING_STATUSES).select_related("resident")
         for registration in holders:
-            _notify(user=registration.resident, title="活动时间或地点变更",
-                    body=f"您报名的《{activity.title}》改为 {_fmt(activity.start)}–{_fmt_time(activity.end)}"
-                         f"在{activity.place}举行。",
+            _notify(user=registration.resident, title=_("活动时间或地点变更"),
+                    body=_("您报名的《%(title)s》改为 %(start)s–%(end)s在%(place)s举行。") % {
+                        "title": activity.title, "start": _fmt(activity.start), "end": _fmt_time(activity.end),
+                        "place": activity.place},
                     link=activity_link(activity), dedup_key=f"activities:moved:{event.pk}:{registration.pk}")
     return activity
 
@@ -440,13 +446,13 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, co_hosts=
 @transaction.atomic
 def activity_publish(*, actor, activity: Activity, now: datetime | None = None) -> Activity:
     if not activity_policy.can_edit(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以发布此活动。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以发布此活动。"))
     now = now or timezone.now()
     activity = lock_activity(activity)
     if activity.status != ActivityStatus.DRAFT:
-        raise Conflict("只有草稿可以发布。", code="not_draft")
+        raise Conflict(_("只有草稿可以发布。"), code="not_draft")
     if activity.end <= now:
-        raise ApplicationError("活动已结束,不能发布。", code="past")
+        raise ApplicationError(_("活动已结束,不能发布。"), code="past")
     activity.status = ActivityStatus.PUBLISHED
     activity.published_at = now
     activity.save(update_fields=["status", "published_at", "updated_at"])
@@ -458,11 +464,11 @@ def activity_publish(*, actor, activity: Activity, now: datetime | None = None) 
 def activity_cancel(*, actor, activity: Activity, reason: str, now: datetime | None = None) -> Activity:
     """Cancel the activity, release its venue and tell everyone who registered."""
     if not activity_policy.can_edit(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以取消此活动。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以取消此活动。"))
     reason = _text(reason, "取消原因", max_length=200)
     activity = lock_activity(activity)
     if activity.status == ActivityStatus.CANCELLED:
-        raise Conflict("活动已取消。", code="cancelled")
+        raise Conflict(_("活动已取消。"), code="cancelled")
     activity.status = ActivityStatus.CANCELLED
     activity.cancelled_at = now or timezone.now()
     activity.cancel_reason = reason
@@ -471,8 +477,9 @@ def activity_cancel(*, actor, activity: Activity, reason: str, now: datetime | N
     event = record(activity, ActivityEvent.Kind.CANCELLED, actor=actor, reason=reason)
     holders = activity.registrations.filter(status__in=HOLDING_STATUSES).select_related("resident")
     for registration in holders:
-        _notify(user=registration.resident, title="活动已取消",
-                body=f"您报名的《{activity.title}》({_fmt(activity.start)})已取消:{reason}",
+        _notify(user=registration.resident, title=_("活动已取消"),
+                body=_("您报名的《%(title)s》(%(start)s)已取消:%(reason)s") % {
+                    "title": activity.title, "start": _fmt(activity.start), "reason": reason},
                 link=activity_link(activity), dedup_key=f"activities:cancelled:{event.pk}:{registration.pk}")
     return activity
 
@@ -495,9 +502,10 @@ def activity_warnings(activity: Activity) -> list[dict]:
                 warnings.append({
                     "kind": "audience", "activity_id": other.pk, "title": other.title,
                     "organizer": other.primary_host.name,
-                    "message": f"同一街道同一时段有面向相近人群的活动《{other.title}》"
-                               f"(主办:{other.primary_host.name},{_fmt(other.start)}–{_fmt_time(other.end)}),"
-                               f"建议与对方协调。",
+                    "message": _("同一街道同一时段有面向相近人群的活动《%(title)s》(主办:%(org)s,%(start)s–%(end)s),"
+                                 "建议与对方协调。") % {
+                        "title": other.title, "org": other.primary_host.name, "start": _fmt(other.start),
+                        "end": _fmt_time(other.end)},
                 })
     staff = list(activity.host_staff.all())
     if staff:
@@ -506,8 +514,9 @@ def activity_warnings(activity: Activity) -> list[dict]:
             warnings.append({
                 "kind": "staff", "activity_id": other.pk, "title": other.title,
                 "organizer": other.primary_host.name,
-                "message": f"工作人员{names}同一时段还负责《{other.title}》"
-                           f"(主办:{other.primary_host.name},{_fmt(other.start)}–{_fmt_time(other.end)})。",
+                "message": _("工作人员%(names)s同一时段还负责《%(title)s》(主办:%(org)s,%(start)s–%(end)s)。") % {
+                    "names": names, "title": other.title, "org": other.primary_host.name,
+                    "start": _fmt(other.start), "end": _fmt_time(other.end)},
             })
     return warnings
 
@@ -532,8 +541,9 @@ def _promote_waitlist(activity: Activity, *, actor=None) -> list[Registration]:
         registration.decided_at = now
         registration.save(update_fields=["status", "decided_at", "updated_at"])
         event = record(activity, ActivityEvent.Kind.PROMOTED, actor=actor, registration=registration)
-        _notify(user=registration.resident, title="候补成功",
-                body=f"您已从候补转为正式报名《{activity.title}》({_fmt(activity.start)})。",
+        _notify(user=registration.resident, title=_("候补成功"),
+                body=_("您已从候补转为正式报名《%(title)s》(%(start)s)。") % {
+                    "title": activity.title, "start": _fmt(activity.start)},
                 link=activity_link(activity), dedup_key=f"activities:promoted:{event.pk}")
     return promoted
 
@@ -541,12 +551,12 @@ def _promote_waitlist(activity: Activity, *, actor=None) -> list[Registration]:
 def registration_window_problem(activity: Activity, now: datetime) -> str | None:
     """Why registration is closed now, or None."""
     if activity.status != ActivityStatus.PUBLISHED:
-        return "该活动未发布或已取消,不能报名。"
+        return _("该活动未发布或已取消,不能报名。")
     if activity.registration_opens and now < activity.registration_opens:
-        return f"报名尚未开始,将于 {_fmt(activity.registration_opens)} 开始。"
+        return _("报名尚未开始,将于 %(t)s 开始。") % {"t": _fmt(activity.registration_opens)}
     closes = activity.registration_closes or activity.start
     if now >= closes:
-        return "报名已截止。"
+        return _("报名已截止。")
     return None
 
 
@@ -555,7 +565,7 @@ def registration_create(*, resident, activity: Activity, now: datetime | None = 
     """Register a resident: confirmed while seats last, then on the waitlist; pending when the
     activity needs approval. Arrival order is the order in which requests take the activity lock."""
     if resident is None or not getattr(resident, "is_authenticated", False):
-        raise PermissionDenied("请先登录再报名。")
+        raise PermissionDenied(_("请先登录再报名。"))
     now = now or timezone.now()
     activity = lock_activity(activity)
     problem = registration_window_problem(activity, now)
@@ -564,10 +574,10 @@ def registration_create(*, resident, activity: Activity, now: datetime | None = 
     existing = Registration.objects.filter(activity=activity, resident=resident).first()
     if existing is not None:
         if existing.status in HOLDING_STATUSES:
-            raise Conflict(f"您已报名该活动(状态:{existing.get_status_display()}),不能重复报名。",
+            raise Conflict(_("您已报名该活动(状态:%(s)s),不能重复报名。") % {"s": existing.get_status_display()},
                            code="already_registered")
         if existing.status == RegistrationStatus.REJECTED:
-            raise Conflict("您的报名未通过审核,不能再次报名。", code="rejected")
+            raise Conflict(_("您的报名未通过审核,不能再次报名。"), code="rejected")
     Activity.objects.filter(pk=activity.pk).update(registration_seq=F("registration_seq") + 1)
     activity.refresh_from_db(fields=["registration_seq"])
     if activity.needs_approval:
@@ -586,7 +596,7 @@ def registration_create(*, resident, activity: Activity, now: datetime | None = 
                 registration = Registration.objects.create(activity=activity, resident=resident, status=status,
                                                            seq=activity.registration_seq)
         except IntegrityError:
-            raise Conflict("您已报名该活动,不能重复报名。", code="already_registered") from None
+            raise Conflict(_("您已报名该活动,不能重复报名。"), code="already_registered") from None
     record(activity, ActivityEvent.Kind.REGISTERED, actor=resident, registration=registration, status=status)
     return registration
 
@@ -595,16 +605,16 @@ def registration_create(*, resident, activity: Activity, now: datetime | None = 
 def registration_cancel(*, actor, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel a registration (the resident, or host staff); the first on the waitlist moves up."""
     if not registration_policy.can_cancel(actor, registration):
-        raise NotFound("未找到该报名,或您无权操作。")
+        raise NotFound(_("未找到该报名,或您无权操作。"))
     now = now or timezone.now()
     activity = lock_activity(registration.activity_id)
     registration = lock_registration(registration)
     if registration.status not in HOLDING_STATUSES:
-        raise Conflict("该报名已取消或未通过,无需再取消。", code="not_active")
+        raise Conflict(_("该报名已取消或未通过,无需再取消。"), code="not_active")
     if CheckIn.objects.filter(registration=registration).exists():
-        raise Conflict("已签到的报名不能取消。", code="checked_in")
+        raise Conflict(_("已签到的报名不能取消。"), code="checked_in")
     if activity.end <= now:
-        raise ApplicationError("活动已结束,不能取消报名。", code="past")
+        raise ApplicationError(_("活动已结束,不能取消报名。"), code="past")
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -617,10 +627,10 @@ def registration_cancel(*, actor, registration: Registration, now: datetime | No
 def _decide(*, actor, registration: Registration, approve: bool, note: str = "") -> Registration:
     activity = lock_activity(registration.activity_id)
     if not activity_policy.can_manage(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以审核报名。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以审核报名。"))
     registration = lock_registration(registration)
     if registration.status != RegistrationStatus.PENDING:
-        raise Conflict("该报名不在待审核状态。", code="not_pending")
+        raise Conflict(_("该报名不在待审核状态。"), code="not_pending")
     if approve:
         full = _seats_taken(activity) >= activity.capacity
         registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
@@ -668,56 +678,57 @@ def registration_short_code(registration: Registration) -> str:
     return f"{registration.pk}-{signature[:SHORT_CODE_LENGTH]}"
 
 
-FORGED = "签到码无效,请核对后重新输入。"
+FORGED = gettext_noop("签到码无效,请核对后重新输入。")
 
 
 def registration_id_from_code(code: str) -> int:
     """The registration number in a scanned token or a typed short code; forged codes are refused."""
     code = (code or "").strip()
     if not code or len(code) > 120:
-        raise ApplicationError(FORGED, code="invalid_code")
+        raise ApplicationError(_(FORGED), code="invalid_code")
     if ":" in code:
         try:
             value = _signer().unsign(code)
         except signing.BadSignature:
-            raise ApplicationError(FORGED, code="invalid_code") from None
+            raise ApplicationError(_(FORGED), code="invalid_code") from None
         if not value.startswith("R") or not value[1:].isdigit():
-            raise ApplicationError(FORGED, code="invalid_code")
+            raise ApplicationError(_(FORGED), code="invalid_code")
         return int(value[1:])
-    number, _, short = code.partition("-")
+    number, _sep, short = code.partition("-")
     if not number.isdigit() or len(short) != SHORT_CODE_LENGTH or len(number) > 12:
-        raise ApplicationError(FORGED, code="invalid_code")
+        raise ApplicationError(_(FORGED), code="invalid_code")
     expected = _signer().sign(f"R{int(number)}").rsplit(":", 1)[1][:SHORT_CODE_LENGTH]
     if not constant_time_compare(expected, short):
-        raise ApplicationError(FORGED, code="invalid_code")
+        raise ApplicationError(_(FORGED), code="invalid_code")
     return int(number)
 
 
 def _check_checkin_time(activity: Activity, now: datetime) -> None:
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ApplicationError("活动未发布或已取消,不能签到。", code="not_published")
+        raise ApplicationError(_("活动未发布或已取消,不能签到。"), code="not_published")
     if now < activity.start - CHECKIN_OPENS_BEFORE:
-        raise ApplicationError("签到将于活动开始前 2 小时开放。", code="checkin_not_open")
+        raise ApplicationError(_("签到将于活动开始前 2 小时开放。"), code="checkin_not_open")
     if now > activity.end + timedelta(hours=6):
-        raise ApplicationError("活动已结束,不能再签到。", code="checkin_closed")
+        raise ApplicationError(_("活动已结束,不能再签到。"), code="checkin_closed")
 
 
 @transaction.atomic
 def checkin_by_code(*, actor, activity: Activity, code: str, now: datetime | None = None) -> CheckIn:
     if not activity_policy.can_manage(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以签到。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以签到。"))
     registration_id = registration_id_from_code(code)
     now = now or timezone.now()
     activity = lock_activity(activity)
     _check_checkin_time(activity, now)
     registration = Registration.objects.filter(pk=registration_id).select_related("resident").first()
     if registration is None or registration.activity_id != activity.pk:
-        raise ApplicationError("该签到码不属于本活动。", code="other_activity")
+        raise ApplicationError(_("该签到码不属于本活动。"), code="other_activity")
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(f"该报名状态为「{registration.get_status_display()}」,不能签到。", code="not_confirmed")
+        raise Conflict(_("该报名状态为「%(s)s」,不能签到。") % {"s": registration.get_status_display()}, code="not_confirmed")
     existing = CheckIn.objects.filter(registration=registration).first()
     if existing is not None:
-        raise Conflict(f"{registration.resident}已于 {_fmt(existing.checked_in_at)} 签到。", code="already_checked_in")
+        raise Conflict(_("%(who)s已于 %(t)s 签到。") % {"who": registration.resident, "t": _fmt(existing.checked_in_at)},
+                       code="already_checked_in")
     checkin = CheckIn.objects.create(activity=activity, registration=registration, checked_in_at=now, by=actor)
     record(activity, ActivityEvent.Kind.CHECKED_IN, actor=actor, registration=registration)
     return checkin
@@ -728,11 +739,11 @@ def checkin_walk_in(*, actor, activity: Activity, name: str, mobile: str = "",
                     now: datetime | None = None) -> CheckIn:
     """Someone who came without registering."""
     if not activity_policy.can_manage(actor, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以登记现场参加人员。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以登记现场参加人员。"))
     name = _text(name, "姓名", max_length=32)
     mobile = (mobile or "").strip()
     if mobile and not is_valid_mobile(mobile):
-        raise ApplicationError("手机号格式不正确。", code="invalid_mobile")
+        raise ApplicationError(_("手机号格式不正确。"), code="invalid_mobile")
     now = now or timezone.now()
     activity = lock_activity(activity)
     _check_checkin_time(activity, now)
@@ -760,8 +771,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
     for registration in registrations:
         activity = registration.activity
         with transaction.atomic():
-            _notify(user=registration.resident, title="活动提醒",
-                    body=f"您报名的《{activity.title}》将于明天 {_fmt_time(activity.start)} 在{activity.place}举行。",
+            _notify(user=registration.resident, title=_("活动提醒"),
+                    body=_("您报名的《%(title)s》将于明天 %(time)s 在%(place)s举行。") % {
+                        "title": activity.title, "time": _fmt_time(activity.start), "place": activity.place},
                     link=activity_link(activity), dedup_key=f"activities:reminder:{registration.pk}")
         count += 1
     return count
@@ -775,7 +787,7 @@ def user_id_from_feed_token(token: str) -> int:
     try:
         value = signing.Signer(salt=FEED_SALT, algorithm="sha256").unsign(token or "")
     except signing.BadSignature:
-        raise NotFound("日历订阅地址无效。") from None
+        raise NotFound(_("日历订阅地址无效。")) from None
     if not value.startswith("U") or not value[1:].isdigit():
-        raise NotFound("日历订阅地址无效。")
+        raise NotFound(_("日历订阅地址无效。"))
     return int(value[1:])
