@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Query, Router
 
 from quntuan.accounts.models import User
@@ -42,7 +44,7 @@ from quntuan.organizations.models import Organization, Region
 router = Router(tags=["活动与阵地"], auth=AUTH)
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
-ACTIVITY_NOT_FOUND = "未找到该活动,或您无权查看。"
+ACTIVITY_NOT_FOUND = gettext_noop("未找到该活动,或您无权查看。")
 MAX_RANGE_DAYS = 92
 
 
@@ -57,7 +59,7 @@ def _activity(request, pk: int) -> Activity:
     activity = (activity_policy.visible(request_user(request))
                 .select_related("primary_host", "venue", "community", "street").filter(pk=pk).first())
     if activity is None:
-        raise NotFound(ACTIVITY_NOT_FOUND)
+        raise NotFound(_(ACTIVITY_NOT_FOUND))
     return activity
 
 
@@ -65,7 +67,7 @@ def _registration(request, pk: int) -> Registration:
     registration = (registration_policy.visible(request_user(request))
                     .select_related("activity", "resident").filter(pk=pk).first())
     if registration is None:
-        raise NotFound("未找到该报名,或您无权查看。")
+        raise NotFound(_("未找到该报名,或您无权查看。"))
     return registration
 
 
@@ -74,7 +76,7 @@ def _org(org_id: int | None, label: str) -> Organization | None:
         return None
     org = Organization.objects.filter(pk=org_id, is_active=True).first()
     if org is None:
-        raise ApplicationError(f"所选{label}不存在或已停用。", code="unknown_organization")
+        raise ApplicationError(_("所选%(label)s不存在或已停用。") % {"label": label}, code="unknown_organization")
     return org
 
 
@@ -87,7 +89,7 @@ def _community(region_id: int | None) -> Region | None:
         return None
     community = Region.objects.filter(pk=region_id, level=Region.Level.COMMUNITY).first()
     if community is None:
-        raise ApplicationError("所选社区不存在。", code="unknown_community")
+        raise ApplicationError(_("所选社区不存在。"), code="unknown_community")
     return community
 
 
@@ -96,14 +98,14 @@ def _venue(venue_id: int | None) -> Venue | None:
         return None
     venue = venue_policy.visible().filter(pk=venue_id).first()
     if venue is None:
-        raise ApplicationError("所选阵地不存在或已停用。", code="unknown_venue")
+        raise ApplicationError(_("所选阵地不存在或已停用。"), code="unknown_venue")
     return venue
 
 
 def _staff(ids: list[int]) -> list[User]:
     users = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(users) != len(set(ids)):
-        raise ApplicationError("所选工作人员不存在。", code="unknown_staff")
+        raise ApplicationError(_("所选工作人员不存在。"), code="unknown_staff")
     return users
 
 
@@ -179,11 +181,11 @@ def activity_list(request, start: Annotated[date, Query(title="起始日期")],
                   kind: Annotated[str | None, Query(title="类型")] = None,
                   staff: Annotated[bool, Query(title="工作视图", description="工作人员可见草稿")] = False):
     if end < start:
-        raise ApplicationError("截止日期不能早于起始日期。", code="invalid_range")
+        raise ApplicationError(_("截止日期不能早于起始日期。"), code="invalid_range")
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise ApplicationError(f"一次最多查询 {MAX_RANGE_DAYS} 天。", code="invalid_range")
+        raise ApplicationError(_("一次最多查询 %(n)s 天。") % {"n": MAX_RANGE_DAYS}, code="invalid_range")
     if kind and kind not in ActivityKind.values:
-        raise ApplicationError("未知的活动类型。", code="invalid_kind")
+        raise ApplicationError(_("未知的活动类型。"), code="invalid_kind")
     user = request_user(request)
     qs = activity_policy.visible(user) if staff else activity_policy.public()
     qs = queries.CalendarFilters(organization=org, venue=venue, community=community, kind=kind).apply(qs)
@@ -228,7 +230,7 @@ def activity_create(request, payload: ActivityIn):
 def activity_update(request, activity_id: int, payload: ActivityIn):
     activity = _activity(request, activity_id)
     if payload.primary_host_id != activity.primary_host_id:
-        raise ApplicationError("不能更换主办单位。", code="host_fixed")
+        raise ApplicationError(_("不能更换主办单位。"), code="host_fixed")
     activity = services.activity_update(
         actor=request_user(request), activity=activity, data=_input(payload),
         co_hosts=_orgs(payload.co_host_ids, "协办单位"),
@@ -254,7 +256,7 @@ def activity_cancel(request, activity_id: int, payload: CancelIn):
 def activity_warnings(request, activity_id: int):
     activity = _activity(request, activity_id)
     if not activity_policy.can_edit(request_user(request), activity):
-        raise PermissionDenied("只有主办单位的工作人员可以查看。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以查看。"))
     return services.activity_warnings(activity)
 
 
@@ -263,7 +265,7 @@ def activity_registrations(request, activity_id: int):
     user = request_user(request)
     activity = _activity(request, activity_id)
     if not activity_policy.can_manage(user, activity):
-        raise PermissionDenied("只有主办单位的工作人员可以查看报名名单。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以查看报名名单。"))
     rows = (registration_policy.visible(user).filter(activity=activity)
             .select_related("activity", "resident", "checkin").order_by("seq"))
     return [_registration_out(r, user=user) for r in rows]
@@ -273,7 +275,7 @@ def activity_registrations(request, activity_id: int):
 def activity_attendance(request, activity_id: int):
     activity = _activity(request, activity_id)
     if not activity_policy.can_manage(request_user(request), activity):
-        raise PermissionDenied("只有主办单位的工作人员可以查看。")
+        raise PermissionDenied(_("只有主办单位的工作人员可以查看。"))
     a = queries.activity_attendance(activity)
     return {"activity_id": activity.pk, "confirmed": a.confirmed, "attended": a.attended, "walk_ins": a.walk_ins,
             "person_times": a.person_times, "no_shows": a.no_shows, "no_show_rate": a.no_show_rate}
@@ -355,7 +357,7 @@ def _venue_args(payload: VenueIn) -> dict:
 def venue_create(request, payload: VenueIn):
     community = _community(payload.community_id)
     if community is None:
-        raise ApplicationError("请选择社区。", code="invalid_community")
+        raise ApplicationError(_("请选择社区。"), code="invalid_community")
     venue = services.venue_create(actor=request_user(request), owner=_org(payload.owner_id, "所属单位"),
                                   community=community, **_venue_args(payload))
     return 201, _venue_out(venue)
@@ -365,9 +367,9 @@ def venue_create(request, payload: VenueIn):
 def venue_update(request, venue_id: int, payload: VenueIn):
     venue = Venue.objects.filter(pk=venue_id).select_related("owner").first()
     if venue is None or not venue_policy.can_edit(request_user(request), venue):
-        raise NotFound("未找到该阵地,或您不是所属单位的工作人员。")
+        raise NotFound(_("未找到该阵地,或您不是所属单位的工作人员。"))
     if payload.owner_id != venue.owner_id:
-        raise ApplicationError("不能更换阵地的所属单位。", code="owner_fixed")
+        raise ApplicationError(_("不能更换阵地的所属单位。"), code="owner_fixed")
     venue = services.venue_update(actor=request_user(request), venue=venue,
                                   community=_community(payload.community_id), is_active=payload.is_active,
                                   **_venue_args(payload))
@@ -380,7 +382,7 @@ def venue_day(request, venue_id: int, day: Day,
               minutes: Annotated[int, Query(title="活动时长(分钟)", ge=15, le=720)] = 120):
     venue = venue_policy.visible().filter(pk=venue_id).first()
     if venue is None:
-        raise NotFound("未找到该阵地。")
+        raise NotFound(_("未找到该阵地。"))
     lo, hi = queries.local_range(day, day + timedelta(days=1))
     busy = services.venue_busy(venue, lo, hi)
     slots = services.venue_free_slots(venue=venue, day=day, duration=timedelta(minutes=minutes))
@@ -400,7 +402,7 @@ def venue_day(request, venue_id: int, day: Day,
 def org_stats(request, since: Annotated[date | None, Query(title="起始日期")] = None):
     user = request_user(request)
     if not getattr(user, "is_staff_member", False):
-        raise PermissionDenied("只有工作人员可以查看统计。")
+        raise PermissionDenied(_("只有工作人员可以查看统计。"))
     qs = activity_policy.visible(user)
     if since:
         qs = qs.filter(start__gte=queries.local_range(since, since)[0])

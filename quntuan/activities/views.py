@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quntuan.accounts.decorators import staff_required
@@ -80,14 +81,14 @@ def _visible_activity(user, pk: int) -> Activity:
     activity = (activity_policy.visible(user).select_related("primary_host", "venue", "community", "street")
                 .filter(pk=pk).first())
     if activity is None:
-        raise Http404("未找到该活动。")
+        raise Http404(_("未找到该活动。"))
     return activity
 
 
 def _editable_activity(user, pk: int) -> Activity:
     activity = _visible_activity(user, pk)
     if not activity_policy.can_edit(user, activity):
-        raise NotFound("未找到该活动,或您不是主办单位的工作人员。")
+        raise NotFound(_("未找到该活动,或您不是主办单位的工作人员。"))
     return activity
 
 
@@ -122,7 +123,7 @@ def _calendar(request, *, staff: bool):
                        prev=f"{monday - timedelta(days=7):%Y-%m-%d}", next=f"{monday + timedelta(days=7):%Y-%m-%d}")
     else:
         start = _day(request.GET.get("from"), today)
-        start_dt, _ = queries.local_range(start, start)
+        start_dt = queries.local_range(start, start)[0]
         rows = qs.filter(end__gt=start_dt).select_related("primary_host", "venue", "community").order_by("start", "id")
         page = Paginator(rows, 20).get_page(request.GET.get("page"))
         context.update(page_obj=page, activities=page.object_list, start=start)
@@ -213,9 +214,9 @@ def _as_get(request):
 def registration_cancel(request, pk: int):
     registration = registration_policy.visible(request.user).filter(pk=pk).select_related("activity").first()
     if registration is None:
-        raise Http404("未找到该报名。")
+        raise Http404(_("未找到该报名。"))
     services.registration_cancel(actor=request.user, registration=registration)
-    messages.success(request, "已取消报名。")
+    messages.success(request, _("已取消报名。"))
     if request.POST.get("next") == "staff":
         return redirect("activities:manage", pk=registration.activity_id)
     return redirect("activities:detail", pk=registration.activity_id)
@@ -256,13 +257,13 @@ def _feed_rows(qs):
 @require_GET
 def feed_organization(request, pk: int):
     org = get_object_or_404(Organization, pk=pk, is_active=True)
-    return _ics(_feed_rows(activity_policy.public().filter(hosts=org).distinct()), f"{org.name}活动")
+    return _ics(_feed_rows(activity_policy.public().filter(hosts=org).distinct()), _("%(name)s活动") % {"name": org.name})
 
 
 @require_GET
 def feed_venue(request, pk: int):
     venue = get_object_or_404(venue_policy.visible(), pk=pk)
-    return _ics(_feed_rows(activity_policy.public().filter(venue=venue)), f"{venue.name}活动")
+    return _ics(_feed_rows(activity_policy.public().filter(venue=venue)), _("%(name)s活动") % {"name": venue.name})
 
 
 @require_GET
@@ -287,7 +288,7 @@ def _form_error(form, exc: ApplicationError) -> None:
 @staff_required
 def activity_new(request):
     if not user_organizations(request.user).exists():
-        raise NotFound("您不属于任何组织,不能创建活动。")
+        raise NotFound(_("您不属于任何组织,不能创建活动。"))
     form = ActivityForm(request.POST or None, user=request.user)
     status, conflict = 200, None
     if request.method == "POST":
@@ -301,7 +302,7 @@ def activity_new(request):
                 _form_error(form, exc)
                 status, conflict = exc.status_code, exc.extra
             else:
-                messages.success(request, "活动已保存为草稿,发布后居民即可报名。")
+                messages.success(request, _("活动已保存为草稿,发布后居民即可报名。"))
                 return redirect("activities:manage", pk=activity.pk)
         else:
             status = 400
@@ -326,7 +327,7 @@ def activity_edit(request, pk: int):
                 _form_error(form, exc)
                 status, conflict = exc.status_code, exc.extra
             else:
-                messages.success(request, "活动已保存。")
+                messages.success(request, _("活动已保存。"))
                 return redirect("activities:manage", pk=activity.pk)
         else:
             status = 400
@@ -354,7 +355,7 @@ def manage(request, pk: int):
 def publish(request, pk: int):
     activity = _editable_activity(request.user, pk)
     services.activity_publish(actor=request.user, activity=activity)
-    messages.success(request, "活动已发布。")
+    messages.success(request, _("活动已发布。"))
     return redirect("activities:manage", pk=pk)
 
 
@@ -363,7 +364,7 @@ def publish(request, pk: int):
 def cancel(request, pk: int):
     activity = _editable_activity(request.user, pk)
     services.activity_cancel(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
-    messages.success(request, "活动已取消,已通知报名的居民。")
+    messages.success(request, _("活动已取消,已通知报名的居民。"))
     return redirect("activities:manage", pk=pk)
 
 
@@ -372,12 +373,12 @@ def cancel(request, pk: int):
 def decide(request, pk: int, decision: str):
     registration = registration_policy.visible(request.user).filter(pk=pk).select_related("activity").first()
     if registration is None or decision not in ("approve", "reject"):
-        raise Http404("未找到该报名。")
+        raise Http404(_("未找到该报名。"))
     if decision == "approve":
         services.registration_approve(actor=request.user, registration=registration)
     else:
         services.registration_reject(actor=request.user, registration=registration, note=request.POST.get("note", ""))
-    messages.success(request, "已处理该报名。")
+    messages.success(request, _("已处理该报名。"))
     return redirect("activities:manage", pk=registration.activity_id)
 
 
@@ -395,7 +396,7 @@ def checkin(request, pk: int):
             except ApplicationError as exc:
                 result, status = {"ok": False, "message": exc.message}, exc.status_code
             else:
-                result = {"ok": True, "message": f"{done.registration.resident} 签到成功。"}
+                result = {"ok": True, "message": _("%(who)s 签到成功。") % {"who": done.registration.resident}}
         else:
             result, status = {"ok": False, "message": "请输入签到码。"}, 400
         if request.htmx:
@@ -413,10 +414,10 @@ def walk_in(request, pk: int):
     activity = _editable_activity(request.user, pk)
     form = WalkInForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("请填写姓名。", code="required")
+        raise ApplicationError(_("请填写姓名。"), code="required")
     services.checkin_walk_in(actor=request.user, activity=activity, name=form.cleaned_data["name"],
                              mobile=form.cleaned_data["mobile"])
-    messages.success(request, f"已登记现场参加:{form.cleaned_data['name']}。")
+    messages.success(request, _("已登记现场参加:%(name)s。") % {"name": form.cleaned_data["name"]})
     return redirect("activities:manage", pk=pk)
 
 
@@ -468,7 +469,7 @@ def venue_form(request, pk: int | None = None):
     if pk is not None:
         venue = get_object_or_404(Venue, pk=pk)
         if not venue_policy.can_edit(request.user, venue):
-            raise NotFound("未找到该阵地,或您不是所属单位的工作人员。")
+            raise NotFound(_("未找到该阵地,或您不是所属单位的工作人员。"))
     initial = VenueForm.initial_for(venue) if venue else None
     form = VenueForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if venue:
@@ -492,7 +493,7 @@ def venue_form(request, pk: int | None = None):
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, "阵地已保存。")
+                messages.success(request, _("阵地已保存。"))
                 return redirect("activities:venue", pk=venue.pk)
         else:
             status = 400
