@@ -469,6 +469,8 @@ def activity_cancel(*, actor, activity: Activity, reason: str, now: datetime | N
     activity = lock_activity(activity)
     if activity.status == ActivityStatus.CANCELLED:
         raise Conflict(_("活动已取消。"), code="cancelled")
+    if activity.end <= (now or timezone.now()):
+        raise ApplicationError(_("活动已结束,不能取消。"), code="past")
     activity.status = ActivityStatus.CANCELLED
     activity.cancelled_at = now or timezone.now()
     activity.cancel_reason = reason

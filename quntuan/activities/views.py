@@ -346,7 +346,7 @@ def manage(request, pk: int):
         "attendance": queries.activity_attendance(activity),
         "walk_ins": activity.checkins.filter(registration__isnull=True).order_by("checked_in_at"),
         "checkin_form": CheckInForm(), "walk_in_form": WalkInForm(), "cancel_form": CancelForm(),
-        "hosts": list(activity.hosts.all()),
+        "hosts": list(activity.hosts.all()), "ended": activity.end <= timezone.now(),
     })
 
 

@@ -154,3 +154,12 @@ def test_venue_bad_input(world):
     with pytest.raises(PermissionDenied):
         services.venue_create(actor=world.youth_staff, owner=world.union, community=world.community,
                               name="妇女之家", address="幸福路2号", capacity=20)
+
+
+def test_an_ended_activity_cannot_be_cancelled(world):
+    activity = make_activity(world)
+    with pytest.raises(ApplicationError) as err:
+        services.activity_cancel(actor=world.union_staff, activity=activity, reason="太晚了", now=at(7, 16))
+    assert err.value.message == "活动已结束,不能取消。"
+    activity.refresh_from_db()
+    assert activity.status == "published"
