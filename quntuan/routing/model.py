@@ -1,0 +1,152 @@
+"""The routing model: jieba words + character n-grams (TF-IDF) into a logistic regression, with
+the catalogue's routing rules (``rules.py``) overriding it where they are certain.
+
+Pure Python + scikit-learn; a fitted ``Router`` pickles into a ``RoutingModel`` row."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from quntuan.routing import rules
+from quntuan.routing.segment import words
+
+MAX_CHARS = 2000  # longer text is cut: the first part says what the matter is
+RULE_CONFIDENCE = 0.9
+HINT_BOOST = 0.25
+_CJK_OR_WORD = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
+
+
+def organization_of(category: str) -> str:
+    return category.split(".", 1)[0]
+
+
+def catalogue_examples() -> list[tuple[str, str]]:
+    """(text, category) pairs from what the project ships: category names, what they take in,
+    and the typical services' names and descriptions."""
+    from quntuan.catalog.data import CATEGORIES, SERVICES
+
+    out: list[tuple[str, str]] = []
+    for c in CATEGORIES:
+        out.append((f"{c['name']}。{c['covers']}", c["code"]))
+        for s in SERVICES.get(c["code"], []):
+            out.append((f"{s['name']}。{s['description']}", c["code"]))
+    return out
+
+
+def clean(text: str | None) -> str:
+    return (text or "")[:MAX_CHARS]
+
+
+def has_content(text: str | None) -> bool:
+    return bool(_CJK_OR_WORD.search(text or ""))
+
+
+def _features() -> FeatureUnion:
+    return FeatureUnion([
+        ("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
+        ("word", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False,
+                                 sublinear_tf=True, ngram_range=(1, 2))),
+    ])
+
+
+@dataclass
+class Suggestion:
+    category: str
+    organization: str
+    confidence: float
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "organization": self.organization,
+                "confidence": round(self.confidence, 3), "reason": self.reason}
+
+
+@dataclass
+class Router:
+    """A fitted classifier plus the rules. ``use_rules=False`` gives the plain statistical model."""
+
+    C: float = 20.0
+    use_rules: bool = True
+    features: FeatureUnion | None = None
+    clf: LogisticRegression | None = None
+    classes: list[str] = field(default_factory=list)
+    vocab_terms: list[str] = field(default_factory=list)
+
+    def fit(self, texts: list[str], labels: list[str], *, with_catalogue: bool = True) -> Router:
+        pairs = list(zip(texts, labels))
+        if with_catalogue:
+            pairs += catalogue_examples()
+        X = [clean(t) for t, _ in pairs]
+        y = [c for _, c in pairs]
+        self.features = _features()
+        M = self.features.fit_transform(X)
+        self.clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+        self.clf.fit(M, y)
+        self.classes = list(self.clf.classes_)
+        return self
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        return self.clf.predict_proba(self.features.transform([clean(t) for t in texts]))
+
+    def _top_words(self, text: str, category: str, k: int = 3) -> list[str]:
+        """The jieba words of ``text`` that weigh most for ``category`` in the word features."""
+        word_vec: TfidfVectorizer = dict(self.features.transformer_list)["word"]
+        vocab = word_vec.vocabulary_
+        n_char = len(dict(self.features.transformer_list)["char"].vocabulary_)
+        coef = self.clf.coef_[self.classes.index(category)]
+        scored = {}
+        for w in set(words(clean(text))):
+            j = vocab.get(w)
+            if j is not None and coef[n_char + j] > 0:
+                scored[w] = coef[n_char + j]
+        return [w for w, _ in sorted(scored.items(), key=lambda kv: -kv[1])[:k]]
+
+    def suggest(self, text: str | None, channel: str | None = None, k: int = 3,
+                with_reasons: bool = True) -> list[Suggestion]:
+        if not has_content(text):
+            return []
+        text = clean(text)
+        p = self.proba([text])[0].copy()
+        hit = rules.route_rules(text) if self.use_rules else None
+        hint = rules.government_hint(text) if self.use_rules and hit is None else None
+        if hint is not None and hint.category in self.classes:
+            p[self.classes.index(hint.category)] += HINT_BOOST
+            p = p / p.sum()
+        order = list(np.argsort(-p))
+        out: list[Suggestion] = []
+        if hit is not None and hit.category in self.classes:
+            i = self.classes.index(hit.category)
+            order.remove(i)
+            order.insert(0, i)
+            conf = max(float(p[i]), RULE_CONFIDENCE)
+            out.append(Suggestion(hit.category, organization_of(hit.category), conf, f"规则:{hit.reason}"))
+            rest = 1.0 - conf
+            scale = rest / max(1e-9, sum(float(p[j]) for j in order[1:]))
+        else:
+            scale = 1.0
+        for i in order:
+            if len(out) >= k:
+                break
+            cat = self.classes[i]
+            if out and out[0].category == cat:
+                continue
+            conf = float(p[i]) * scale
+            if with_reasons:
+                if hint is not None and hint.category == cat:
+                    reason = f"提示:{hint.reason}"
+                else:
+                    top = self._top_words(text, cat)
+                    reason = ("关键词:" + "、".join(top)) if top else "文本整体相似"
+            else:
+                reason = ""
+            out.append(Suggestion(cat, organization_of(cat), conf, reason))
+        if not math.isfinite(out[0].confidence):
+            return []
+        return out

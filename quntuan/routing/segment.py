@@ -1,0 +1,47 @@
+"""Chinese segmentation for routing: one jieba tokenizer per process, with the domain terms of
+``terms.txt`` added so that words such as 欠薪, 盲道, 两癌筛查 or 侨眷 stay whole."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+TERMS_FILE = Path(__file__).with_name("terms.txt")
+_lock = threading.Lock()
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _tokenizers():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+        import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    with _lock:
+        tok = jieba.Tokenizer()
+        tok.load_userdict(str(TERMS_FILE))
+        pos = jieba.posseg.POSTokenizer(tok)
+    return tok, pos
+
+
+def domain_terms() -> list[str]:
+    return [line.split()[0] for line in TERMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def words(text: str) -> list[str]:
+    """jieba words of ``text`` without spaces and punctuation."""
+    tok, _ = _tokenizers()
+    return [w for w in tok.lcut(text or "") if _WORD.search(w)]
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech flag) pairs from jieba.posseg."""
+    _, pos = _tokenizers()
+    return [(p.word, p.flag) for p in pos.lcut(text or "") if _WORD.search(p.word)]
