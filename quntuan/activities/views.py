@@ -40,6 +40,7 @@ from quntuan.activities.policies import (
 )
 from quntuan.core.exceptions import ApplicationError, NotFound
 from quntuan.organizations.models import Organization, Region
+from quntuan.volunteers.queries import resident_volunteer_summary
 
 VIEWS = ("month", "week", "list")
 
@@ -235,6 +236,7 @@ def mine(request):
     return render(request, "activities/pages/mine.html", {
         "upcoming": upcoming, "attended": attended, "past": past, "feed_url": feed_url,
         "person_times": len(attended),
+        "volunteering": resident_volunteer_summary(request.user),
     })
 
 

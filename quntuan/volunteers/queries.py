@@ -159,3 +159,16 @@ def course_grid(course) -> tuple[list, list]:
         e.outcome_row = outcomes.get(e.pk)
         rows.append((e, marks, sum(1 for _, p in marks if p)))
     return sessions, rows
+
+
+def resident_volunteer_summary(user) -> dict | None:
+    """What "我的活动" shows of a resident's own volunteering: totals and certificate count, or
+    None when the resident is not a registered volunteer."""
+    volunteer = Volunteer.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    if volunteer is None:
+        return None
+    return {
+        "volunteer": volunteer,
+        "totals": totals(volunteer),
+        "certificates": volunteer.certificates.count(),
+    }
