@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "quntuan.activities",
     "quntuan.volunteers",
     "quntuan.routing",
+    "quntuan.programs",
+    "quntuan.assessment",
+    "quntuan.reports",
 ]
 
 MIDDLEWARE = [

@@ -37,7 +37,7 @@ def application_error(request, exc: ApplicationError):
 
 ROUTED_APPS = [
     "accounts", "catalog", "cases", "notifications", "organizations", "workdays", "core",
-    "activities", "volunteers", "routing",
+    "activities", "volunteers", "routing", "programs", "assessment", "reports",
 ]
 
 for app in ROUTED_APPS:
