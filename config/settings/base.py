@@ -13,6 +13,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-quntuan-key-change-me")
+# Key material for encrypting sensitive resident attributes at rest (programs app).
+QUNTUAN_FIELD_KEY = os.environ.get("QUNTUAN_FIELD_KEY", "dev-insecure-field-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
