@@ -80,7 +80,7 @@ class Router:
     vocab_terms: list[str] = field(default_factory=list)
 
     def fit(self, texts: list[str], labels: list[str], *, with_catalogue: bool = True) -> Router:
-        pairs = list(zip(texts, labels))
+        pairs = list(zip(texts, labels, strict=True))
         if with_catalogue:
             pairs += catalogue_examples()
         X = [clean(t) for t, _ in pairs]
