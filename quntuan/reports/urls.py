@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quntuan.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.draft_detail, name="draft"),
+    path("<int:pk>/progress/", views.draft_progress, name="progress"),
+    path("<int:pk>/report.docx", views.draft_docx, name="docx"),
+    path("<int:pk>/report.pdf", views.draft_pdf, name="pdf"),
+    path("export/cases.xlsx", views.export_cases, name="export_cases"),
+    path("export/activities.xlsx", views.export_activities, name="export_activities"),
+    path("export/volunteers.xlsx", views.export_volunteers, name="export_volunteers"),
+    path("import/", views.roster_import_view, name="import"),
+    path("import/<str:kind>-template.xlsx", views.roster_template, name="import_template"),
+]

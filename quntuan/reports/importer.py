@@ -1,0 +1,332 @@
+"""Roster import from .xlsx (residents, volunteers, staff): every row is checked first and the
+whole file is refused with a row-by-row error report if any row is wrong; a clean file is
+imported in one transaction, so nothing is ever half-imported."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from quntuan.accounts.models import Role, User
+from quntuan.cases.policies import is_platform_admin, user_leader_org_ids
+from quntuan.core.exceptions import ApplicationError, PermissionDenied
+from quntuan.core.text import is_valid_mobile
+from quntuan.organizations.models import Membership, Organization, Region
+from quntuan.reports.policies import _in_region
+from quntuan.volunteers import rules as volunteer_rules
+from quntuan.volunteers.models import IdType, Volunteer
+from quntuan.volunteers.services import volunteer_register
+
+MAX_ROWS = 10_000
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the spreadsheet's row number (the header is row 1); 0 for the file itself
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    ok: bool
+    imported: int = 0
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Roster:
+    kind: str
+    label: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+ROSTERS = {
+    "residents": Roster("residents", "居民名册", ("姓名", "手机号"), ("所在社区", "注册日期")),
+    "volunteers": Roster("volunteers", "志愿者名册", ("手机号", "真实姓名", "身份证号码"), ("技能特长",)),
+    "staff": Roster("staff", "工作人员名册", ("用户名", "姓名", "组织代码"), ("岗位",)),
+}
+
+
+class _Rejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+
+
+# --- reading the file ----------------------------------------------------------------------------------
+def read_rows(data: bytes, roster: Roster) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    """(rows as (row number, {header: value}), file-level errors)."""
+    if len(data) > MAX_BYTES:
+        return [], [RowError(0, "", _("文件超过 20 MB,请拆分后分批导入。"))]
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx)文件,请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"))]
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any reader failure is a bad file
+        return [], [RowError(0, "", _("无法读取该 Excel 文件,文件可能已损坏或不是 .xlsx 格式。"))]
+    ws = wb.worksheets[0]
+    if ws.max_row is not None and ws.max_row - 1 > MAX_ROWS:
+        wb.close()
+        return [], [RowError(0, "", _("文件共 %(n)d 行数据,超过每次 %(max)d 行的上限,请拆分后分批导入。")
+                             % {"n": ws.max_row - 1, "max": MAX_ROWS})]
+    it = ws.iter_rows(values_only=True)
+    header_row = next(it, None)
+    headers = [str(h).strip() if h is not None else "" for h in (header_row or ())]
+    expected = roster.required + roster.optional
+    missing = [h for h in roster.required if h not in headers]
+    unknown = [h for h in headers if h and h not in expected]
+    errors = []
+    if missing:
+        errors.append(RowError(1, "、".join(missing), _("缺少必填列:%(cols)s。") % {"cols": "、".join(missing)}))
+    if unknown:
+        errors.append(RowError(1, "、".join(unknown), _("无法识别的列:%(cols)s(应为:%(exp)s)。")
+                               % {"cols": "、".join(unknown), "exp": "、".join(expected)}))
+    if errors:
+        wb.close()
+        return [], errors
+    rows = []
+    for number, values in enumerate(it, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            wb.close()
+            return [], [RowError(0, "", _("文件数据超过每次 %(max)d 行的上限,请拆分后分批导入。") % {"max": MAX_ROWS})]
+        rows.append((number, {h: values[i] if i < len(values) else None for i, h in enumerate(headers) if h}))
+    wb.close()
+    if not rows:
+        return [], [RowError(0, "", _("文件中没有数据行。"))]
+    return rows, []
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            raise ValueError from None
+
+
+# --- per roster: check a row, then create it -----------------------------------------------------------
+def _check_residents(rows, *, district: Region, errors: list[RowError], **_):
+    communities = {c.name: c for c in Region.objects.filter(district=district, level=Region.Level.COMMUNITY)}
+    mobiles = [_text(r.get("手机号")) for _, r in rows]
+    existing = set(User.objects.filter(mobile__in=mobiles).values_list("mobile", flat=True))
+    seen: dict[str, int] = {}
+    cleaned = []
+    for number, r in rows:
+        name, mobile = _text(r.get("姓名")), _text(r.get("手机号"))
+        if not name:
+            errors.append(RowError(number, "姓名", _("姓名不能为空。")))
+        elif len(name) > 64:
+            errors.append(RowError(number, "姓名", _("姓名不超过 64 个字。")))
+        if not is_valid_mobile(mobile):
+            errors.append(RowError(number, "手机号", _("手机号“%(v)s”不正确,应为 11 位手机号码。") % {"v": mobile}))
+        elif mobile in seen:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 与第 %(n)d 行重复。") % {"v": mobile, "n": seen[mobile]}))
+        elif mobile in existing:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 已注册,不能重复导入。") % {"v": mobile}))
+        seen.setdefault(mobile, number)
+        community = None
+        cname = _text(r.get("所在社区"))
+        if cname:
+            community = communities.get(cname)
+            if community is None:
+                errors.append(RowError(number, "所在社区", _("社区“%(v)s”不在本区。") % {"v": cname}))
+        try:
+            joined = _date(r.get("注册日期"))
+        except ValueError:
+            joined = None
+            errors.append(RowError(number, "注册日期", _("日期“%(v)s”无法识别,应为 2026-01-31 这样的格式。")
+                                   % {"v": _text(r.get("注册日期"))}))
+        if joined and joined > timezone.localdate():
+            errors.append(RowError(number, "注册日期", _("注册日期不能晚于今天。")))
+        cleaned.append((number, name, mobile, community, joined))
+    return cleaned
+
+
+def _create_residents(cleaned, *, district: Region, progress, **_) -> int:
+    tz = timezone.get_default_timezone()
+    users = []
+    for name, mobile, community, joined in (c[1:] for c in cleaned):
+        user = User(mobile=mobile, name=name, role=Role.RESIDENT, region=district, community=community)
+        user.set_unusable_password()
+        if joined:
+            user.date_joined = timezone.make_aware(datetime.combine(joined, time(9)), tz)
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=1000)
+    progress(100)
+    return len(users)
+
+
+def _check_volunteers(rows, *, district: Region, errors: list[RowError], **_):
+    mobiles = [_text(r.get("手机号")) for _, r in rows]
+    residents = {u.mobile: u for u in User.objects.filter(mobile__in=mobiles, role=Role.RESIDENT)}
+    registered = set(Volunteer.objects.filter(user__in=list(residents.values())).values_list("user_id", flat=True))
+    ids = [volunteer_rules.normalise_id_number(_text(r.get("身份证号码"))) for _, r in rows]
+    taken = set(Volunteer.objects.filter(id_type=IdType.RESIDENT_ID, id_number__in=ids)
+                .values_list("id_number", flat=True))
+    seen_mobile: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    cleaned = []
+    for number, r in rows:
+        mobile = _text(r.get("手机号"))
+        name = _text(r.get("真实姓名"))
+        id_number = volunteer_rules.normalise_id_number(_text(r.get("身份证号码")))
+        user = residents.get(mobile)
+        if user is None:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 没有对应的居民账户,请先导入居民名册。") % {"v": mobile}))
+        elif user.region_id != district.pk:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 的居民不属于本区。") % {"v": mobile}))
+        elif user.pk in registered:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 的居民已是志愿者。") % {"v": mobile}))
+        if mobile in seen_mobile:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 与第 %(n)d 行重复。") % {"v": mobile, "n": seen_mobile[mobile]}))
+        seen_mobile.setdefault(mobile, number)
+        if not name:
+            errors.append(RowError(number, "真实姓名", _("真实姓名不能为空。")))
+        if not volunteer_rules.resident_id_valid(id_number):
+            errors.append(RowError(number, "身份证号码", _("居民身份证号码不正确。")))
+        elif id_number in seen_id:
+            errors.append(RowError(number, "身份证号码", _("身份证号码与第 %(n)d 行重复。") % {"n": seen_id[id_number]}))
+        elif id_number in taken:
+            errors.append(RowError(number, "身份证号码", _("该身份证号码已注册过志愿者。")))
+        seen_id.setdefault(id_number, number)
+        cleaned.append((number, user, name, id_number, _text(r.get("技能特长"))[:200]))
+    return cleaned
+
+
+def _create_volunteers(cleaned, *, progress, **_) -> int:
+    for i, (number, user, name, id_number, skills) in enumerate(cleaned, start=1):
+        try:
+            volunteer_register(user=user, real_name=name, id_type=IdType.RESIDENT_ID, id_number=id_number,
+                               skills=skills)
+        except ApplicationError as exc:
+            raise _Rejected([RowError(number, "", exc.message)]) from None
+        if i % 200 == 0:
+            progress(int(i * 100 / len(cleaned)))
+    return len(cleaned)
+
+
+ROLE_NAMES = {"工作人员": Membership.Role.STAFF, "负责人": Membership.Role.LEADER, "": Membership.Role.STAFF}
+
+
+def _check_staff(rows, *, district: Region, errors: list[RowError], allowed_org_ids: set[int] | None, **_):
+    orgs = {o.code: o for o in Organization.objects.filter(district=district, is_active=True)}
+    names = [_text(r.get("用户名")) for _, r in rows]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    seen: dict[str, int] = {}
+    cleaned = []
+    for number, r in rows:
+        username, name, code = _text(r.get("用户名")), _text(r.get("姓名")), _text(r.get("组织代码"))
+        role = _text(r.get("岗位"))
+        if not username or len(username) > 64:
+            errors.append(RowError(number, "用户名", _("用户名不能为空,且不超过 64 个字符。")))
+        elif username in seen:
+            errors.append(RowError(number, "用户名", _("用户名 %(v)s 与第 %(n)d 行重复。") % {"v": username, "n": seen[username]}))
+        elif username in existing:
+            errors.append(RowError(number, "用户名", _("用户名 %(v)s 已存在。") % {"v": username}))
+        seen.setdefault(username, number)
+        if not name:
+            errors.append(RowError(number, "姓名", _("姓名不能为空。")))
+        org = orgs.get(code)
+        if org is None:
+            errors.append(RowError(number, "组织代码", _("组织代码“%(v)s”不在本区。") % {"v": code}))
+        elif allowed_org_ids is not None and org.pk not in allowed_org_ids:
+            errors.append(RowError(number, "组织代码", _("您只能导入本组织的工作人员。")))
+        if role not in ROLE_NAMES:
+            errors.append(RowError(number, "岗位", _("岗位应为“工作人员”或“负责人”。")))
+        cleaned.append((number, username, name, org, ROLE_NAMES.get(role, Membership.Role.STAFF)))
+    return cleaned
+
+
+def _create_staff(cleaned, *, district: Region, progress, **_) -> int:
+    users = []
+    for _n, username, name, _org, role in cleaned:
+        user = User(username=username, name=name, region=district,
+                    role=Role.ORG_LEADER if role == Membership.Role.LEADER else Role.STAFF)
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=1000)
+    by_name = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
+    Membership.objects.bulk_create([
+        Membership(user_id=by_name[username], organization=org, role=role)
+        for _n, username, _name, org, role in cleaned
+    ], batch_size=1000)
+    progress(100)
+    return len(users)
+
+
+CHECKS: dict[str, Callable] = {"residents": _check_residents, "volunteers": _check_volunteers, "staff": _check_staff}
+CREATES: dict[str, Callable] = {"residents": _create_residents, "volunteers": _create_volunteers, "staff": _create_staff}
+
+
+def may_import(user, *, district: Region, kind: str) -> set[int] | None:
+    """None if the user may import any row of the district; for staff rosters, the organization
+    ids a leader may import into. Raises PermissionDenied otherwise."""
+    if not getattr(user, "is_authenticated", False) or user.role == Role.AUDITOR:
+        raise PermissionDenied(_("您无权导入名册。"))
+    if is_platform_admin(user) or (user.role == Role.SUPERVISOR and _in_region(user, district)):
+        return None
+    leader_orgs = set(Organization.objects.filter(pk__in=sorted(user_leader_org_ids(user)), district=district)
+                      .values_list("pk", flat=True))
+    if kind == "staff" and leader_orgs:
+        return leader_orgs
+    raise PermissionDenied(_("您无权导入该名册:居民和志愿者名册由区督查人员导入,工作人员名册由组织负责人导入本组织人员。"))
+
+
+def roster_import(*, user, district: Region, kind: str, data: bytes,
+                  progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Check every row; import all rows in one transaction, or none with the error report."""
+    roster = ROSTERS.get(kind)
+    if roster is None:
+        raise ApplicationError(_("未知的名册类型。"), code="invalid")
+    allowed = may_import(user, district=district, kind=kind)
+    progress = progress or (lambda pct: None)
+    rows, errors = read_rows(data, roster)
+    if errors:
+        return ImportResult(kind=kind, ok=False, errors=errors)
+    cleaned = CHECKS[kind](rows, district=district, errors=errors, allowed_org_ids=allowed)
+    if errors:
+        return ImportResult(kind=kind, ok=False, rows=len(rows), errors=sorted(errors, key=lambda e: e.row))
+    try:
+        with transaction.atomic():
+            imported = CREATES[kind](cleaned, district=district, progress=progress)
+    except _Rejected as exc:
+        return ImportResult(kind=kind, ok=False, rows=len(rows), errors=exc.errors)
+    return ImportResult(kind=kind, ok=True, imported=imported, rows=len(rows))
+
+
+def template_workbook(kind: str) -> bytes:
+    from quntuan.reports.xlsx import build_workbook
+
+    roster = ROSTERS[kind]
+    return build_workbook([], [(h, h) for h in roster.required + roster.optional], sheet_title=roster.label)

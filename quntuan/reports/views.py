@@ -1,0 +1,174 @@
+"""Work report pages, list exports and roster import. Thin: policies decide, services act."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quntuan.accounts.decorators import staff_required
+from quntuan.activities.policies import activity_policy
+from quntuan.cases.queries import QUEUES, case_queue
+from quntuan.core.exceptions import NotFound, PermissionDenied
+from quntuan.organizations.models import Region
+from quntuan.reports import services, xlsx
+from quntuan.reports.compose import compose
+from quntuan.reports.docx import build_docx
+from quntuan.reports.forms import DraftForm, ImportForm, NarrativeForm
+from quntuan.reports.importer import ROSTERS, may_import, roster_import, template_workbook
+from quntuan.reports.pdf import build_pdf
+from quntuan.reports.policies import report_policy
+from quntuan.volunteers.policies import volunteer_policy
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _draft(request, pk: int):
+    draft = report_policy.visible(request.user).select_related("district", "organization").filter(pk=pk).first()
+    if draft is None:
+        raise NotFound(_("工作汇报不存在,或您无权查看。"))
+    return draft
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def index(request):
+    districts, orgs = report_policy.scopes(request.user)
+    form = DraftForm(request.POST or None, districts=districts, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        draft = services.draft_create(user=request.user, district=form.cleaned_data["district"],
+                                      organization=form.cleaned_data["organization"],
+                                      period=form.cleaned_data["period"])
+        return redirect("reports:draft", pk=draft.pk)
+    drafts = report_policy.visible(request.user).select_related("district", "organization")[:50]
+    return render(request, "reports/pages/index.html", {"form": form, "drafts": drafts,
+                                                        "can_start": bool(districts or orgs)
+                                                        and request.user.role != "auditor"})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def draft_detail(request, pk: int):
+    draft = _draft(request, pk)
+    can_edit = report_policy.can_edit(request.user, draft)
+    form = NarrativeForm(request.POST or None, initial=draft.narrative)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("您无权修改该工作汇报。"))
+        if form.is_valid():
+            services.draft_update_narrative(user=request.user, draft=draft, narrative=form.cleaned_data)
+            return redirect("reports:draft", pk=pk)
+    blocks = compose(draft) if draft.status == draft.Status.READY else []
+    return render(request, "reports/pages/draft.html", {"draft": draft, "form": form, "can_edit": can_edit,
+                                                        "blocks": blocks})
+
+
+@require_GET
+@staff_required
+def draft_progress(request, pk: int):
+    draft = _draft(request, pk)
+    response = render(request, "reports/partials/progress.html", {"draft": draft})
+    if draft.status in (draft.Status.READY, draft.Status.FAILED) and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@staff_required
+def draft_docx(request, pk: int):
+    draft = _draft(request, pk)
+    return _download(build_docx(draft), DOCX_TYPE, f"{draft.title}.docx")
+
+
+@require_GET
+@staff_required
+def draft_pdf(request, pk: int):
+    draft = _draft(request, pk)
+    return _download(build_pdf(draft), "application/pdf", f"{draft.title}.pdf")
+
+
+# --- list exports ----------------------------------------------------------------------------------
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@require_GET
+@staff_required
+def export_cases(request):
+    queue = request.GET.get("queue", "mine")
+    if queue not in QUEUES:
+        queue = "mine"
+    rows = case_queue(user=request.user, queue=queue)
+    return xlsx.export(rows, [
+        ("受理编号", "tracking_no"), ("标题", "title"), ("诉求人", "requester_name"),
+        ("状态", "status"), ("承办组织", "handling_org.name"), ("首问组织", "first_inquirer_org.name"),
+        ("受理时间", "received_at"), ("办结时限", "due_date"), ("办结时间", "closed_at"), ("紧急", "is_urgent"),
+    ], filename=f"诉求列表-{_stamp()}", sheet_title="诉求")
+
+
+@require_GET
+@staff_required
+def export_activities(request):
+    rows = (activity_policy.visible(request.user).select_related("primary_host", "venue")
+            .order_by("-start", "-id"))
+    return xlsx.export(rows, [
+        ("标题", "title"), ("类型", "kind"), ("主办单位", "primary_host.name"), ("开始时间", "start"),
+        ("结束时间", "end"), ("阵地", "venue.name"), ("名额", "capacity"), ("状态", "status"),
+    ], filename=f"活动列表-{_stamp()}", sheet_title="活动")
+
+
+@require_GET
+@staff_required
+def export_volunteers(request):
+    rows = volunteer_policy.visible(request.user).select_related("district").order_by("district_id", "id")
+    return xlsx.export(rows, [
+        ("志愿者编号", "number"), ("姓名", "real_name"), ("证件号码", "masked_id"), ("所属区", "district.name"),
+        ("技能特长", "skills"), ("状态", "status"), ("注册时间", "created_at"),
+    ], filename=f"志愿者名册-{_stamp()}", sheet_title="志愿者")
+
+
+# --- roster import -----------------------------------------------------------------------------------
+def _import_district(request) -> Region | None:
+    region = request.user.region
+    if region is None:
+        return None
+    return region if region.level == Region.Level.DISTRICT else region.district
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def roster_import_view(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        district = _import_district(request)
+        if district is None:
+            raise PermissionDenied(_("您的账户没有所属区,无法导入名册。"))
+        upload = form.cleaned_data["file"]
+        result = roster_import(user=request.user, district=district, kind=form.cleaned_data["kind"],
+                               data=upload.read())
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, "reports/pages/import.html", {"form": form, "result": result, "rosters": ROSTERS},
+                  status=status)
+
+
+@require_GET
+@staff_required
+def roster_template(request, kind: str):
+    if kind not in ROSTERS:
+        raise NotFound(_("未知的名册类型。"))
+    district = _import_district(request)
+    if district is None:
+        raise PermissionDenied(_("您的账户没有所属区,无法导入名册。"))
+    may_import(request.user, district=district, kind=kind)
+    return _download(template_workbook(kind), xlsx.XLSX_TYPE, f"{ROSTERS[kind].label}模板.xlsx")
