@@ -1,0 +1,618 @@
+"""State changes for plans, resident profiles and consent, target groups, targeted notices and
+referrals. Keyword-only arguments, one transaction each; refusals raise ApplicationError with a
+Chinese message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from quntuan.accounts.models import Role, User
+from quntuan.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from quntuan.notifications.services import notify
+from quntuan.organizations.models import Organization, Region
+from quntuan.programs import criteria as crit
+from quntuan.programs.crypto import decrypt, encrypt, keyed_hash
+from quntuan.programs.models import (
+    ConsentRecord,
+    Notice,
+    NoticeDelivery,
+    Plan,
+    PlanComment,
+    ProgramRules,
+    Purpose,
+    Referral,
+    ResidentProfile,
+    SensitiveCategory,
+    TargetGroup,
+)
+from quntuan.programs.policies import (
+    notice_policy,
+    plan_policy,
+    referral_policy,
+    staff_org_ids,
+    target_group_policy,
+)
+
+CHANNELS = ("inbox", "email", "sms")
+OUTCOME_FIELDS = ("trained", "reemployed", "businesses_started", "jobs_created", "people_served")
+BATCH_SIZE = 500
+CAP_WINDOW = timedelta(days=7)
+
+
+def local_tz():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def rules_for(district_id: int) -> ProgramRules:
+    rules = ProgramRules.objects.filter(district_id=district_id).first()
+    return rules or ProgramRules(district_id=district_id)
+
+
+def _text(value, label: str, max_length: int, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ApplicationError(f"{label}不能为空。")
+    if len(value) > max_length:
+        raise ApplicationError(f"{label}不能超过 {max_length} 个字符。")
+    return value
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanInput:
+    title: str
+    goal: str
+    start_date: date
+    end_date: date
+    kind: str = Plan.Kind.OTHER
+    audience: str = ""
+    community: Region | None = None
+    capacity: int | None = None
+    budget_line: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    target_group: TargetGroup | None = None
+    activities: tuple = ()
+    services: tuple = ()
+
+
+def _clean_plan(data: PlanInput, organization: Organization) -> dict:
+    if data.start_date is None or data.end_date is None:
+        raise ApplicationError("请填写计划的开始和结束日期。")
+    if data.end_date < data.start_date:
+        raise ApplicationError("结束日期不能早于开始日期。")
+    if data.kind not in Plan.Kind.values:
+        raise ApplicationError("计划类型无效。")
+    if data.capacity is not None and data.capacity <= 0:
+        raise ApplicationError("计划人数应为正整数。")
+    if data.community is not None and (data.community.level != Region.Level.COMMUNITY
+                                       or data.community.district_id != organization.district_id):
+        raise ApplicationError("所选社区不在本区。")
+    if data.target_group is not None and data.target_group.district_id != organization.district_id:
+        raise ApplicationError("所选目标人群不属于本区。")
+    for activity in data.activities:
+        if activity.district_id != organization.district_id:
+            raise ApplicationError("关联活动须为本区活动。")
+    for service in data.services:
+        if service.organization.district_id != organization.district_id:
+            raise ApplicationError("关联服务须为本区服务。")
+    return {
+        "title": _text(data.title, "计划名称", 100), "goal": _text(data.goal, "计划目标", 2000),
+        "kind": data.kind, "audience": data.audience or "", "community": data.community,
+        "start_date": data.start_date, "end_date": data.end_date, "capacity": data.capacity,
+        "budget_line": _text(data.budget_line, "预算科目", 100, required=False),
+        "contact_name": _text(data.contact_name, "联系人", 32, required=False),
+        "contact_phone": _text(data.contact_phone, "联系电话", 32, required=False),
+        "target_group": data.target_group,
+    }
+
+
+@transaction.atomic
+def plan_create(*, actor, organization: Organization, data: PlanInput) -> Plan:
+    if not plan_policy.can_create(actor, organization):
+        raise PermissionDenied("只有本组织工作人员可以发布本组织的计划。")
+    plan = Plan.objects.create(district_id=organization.district_id, organization=organization, created_by=actor,
+                               **_clean_plan(data, organization))
+    plan.activities.set(data.activities)
+    plan.services.set(data.services)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, data: PlanInput) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan_policy.can_edit(actor, plan):
+        raise PermissionDenied("只有发布该计划的组织可以修改它。")
+    for field, value in _clean_plan(data, plan.organization).items():
+        setattr(plan, field, value)
+    plan.save()
+    plan.activities.set(data.activities)
+    plan.services.set(data.services)
+    return plan
+
+
+@transaction.atomic
+def plan_record_outcomes(*, actor, plan: Plan, outcomes: dict) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan_policy.can_edit(actor, plan):
+        raise PermissionDenied("只有发布该计划的组织可以填报成效。")
+    unknown = set(outcomes) - set(OUTCOME_FIELDS)
+    if unknown:
+        raise ApplicationError(f"未知的成效指标:{'、'.join(sorted(unknown))}。")
+    for field, value in outcomes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ApplicationError(f"“{Plan._meta.get_field(field).verbose_name}”应为不小于 0 的整数。")
+        setattr(plan, field, value)
+    plan.save(update_fields=[*outcomes, "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_comment(*, actor, plan: Plan, organization: Organization, body: str,
+                 kind: str = PlanComment.Kind.COMMENT) -> PlanComment:
+    if not plan_policy.can_comment(actor, plan) or organization.pk not in staff_org_ids(actor):
+        raise PermissionDenied("只有本区组织的工作人员可以留言。")
+    if kind not in PlanComment.Kind.values:
+        raise ApplicationError("留言类型无效。")
+    if kind == PlanComment.Kind.COHOST and organization.pk == plan.organization_id:
+        raise ApplicationError("发布组织不能申请协办自己的计划。")
+    comment = PlanComment.objects.create(plan=plan, organization=organization, author=actor, kind=kind,
+                                         body=_text(body, "留言内容", 1000))
+    if organization.pk != plan.organization_id and plan.created_by_id:
+        what = "申请协办" if kind == PlanComment.Kind.COHOST else "留言"
+        notify(user=plan.created_by, title=f"{organization.name}对计划“{plan.title}”{what}", body=comment.body,
+               dedup_key=f"plan-comment:{comment.pk}", link=reverse("programs:plan_detail", args=[plan.pk]),
+               channels=("inbox",))
+    return comment
+
+
+# --- resident profile and consent --------------------------------------------------------------
+
+
+def profile_for(user: User) -> ResidentProfile:
+    profile = ResidentProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile, _ = ResidentProfile.objects.get_or_create(
+            user=user, defaults={"district_id": user.region_id, "community_id": user.community_id})
+    return profile
+
+
+def _require_resident(user) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or user.role != Role.RESIDENT:
+        raise PermissionDenied("仅居民本人可以操作。")
+
+
+PROFILE_FIELDS = ("birth_date", "gender", "employment_status", "worker_type", "union_member", "league_member",
+                  "overseas", "community")
+
+
+@transaction.atomic
+def profile_update(*, resident: User, attributes: dict) -> ResidentProfile:
+    """Set the resident's own attributes. Sensitive ones (disability_type, disability_grade,
+    hardship) need the category's consent first and are stored encrypted."""
+    _require_resident(resident)
+    profile = ResidentProfile.objects.select_for_update().get(pk=profile_for(resident).pk)
+    unknown = set(attributes) - set(PROFILE_FIELDS) - {"disability_type", "disability_grade", "hardship"}
+    if unknown:
+        raise ApplicationError(f"未知的属性:{'、'.join(sorted(unknown))}。")
+    for name in PROFILE_FIELDS:
+        if name not in attributes:
+            continue
+        value = attributes[name]
+        field = ResidentProfile._meta.get_field(name)
+        if name == "community":
+            if value is not None and (value.level != Region.Level.COMMUNITY or value.district_id != resident.region_id):
+                raise ApplicationError("所选社区不在您所在的区。")
+        elif name == "birth_date":
+            if value is not None and (value > timezone.localdate() or value.year < 1900):
+                raise ApplicationError("出生日期无效。")
+        elif field.choices and value not in ("", None) and value not in dict(field.choices):
+            raise ApplicationError(f"“{field.verbose_name}”的取值无效。")
+        setattr(profile, name, value if value is not None or field.null else "")
+    sensitive = _sensitive_values(profile)
+    for name, category, allowed in (("disability_type", "disability", crit.DISABILITY_TYPES),
+                                    ("disability_grade", "disability", crit.DISABILITY_GRADES),
+                                    ("hardship", "hardship", crit.HARDSHIPS)):
+        if name not in attributes:
+            continue
+        value = attributes[name] or ""
+        if value and not getattr(profile, f"consent_{category}"):
+            label = SensitiveCategory(category).label
+            raise ApplicationError(f"请先单独同意使用您的{label},再填写。", code="consent_required")
+        if value and value not in allowed:
+            raise ApplicationError(f"“{crit.ATTRIBUTES[name][0]}”的取值无效。")
+        sensitive[name] = value
+    _store_sensitive(profile, sensitive)
+    profile.district_id = resident.region_id
+    profile.save()
+    return profile
+
+
+def _sensitive_values(profile: ResidentProfile) -> dict:
+    return {**decrypt(profile.disability_cipher), **decrypt(profile.hardship_cipher)}
+
+
+def _store_sensitive(profile: ResidentProfile, values: dict) -> None:
+    disability = {k: values[k] for k in ("disability_type", "disability_grade") if values.get(k)}
+    profile.disability_cipher = encrypt(disability)
+    profile.disability_type_hmac = keyed_hash("disability_type", disability.get("disability_type", ""))
+    profile.disability_grade_hmac = keyed_hash("disability_grade", disability.get("disability_grade", ""))
+    hardship = values.get("hardship") or ""
+    profile.hardship_cipher = encrypt({"hardship": hardship} if hardship else {})
+    profile.hardship_hmac = keyed_hash("hardship", hardship)
+
+
+def profile_sensitive(*, profile: ResidentProfile, viewer) -> dict:
+    """Decrypted sensitive values for the resident themself; masked (“***”) for anyone else."""
+    values = _sensitive_values(profile)
+    if viewer is not None and viewer.pk == profile.user_id:
+        return values
+    return {k: "***" for k in values}
+
+
+CONSENT_NAMES = {*Purpose.values, *SensitiveCategory.values}
+
+
+def _consent(resident: User, purposes, grant: bool, source: str) -> ResidentProfile:
+    _require_resident(resident)
+    purposes = sorted(set(purposes or ()))
+    if not purposes:
+        raise ApplicationError("请至少选择一项用途或信息类别。")
+    unknown = set(purposes) - CONSENT_NAMES
+    if unknown:
+        raise ApplicationError(f"未知的授权用途:{'、'.join(unknown)}。")
+    profile = ResidentProfile.objects.select_for_update().get(pk=profile_for(resident).pk)
+    for name in purposes:
+        setattr(profile, f"consent_{name}", grant)
+    if not grant:  # withdrawing a sensitive category erases what was held under it, at once
+        values = _sensitive_values(profile)
+        if SensitiveCategory.DISABILITY in purposes:
+            values.pop("disability_type", None)
+            values.pop("disability_grade", None)
+        if SensitiveCategory.HARDSHIP in purposes:
+            values.pop("hardship", None)
+        _store_sensitive(profile, values)
+    profile.save()
+    ConsentRecord.objects.create(
+        resident=resident, action=ConsentRecord.Action.GRANT if grant else ConsentRecord.Action.WITHDRAW,
+        purposes=purposes, policy_version=rules_for(resident.region_id).policy_version if resident.region_id
+        else ProgramRules._meta.get_field("policy_version").default, source=source,
+    )
+    return profile
+
+
+@transaction.atomic
+def consent_grant(*, resident: User, purposes, source: str = "web") -> ResidentProfile:
+    return _consent(resident, purposes, True, source)
+
+
+@transaction.atomic
+def consent_withdraw(*, resident: User, purposes, source: str = "web") -> ResidentProfile:
+    """Takes effect at once: the next batch of any running fan-out no longer finds the resident."""
+    return _consent(resident, purposes, False, source)
+
+
+def resident_export(*, resident: User) -> dict:
+    """Everything the programs app holds about the resident, for them to see and download."""
+    _require_resident(resident)
+    profile = profile_for(resident)
+    return {
+        "账户": {"姓名": resident.name, "手机号": resident.mobile, "电子邮箱": resident.email},
+        "画像": {
+            "出生日期": profile.birth_date.isoformat() if profile.birth_date else None,
+            "性别": profile.get_gender_display() or None,
+            "就业状态": profile.get_employment_status_display() or None,
+            "新就业形态劳动者类型": profile.get_worker_type_display() or None,
+            "工会会员": profile.union_member, "共青团员": profile.league_member,
+            "归侨侨眷": profile.get_overseas_display() or None,
+            "所在社区": profile.community.name if profile.community_id else None,
+            **{crit.ATTRIBUTES[k][0]: crit.ATTRIBUTES[k][2].get(v, v)
+               for k, v in _sensitive_values(profile).items()},
+        },
+        "当前授权": {label: getattr(profile, f"consent_{value}")
+                 for value, label in [*Purpose.choices, *SensitiveCategory.choices]},
+        "授权记录": [
+            {"时间": r.created_at.isoformat(), "操作": r.get_action_display(), "用途": r.purposes,
+             "规则版本": r.policy_version}
+            for r in ConsentRecord.objects.filter(resident=resident).order_by("created_at", "id")
+        ],
+        "收到的推送": [
+            {"标题": d.notice.title, "组织": d.notice.organization.name, "时间": d.created_at.isoformat(),
+             "状态": d.get_status_display()}
+            for d in NoticeDelivery.objects.filter(resident=resident).select_related("notice__organization")
+        ],
+        "转介": [
+            {"接收组织": r.to_organization.name, "原因": r.reason, "状态": r.get_status_display(),
+             "时间": r.created_at.isoformat()}
+            for r in Referral.objects.filter(resident=resident).select_related("to_organization")
+        ],
+    }
+
+
+# --- target groups and audiences ---------------------------------------------------------------
+
+
+def audience_queryset(*, district_id: int, criteria: dict, purpose: str, today: date | None = None
+                      ) -> QuerySet[ResidentProfile]:
+    """Residents of the district who match and have consented to ``purpose``: one query."""
+    if purpose not in Purpose.values:
+        raise ApplicationError("推送类别无效。")
+    crit.validate(criteria)
+    today = today or timezone.localdate()
+    return ResidentProfile.objects.filter(
+        crit.compile_q(criteria, today=today), district_id=district_id, user__is_active=True,
+        **{f"consent_{purpose}": True},
+    )
+
+
+def audience_summary(*, district_id: int, criteria: dict, purpose: str, today: date | None = None) -> dict:
+    """Counts only: total and per community. Never names."""
+    qs = audience_queryset(district_id=district_id, criteria=criteria, purpose=purpose, today=today)
+    rows = list(qs.order_by().values("community_id").annotate(n=Count("pk")))
+    names = dict(Region.objects.filter(pk__in=[r["community_id"] for r in rows if r["community_id"]])
+                 .values_list("pk", "name"))
+    by_community = sorted(
+        ({"community_id": r["community_id"], "community": names.get(r["community_id"], "未填写社区"), "count": r["n"]}
+         for r in rows), key=lambda r: (-r["count"], r["community"]))
+    return {"total": sum(r["count"] for r in by_community), "by_community": by_community,
+            "description": crit.describe(criteria)}
+
+
+@transaction.atomic
+def target_group_save(*, actor, organization: Organization, name: str, criteria: dict,
+                      group: TargetGroup | None = None) -> TargetGroup:
+    if organization.pk not in staff_org_ids(actor):
+        raise PermissionDenied("只有本组织工作人员可以保存目标人群。")
+    crit.validate(criteria)
+    name = _text(name, "人群名称", 64)
+    if group is None:
+        return TargetGroup.objects.create(district_id=organization.district_id, organization=organization,
+                                          name=name, criteria=criteria, created_by=actor)
+    if not target_group_policy.can_edit(actor, group):
+        raise PermissionDenied("只有创建该人群的组织可以修改它。")
+    group.name, group.criteria = name, criteria
+    group.save()
+    return group
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_create(*, actor, organization: Organization, title: str, body: str, purpose: str,
+                  target_group: TargetGroup | None = None, criteria: dict | None = None, plan: Plan | None = None,
+                  activity=None, channels=("inbox",)) -> Notice:
+    if organization.pk not in staff_org_ids(actor):
+        raise PermissionDenied("只有本组织工作人员可以发起推送。")
+    if purpose not in Purpose.values:
+        raise ApplicationError(f"推送类别无效,可选:{'、'.join(Purpose.labels)}。")
+    channels = [c for c in CHANNELS if c in set(channels or ())]
+    if not channels or set(channels or ()) - set(CHANNELS):
+        raise ApplicationError("请选择推送渠道(站内消息、电子邮件或短信)。")
+    if target_group is not None:
+        if target_group.district_id != organization.district_id:
+            raise ApplicationError("所选目标人群不属于本区。")
+        criteria = target_group.criteria
+    if not criteria:
+        raise ApplicationError("请选择目标人群或填写筛选条件。", code="invalid_criteria")
+    crit.validate(criteria)
+    if plan is not None and plan.organization_id != organization.pk:
+        raise ApplicationError("只能为本组织的计划发起推送。")
+    if activity is not None and activity.district_id != organization.district_id:
+        raise ApplicationError("报名活动须为本区活动。")
+    return Notice.objects.create(
+        district_id=organization.district_id, organization=organization, title=_text(title, "标题", 100),
+        body=_text(body, "内容", 2000), purpose=purpose, criteria=criteria, target_group=target_group,
+        plan=plan, activity=activity, channels=channels, created_by=actor,
+    )
+
+
+def quiet_until(*, district_id: int, now: datetime) -> datetime | None:
+    """The end of the quiet hours if ``now`` falls within them, else None."""
+    rules = rules_for(district_id)
+    local = now.astimezone(local_tz())
+    start, end, t = rules.quiet_start, rules.quiet_end, local.time()
+    if start == end:
+        return None
+    inside = (start <= t or t < end) if start > end else (start <= t < end)
+    if not inside:
+        return None
+    day = local.date() + timedelta(days=1) if (start > end and t >= start) else local.date()
+    return datetime.combine(day, end, tzinfo=local_tz())
+
+
+@transaction.atomic
+def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Notice:
+    from quntuan.programs import tasks
+
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice_policy.can_manage(actor, notice):
+        raise PermissionDenied("只有本组织工作人员可以发布该推送。")
+    if notice.status != Notice.Status.DRAFT:
+        raise Conflict("该推送已发布,不能重复发布。")
+    size = audience_queryset(district_id=notice.district_id, criteria=notice.criteria,
+                             purpose=notice.purpose).count()
+    if size == 0:
+        raise ApplicationError("没有符合条件且同意接收此类推送的居民,无法发布。", code="no_audience")
+    notice.status, notice.audience_size, notice.published_at = Notice.Status.SENDING, size, now
+    notice.not_before = quiet_until(district_id=notice.district_id, now=now)
+    notice.save()
+    notice_id = notice.pk
+    transaction.on_commit(lambda: tasks.notice_fanout.delay(notice_id), robust=True)
+    return notice
+
+
+def notice_link(notice: Notice) -> str:
+    return reverse("programs:notice_view", args=[notice.pk])
+
+
+def notice_fanout_batch(*, notice_id: int, batch_size: int = BATCH_SIZE, now: datetime | None = None) -> str:
+    """Deliver the next batch. Returns "more", "done", "wait" (quiet hours) or "stopped".
+
+    The notice row is locked for the batch, so batches never overlap; the deliveries, the inbox
+    messages and the cursor commit together, and a delivery row is unique per (notice, resident):
+    a crashed worker loses the whole batch and the next run redoes it, a retry sends nothing twice.
+    Consent is read in the same query, so a withdrawal stops every later batch at once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+        if notice is None or notice.status != Notice.Status.SENDING:
+            return "stopped"
+        if notice.not_before and now < notice.not_before:
+            return "wait"
+        audience = audience_queryset(district_id=notice.district_id, criteria=notice.criteria,
+                                     purpose=notice.purpose, today=now.astimezone(local_tz()).date())
+        rows = list(audience.filter(pk__gt=notice.cursor).order_by("pk").values_list("pk", "user_id")[:batch_size])
+        if not rows:
+            notice.status, notice.finished_at = Notice.Status.DONE, now
+            notice.save(update_fields=["status", "finished_at", "updated_at"])
+            return "done"
+        user_ids = [user_id for _, user_id in rows]
+        # Lock the residents' profiles so that a concurrent fan-out of another notice sees this
+        # batch's deliveries when it applies the weekly cap.
+        list(ResidentProfile.objects.select_for_update().filter(user_id__in=user_ids).order_by("pk")
+             .values_list("pk", flat=True))
+        done = set(NoticeDelivery.objects.filter(notice=notice, resident_id__in=user_ids)
+                   .values_list("resident_id", flat=True))
+        recent = dict(
+            NoticeDelivery.objects.filter(resident_id__in=user_ids, status=NoticeDelivery.Status.SENT,
+                                          created_at__gte=now - CAP_WINDOW)
+            .exclude(notice=notice).order_by().values("resident_id").annotate(n=Count("pk"))
+            .values_list("resident_id", "n")
+        )
+        cap = rules_for(notice.district_id).weekly_cap
+        new = [NoticeDelivery(notice=notice, resident_id=uid, created_at=now,
+                              status=NoticeDelivery.Status.CAPPED if recent.get(uid, 0) >= cap
+                              else NoticeDelivery.Status.SENT)
+               for uid in user_ids if uid not in done]
+        NoticeDelivery.objects.bulk_create(new)
+        send_to = [d.resident_id for d in new if d.status == NoticeDelivery.Status.SENT]
+        link = notice_link(notice)
+        for user in User.objects.filter(pk__in=send_to).order_by("pk"):
+            notify(user=user, title=notice.title, body=notice.body, link=link,
+                   dedup_key=f"notice:{notice.pk}:{user.pk}", channels=tuple(notice.channels))
+        notice.cursor = rows[-1][0]
+        notice.save(update_fields=["cursor", "updated_at"])
+    return "more"
+
+
+def notice_progress(*, notice: Notice) -> dict:
+    counts = notice.deliveries.aggregate(
+        processed=Count("pk"),
+        delivered=Count("pk", filter=Q(status=NoticeDelivery.Status.SENT)),
+        capped=Count("pk", filter=Q(status=NoticeDelivery.Status.CAPPED)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        signed_up=Count("pk", filter=Q(signed_up_at__isnull=False)),
+    )
+    total = max(notice.audience_size, counts["processed"])
+    percent = 100 if notice.status == Notice.Status.DONE else (counts["processed"] * 100 // total if total else 0)
+    return {"status": notice.status, "status_label": notice.get_status_display(), "audience_size": notice.audience_size,
+            "percent": percent, **counts}
+
+
+def _delivery_for(resident, notice: Notice) -> NoticeDelivery:
+    delivery = NoticeDelivery.objects.filter(notice=notice, resident=resident,
+                                             status=NoticeDelivery.Status.SENT).first()
+    if delivery is None:
+        raise NotFound("未找到该推送。")
+    return delivery
+
+
+@transaction.atomic
+def notice_open(*, resident, notice: Notice, now: datetime | None = None) -> NoticeDelivery:
+    delivery = _delivery_for(resident, notice)
+    if delivery.opened_at is None:
+        delivery.opened_at = now or timezone.now()
+        delivery.save(update_fields=["opened_at"])
+    return delivery
+
+
+@transaction.atomic
+def notice_signup(*, resident, notice: Notice, now: datetime | None = None):
+    """Sign up from the notice into its activity (the activities app's registration)."""
+    from quntuan.activities.services import registration_create
+
+    delivery = _delivery_for(resident, notice)
+    if notice.activity is None:
+        raise ApplicationError("该推送没有可报名的活动,请按推送中的联系方式咨询。")
+    registration = registration_create(resident=resident, activity=notice.activity, now=now)
+    now = now or timezone.now()
+    delivery.signed_up_at = delivery.signed_up_at or now
+    delivery.opened_at = delivery.opened_at or now
+    delivery.save(update_fields=["signed_up_at", "opened_at"])
+    return registration
+
+
+@transaction.atomic
+def unsubscribe(*, resident, purpose: str) -> ResidentProfile:
+    """Stop one kind of notice: recorded as a withdrawal of that purpose."""
+    if purpose not in Purpose.values:
+        raise ApplicationError("推送类别无效。")
+    return _consent(resident, [purpose], False, "unsubscribe")
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(*, actor, from_organization: Organization, resident: User, reason: str,
+                    resident_consented: bool, plan: Plan | None = None, service=None) -> Referral:
+    if from_organization.pk not in staff_org_ids(actor):
+        raise PermissionDenied("只有本组织工作人员可以发起转介。")
+    if not resident_consented:
+        raise ApplicationError("转介前须征得居民本人同意。", code="consent_required")
+    if resident is None or resident.role != Role.RESIDENT or resident.region_id != from_organization.district_id:
+        raise ApplicationError("未找到本区的该居民。")
+    if (plan is None) == (service is None):
+        raise ApplicationError("请选择转介到的计划或服务(二选一)。")
+    target_org = plan.organization if plan is not None else service.organization
+    if target_org.district_id != from_organization.district_id:
+        raise ApplicationError("只能转介到本区组织的计划或服务。")
+    if target_org.pk == from_organization.pk:
+        raise ApplicationError("不能转介给本组织。")
+    referral = Referral.objects.create(
+        district_id=from_organization.district_id, resident=resident, from_organization=from_organization,
+        to_organization=target_org, plan=plan, service=service, reason=_text(reason, "转介原因", 1000),
+        created_by=actor,
+    )
+    ConsentRecord.objects.create(resident=resident, action=ConsentRecord.Action.GRANT, purposes=["referral"],
+                                 policy_version=rules_for(from_organization.district_id).policy_version,
+                                 source=f"referral:{referral.pk}")
+    notify(user=resident, title=f"您已被转介至{target_org.name}", body=referral.reason,
+           dedup_key=f"referral:{referral.pk}:created", channels=("inbox",))
+    return referral
+
+
+@transaction.atomic
+def referral_decide(*, actor, referral: Referral, status: str, outcome: str = "") -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral_policy.can_decide(actor, referral):
+        raise PermissionDenied("只有接收组织可以处理该转介。")
+    allowed = {
+        Referral.Status.PENDING: {Referral.Status.ACCEPTED, Referral.Status.DECLINED},
+        Referral.Status.ACCEPTED: {Referral.Status.COMPLETED},
+    }.get(referral.status, set())
+    if status not in allowed:
+        raise Conflict(f"该转介当前为“{referral.get_status_display()}”,不能改为该状态。")
+    if status in {Referral.Status.DECLINED, Referral.Status.COMPLETED} and not (outcome or "").strip():
+        raise ApplicationError("请填写办理结果或退回原因。")
+    referral.status, referral.decided_by = status, actor
+    if outcome:
+        referral.outcome = _text(outcome, "办理结果", 1000)
+    referral.save()
+    notify(user=referral.resident, title=f"您的转介{referral.get_status_display()}",
+           body=referral.outcome or referral.to_organization.name,
+           dedup_key=f"referral:{referral.pk}:{status}", channels=("inbox",))
+    return referral

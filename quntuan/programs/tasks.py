@@ -1,0 +1,35 @@
+"""Background work for targeted notices. Tasks take ids and may run twice without harm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from quntuan.programs import services
+from quntuan.programs.models import Notice
+
+
+@shared_task(bind=True, name="quntuan.programs.tasks.notice_fanout", acks_late=True)
+def notice_fanout(self, notice_id: int, batch_size: int = services.BATCH_SIZE) -> str:
+    """One batch, then the next batch as a new task. Safe to run twice: the cursor and the
+    unique delivery row make a repeated batch a no-op."""
+    result = services.notice_fanout_batch(notice_id=notice_id, batch_size=batch_size)
+    if result == "more":
+        notice_fanout.delay(notice_id, batch_size)
+    elif result == "wait" and not self.request.is_eager:
+        notice = Notice.objects.filter(pk=notice_id).only("not_before").first()
+        if notice is not None and notice.not_before:
+            notice_fanout.apply_async((notice_id, batch_size), eta=notice.not_before)
+    return result
+
+
+@shared_task(name="quntuan.programs.tasks.resume_fanouts")
+def resume_fanouts(stale_minutes: int = 10) -> int:
+    """Restart fan-outs that made no progress for a while (a worker died holding their task)."""
+    cutoff = timezone.now() - timedelta(minutes=stale_minutes)
+    ids = list(Notice.objects.filter(status=Notice.Status.SENDING, updated_at__lt=cutoff).values_list("pk", flat=True))
+    for notice_id in ids:
+        notice_fanout.delay(notice_id)
+    return len(ids)
