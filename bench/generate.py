@@ -569,6 +569,13 @@ def main(argv=None) -> int:
         ) as cp:
             for day, n in TrackingSequenceRows:
                 cp.write_row((day, n))
+        # The day rows were written as counters (the last number given); on PostgreSQL the
+        # platform reads them as bases of the tracking-number sequence (cases migration 0004).
+        seq_table = TrackingSequence._meta.db_table
+        top = url_conn.execute(f'SELECT COALESCE(MAX(last), 0) FROM "{seq_table}"').fetchone()[0]  # noqa: S608
+        if top:
+            url_conn.execute("SELECT setval('cases_tracking_no_seq', %s, true)", [top])
+            url_conn.execute(f'UPDATE "{seq_table}" SET last = %s - last', [top])  # noqa: S608
         for model in (User, Membership, Case, CaseEvent, Rating, FollowUp, CoHandling, ExtensionRequest):
             table = model._meta.db_table
             sql_text = (

@@ -105,7 +105,8 @@ def _organization(org_id: int | None, label: str) -> Organization | None:
 def _service(service_id: int | None) -> Service | None:
     if service_id is None:
         return None
-    service = Service.objects.select_related("organization__district").filter(pk=service_id, is_active=True).first()
+    service = (Service.objects.select_related("organization__district", "category")
+               .filter(pk=service_id, is_active=True).first())
     if service is None:
         raise ApplicationError(_("所选服务事项不存在或已停用。"), code="unknown_service")
     return service
@@ -181,14 +182,17 @@ def _is_staff_view(user, case: Case) -> bool:
     return bool(getattr(user, "is_staff_member", False)) and case.requester_id != user.pk
 
 
-def _case_out(request: HttpRequest, case: Case) -> dict:
+def _case_out(request: HttpRequest, case: Case, *, new: bool = False) -> dict:
+    """The case as its reader may see it. ``new``: the case was created by this request from
+    JSON, so it has no attachments, ratings, co-handlings, extension or follow-ups yet, and
+    nothing is read back from the database."""
     user = request_user(request)
     staff_view = _is_staff_view(user, case)
     # Only the requester sees their own name and number whole here; staff allowed to see them
     # ask POST /{tracking_no}/personal-data, which records the look in the audit log.
     own = case.requester_id is not None and case.requester_id == user.pk
     out = _list_item(case, timezone.localdate())
-    extension = getattr(case, "extension", None) if staff_view else None
+    extension = getattr(case, "extension", None) if staff_view and not new else None
     out.update(
         content=case.content,
         address=case.address,
@@ -213,12 +217,12 @@ def _case_out(request: HttpRequest, case: Case) -> dict:
         result=case.result,
         closed_at=_local(case.closed_at),
         reopen_count=case.reopen_count,
-        attachments=[_attachment(a) for a in case.attachments.order_by("uploaded_at", "pk")],
-        ratings=[_rating(r) for r in case.ratings.order_by("round")],
+        attachments=[] if new else [_attachment(a) for a in case.attachments.order_by("uploaded_at", "pk")],
+        ratings=[] if new else [_rating(r) for r in case.ratings.order_by("round")],
         cohandlings=[_cohandling(c) for c in case.cohandlings.select_related("organization").order_by("pk")]
-        if staff_view else [],
+        if staff_view and not new else [],
         extension=_extension(extension) if extension is not None else None,
-        followups=[_followup(f) for f in case.followups.order_by("round")] if staff_view else [],
+        followups=[_followup(f) for f in case.followups.order_by("round")] if staff_view and not new else [],
         actions=_actions(user, case, staff_view, extension),
     )
     return out
@@ -425,7 +429,8 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
     )
     detail = None
     if user.is_authenticated and case_policy.can_view(user, case):
-        detail = _case_out(request, case)
+        # A replayed key returns an older case, which may have moved on: read that one back.
+        detail = _case_out(request, case, new=getattr(case, "just_created", False))
     return 201, {"receipt": _receipt(case), "case": detail}
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time as clock
+import uuid
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -75,13 +78,22 @@ def check_same_district_org(organization, district_id: int, *, label: str = "单
 
 
 # --- events -------------------------------------------------------------------------------------
-def record_event(case: Case, kind: str, *, actor=None, organization=None, target_org=None, note: str = "",
-                 data: dict | None = None, at: datetime | None = None) -> CaseEvent:
-    return CaseEvent.objects.create(
+def build_event(case: Case, kind: str, *, actor=None, organization=None, target_org=None, note: str = "",
+                data: dict | None = None, at: datetime | None = None) -> CaseEvent:
+    """An unsaved event (for ``bulk_create``); ``record_event`` saves one."""
+    return CaseEvent(
         case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
         organization=organization, target_org=target_org, note=note,
         internal=kind in INTERNAL_KINDS, data=data or {}, at=at or timezone.now(),
     )
+
+
+def record_event(case: Case, kind: str, *, actor=None, organization=None, target_org=None, note: str = "",
+                 data: dict | None = None, at: datetime | None = None) -> CaseEvent:
+    event = build_event(case, kind, actor=actor, organization=organization, target_org=target_org, note=note,
+                        data=data, at=at)
+    event.save(force_insert=True)
+    return event
 
 
 def actor_org_for(actor, case: Case) -> Organization | None:
@@ -97,16 +109,95 @@ def actor_org_for(actor, case: Case) -> Organization | None:
 
 
 # --- rules and deadlines --------------------------------------------------------------------------
-def rules_for(district: Region | int) -> DistrictRules:
-    district_id = district.pk if isinstance(district, Region) else district
+# --- the working calendar and district rules, cached per process ------------------------------------
+# Every submission and most handling steps need the district's rules and the working calendar;
+# both change a few times a year. Each process keeps what it read, checked against a version in
+# the shared cache (Redis in production) that any change to CalendarYear, SpecialDay or
+# DistrictRules bumps when its transaction commits (see ``config_changed``, connected in
+# apps.py). Inside a transaction that changed one of them nothing is cached or served from the
+# cache, so a rollback leaves nothing stale behind. Entries also expire after CONFIG_TTL seconds,
+# for changes made without model signals (``QuerySet.update``, raw SQL).
+CONFIG_VERSION_KEY = "cases:config-version"
+CONFIG_TTL = 300
+_config: dict = {}
+_UNCACHED = object()
+
+
+def _config_version():
+    try:
+        return cache.get(CONFIG_VERSION_KEY)
+    except Exception:  # the shared cache is down: read the database every time
+        logger.warning("cases: no shared cache, the calendar and rules are read each time", exc_info=True)
+        return _UNCACHED
+
+
+def _bump_config_version() -> None:
+    _config.clear()
+    try:
+        cache.set(CONFIG_VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.warning("cases: could not bump the calendar/rules version in the shared cache", exc_info=True)
+
+
+def _config_dirty() -> bool:
+    """This transaction changed the calendar or the rules (its bump is still pending)."""
+    conn = transaction.get_connection()
+    return conn.in_atomic_block and any(func is _bump_config_version for _sids, func, _robust in conn.run_on_commit)
+
+
+def config_changed(**kwargs) -> None:
+    """Signal receiver: a CalendarYear, SpecialDay or DistrictRules row was saved or deleted."""
+    _config.clear()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump_config_version)
+    else:
+        _bump_config_version()
+
+
+def config_cache_clear() -> None:
+    """Forget what this process cached (tests; after changing rules with ``QuerySet.update``)."""
+    _config.clear()
+
+
+def _cached(key, build):
+    if _config_dirty():
+        return build()
+    version = _config_version()
+    now = clock.monotonic()
+    hit = _config.get(key)
+    if hit is not None and hit[0] == version and hit[1] > now:
+        return hit[2]
+    value = build()
+    # Building may itself have changed the tables (first use of a year, a district's default
+    # rules): keep it only when the version still holds.
+    if version is not _UNCACHED and _config_version() == version and not _config_dirty():
+        _config[key] = (version, now + CONFIG_TTL, value)
+    return value
+
+
+def _rules_from_db(district_id: int) -> DistrictRules:
     rules, _created = DistrictRules.objects.get_or_create(district_id=district_id)
     return rules
 
 
-def work_calendar(day: date, *, years: list[int] | None = None) -> WorkCalendar:
-    """The working calendar around ``day``. Its first use in a year fills the year's table from
-    the package; when two requests do that at once, the loser's insert fails on the unique date
-    and it reads the winner's table instead."""
+def rules_for(district: Region | int) -> DistrictRules:
+    """The district's rules (created with the defaults on first use). The instance may be shared
+    with other callers in this process: read it, never change it."""
+    district_id = district.pk if isinstance(district, Region) else district
+    return _cached(("rules", district_id), lambda: _rules_from_db(district_id))
+
+
+def rules_or_defaults(district_id: int | None) -> DistrictRules:
+    """The district's rules for reading (reports): the stored row, or unsaved defaults; creates
+    nothing. Cached as ``rules_for``."""
+    return _cached(("rules-or-defaults", district_id),
+                   lambda: DistrictRules.objects.filter(district_id=district_id).first() or DistrictRules())
+
+
+def _calendar_from_db(day: date, years: tuple[int, ...] | None) -> WorkCalendar:
+    """Its first use in a year fills the year's table from the package; when two requests do
+    that at once, the loser's insert fails on the unique date and it reads the winner's table
+    instead."""
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -115,6 +206,12 @@ def work_calendar(day: date, *, years: list[int] | None = None) -> WorkCalendar:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def work_calendar(day: date, *, years: list[int] | None = None) -> WorkCalendar:
+    """The working calendar around ``day`` (its year and the next), or for ``years``."""
+    wanted = tuple(sorted(set(years))) if years else (day.year, day.year + 1)
+    return _cached(("calendar", wanted), lambda: _calendar_from_db(day, wanted if years else None))
 
 
 def end_of_day(day: date) -> datetime:
@@ -208,4 +305,4 @@ def org_users(organization_id: int | None, *, leaders_only: bool = False, on_dut
         qs = qs.filter(role=Membership.Role.LEADER)
     if on_duty_only:
         qs = qs.filter(is_on_duty_receiver=True)
-    return User.objects.filter(pk__in=qs.values("user_id")).order_by("pk")
+    return User.objects.filter(pk__in=qs.order_by().values("user_id")).order_by("pk")

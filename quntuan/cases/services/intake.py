@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from quntuan.cases.models import Case, CaseEvent, CaseStatus, Channel, TrackingSequence
 from quntuan.cases.services._common import (
+    build_event,
     case_deadline_fields,
     clean_text,
     first_contact_due,
@@ -28,19 +29,47 @@ STAFF_CHANNELS = {Channel.PHONE, Channel.WALK_IN}
 
 
 # --- tracking number -------------------------------------------------------------------------------
+# On PostgreSQL the number comes from a sequence (nextval is not transactional, so no submission
+# waits for another's commit); the day's row in TrackingSequence holds the sequence value the day
+# started from ("last" is that base there), so the day's part counts from 000001 and stays unique
+# within the day. A rolled-back submission leaves a gap. SQLite keeps a counter per day in the
+# same row ("last" is the last number given): it serializes writes anyway.
+TRACKING_SEQUENCE = "cases_tracking_no_seq"
+
+
 def next_tracking_no(day) -> str:
-    """QT-YYYYMMDD-NNNNNN from the day's counter row, created or bumped in one statement (an
-    upsert, on PostgreSQL and SQLite alike). The bumped row stays locked until the transaction
-    ends, so concurrent submissions get distinct numbers, without gaps."""
+    """QT-YYYYMMDD-NNNNNN, unique; consecutive within a day unless a submission was rolled back."""
     table = connection.ops.quote_name(TrackingSequence._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            number = _tracking_number_postgresql(cursor, table, day)
+        else:
+            cursor.execute(
+                f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
+                f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [day],
+            )
+            (number,) = cursor.fetchone()
+    return f"QT-{day:%Y%m%d}-{number:06d}"
+
+
+def _tracking_number_postgresql(cursor, table: str, day) -> int:
+    """One statement once the day has its base row. The first submission of a day inserts the
+    row with the sequence's current position, which every later nextval exceeds; submissions
+    racing it wait for that insert to commit (only then), and all of the day use one base."""
+    take = f"SELECT nextval('{TRACKING_SEQUENCE}') - last FROM {table} WHERE day = %s"  # noqa: S608
+    cursor.execute(take, [day])
+    row = cursor.fetchone()
+    if row is None:
         cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            f"INSERT INTO {table} (day, last) "  # noqa: S608 - names from the model and a constant
+            f"SELECT %s, CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {TRACKING_SEQUENCE} "
+            "ON CONFLICT (day) DO NOTHING",
             [day],
         )
-        (last,) = cursor.fetchone()
-    return f"QT-{day:%Y%m%d}-{last:06d}"
+        cursor.execute(take, [day])
+        row = cursor.fetchone()
+    return row[0]
 
 
 # --- resolving the inputs ----------------------------------------------------------------------------
@@ -149,8 +178,26 @@ def _existing_for_key(idempotency_key: str, mobile: str) -> Case | None:
 
 
 # --- the service -------------------------------------------------------------------------------------
+def case_submit(**kwargs) -> Case:
+    """A new case (see ``_case_submit`` for the arguments). The same idempotency key again
+    returns the case it made; when two submissions with one key race, the loser's insert fails
+    on the unique key and it returns the winner's case. Called outside a transaction, the
+    submission is one transaction without savepoints, and the loser looks the winner up after
+    its rollback; inside one, the submission runs in a savepoint as any nested atomic block."""
+    key = kwargs.get("idempotency_key")
+    try:
+        return _case_submit(**kwargs)
+    except IntegrityError:
+        key = (key or "").strip() or None
+        if key is not None:
+            existing = _existing_for_key(key, (kwargs.get("requester_mobile") or "").strip())
+            if existing is not None:
+                return existing
+        raise
+
+
 @transaction.atomic
-def case_submit(*, district, title, content, requester_name, requester_mobile, channel,
+def _case_submit(*, district, title, content, requester_name, requester_mobile, channel,
                 requester=None, requester_email="", service=None, category=None, organization=None,
                 community=None, address="", is_urgent=False, attachments=(), idempotency_key=None,
                 received_by=None, received_org=None, workstation=None, missing_materials="") -> Case:
@@ -203,16 +250,7 @@ def case_submit(*, district, title, content, requester_name, requester_mobile, c
         first_inquirer=membership.user, first_inquirer_org=membership.organization,
         handling_org=membership.organization, idempotency_key=key,
     )
-    try:
-        with transaction.atomic():
-            case = _create_case(fields, received_by=received_by, membership=membership, attachments=attachments)
-    except IntegrityError:
-        if key is not None:
-            existing = _existing_for_key(key, mobile)
-            if existing is not None:
-                return existing
-        raise
-    return case
+    return _create_case(fields, received_by=received_by, membership=membership, attachments=attachments)
 
 
 def _create_case(fields: dict, *, received_by, membership: Membership, attachments) -> Case:
@@ -237,20 +275,28 @@ def _create_case(fields: dict, *, received_by, membership: Membership, attachmen
         case.handler = received_by
         case.contacted_at = now
     case.save()
+    case.just_created = True  # this call made it (a replayed key returns an older case without it)
     org = membership.organization
+    events = []
     if not staff_entry:
-        record_event(case, CaseEvent.Kind.SUBMITTED, actor=case.requester, at=now,
-                     data={"channel": case.channel})
-    record_event(case, CaseEvent.Kind.RECEIVED, actor=received_by, organization=org, at=now,
-                 data={"first_inquirer": membership.user_id, "channel": case.channel})
+        events.append(build_event(case, CaseEvent.Kind.SUBMITTED, actor=case.requester, at=now,
+                                  data={"channel": case.channel}))
+    events.append(build_event(case, CaseEvent.Kind.RECEIVED, actor=received_by, organization=org, at=now,
+                              data={"first_inquirer": membership.user_id, "channel": case.channel}))
     if staff_entry:
-        record_event(case, CaseEvent.Kind.CONTACTED, actor=received_by, organization=org, at=now,
-                     note=_("电话或现场受理时已与诉求人联系。"))
-    for upload, content_type, size in checked:
-        attachment_save(case=case, actor=case.requester or received_by, uploaded_file=upload,
-                        content_type=content_type, size=size)
+        events.append(build_event(case, CaseEvent.Kind.CONTACTED, actor=received_by, organization=org, at=now,
+                                  note=_("电话或现场受理时已与诉求人联系。")))
     receipt = case_receipt(case)
-    event = record_event(case, CaseEvent.Kind.RECEIPT_SENT, actor=received_by, organization=org, data=receipt)
+    if checked:
+        CaseEvent.objects.bulk_create(events)
+        for upload, content_type, size in checked:
+            attachment_save(case=case, actor=case.requester or received_by, uploaded_file=upload,
+                            content_type=content_type, size=size)
+        event = record_event(case, CaseEvent.Kind.RECEIPT_SENT, actor=received_by, organization=org, data=receipt)
+    else:
+        # One INSERT for the day's events (their ids come back in order on PostgreSQL and SQLite).
+        event = build_event(case, CaseEvent.Kind.RECEIPT_SENT, actor=received_by, organization=org, data=receipt)
+        CaseEvent.objects.bulk_create([*events, event])
     notify_requester(case, event, title=_("您的诉求已受理:%(no)s") % {"no": case.tracking_no},
                      body=receipt_text(receipt))
     return case

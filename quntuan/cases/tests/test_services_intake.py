@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from quntuan.cases.models import Case, CaseEvent, CaseStatus, Channel, TrackingSequence
 from quntuan.cases.services import case_receipt
@@ -61,7 +62,8 @@ def test_tracking_numbers_count_per_day(world):
     first = world.submit()
     second = world.submit()
     assert [first.tracking_no, second.tracking_no] == ["QT-20261123-000001", "QT-20261123-000002"]
-    assert TrackingSequence.objects.get(day=date(2026, 11, 23)).last == 2
+    if connection.vendor == "sqlite":  # a counter there; on PostgreSQL the row holds the sequence base
+        assert TrackingSequence.objects.get(day=date(2026, 11, 23)).last == 2
 
 
 def test_urgent_case_must_be_contacted_within_two_hours(world):
