@@ -1,18 +1,34 @@
-"""What keeps the hot paths cheap: statements per submission and the per-process calendar/rules
-cache."""
+"""What keeps the hot paths cheap: statements per submission and per queue page, the capped
+count of a long queue, the countdown in closed form, and the per-process calendar/rules cache."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quntuan.cases.models import Case
 from quntuan.cases.services import _common
 from quntuan.cases.services._common import rules_for, work_calendar
+from quntuan.cases.views.common import WorkdayCounter
 from quntuan.organizations.models import DistrictRules
 from quntuan.workdays.models import SpecialDay
+from quntuan.workdays.rules import WorkCalendar
+
+# --- the countdown ---------------------------------------------------------------------------------
+DAYS = st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(holidays=st.frozensets(DAYS, max_size=40), workdays=st.frozensets(DAYS, max_size=15), start=DAYS,
+       length=st.integers(min_value=-10, max_value=900))
+def test_closed_form_counts_as_the_calendar_does(holidays, workdays, start, length):
+    cal = WorkCalendar(holidays, workdays)
+    end = start + timedelta(days=length)
+    assert WorkdayCounter(cal).count(start, end) == cal.count_workdays(start, end)
 
 
 # --- statements per request ------------------------------------------------------------------------
@@ -47,6 +63,36 @@ def test_a_submission_runs_at_most_21_statements(world, transactional_db):
     assert not any(s.startswith("SELECT") and ("cases_attachment" in s or "cases_rating" in s) for s in statements)
     assert sum(s.startswith("INSERT INTO \"cases_caseevent\"") for s in statements) == 1
     assert Case.objects.count() == 3
+
+
+def test_a_queue_page_runs_the_same_statements_for_3_or_25_cases(world, client, transactional_db):
+    client.force_login(world.union_staff)
+    for i in range(3):
+        world.submit(title=f"诉求{i}")
+    client.get("/cases/workbench/?queue=org")
+    few = _statements(lambda: client.get("/cases/workbench/?queue=org"))
+    for i in range(3, 25):
+        world.submit(title=f"诉求{i}")
+    many = _statements(lambda: client.get("/cases/workbench/?queue=org"))
+    assert len(few) == len(many)
+    # Session, user, two-step device, memberships, the capped count, the page (joined with the
+    # two organizations it shows), the unread-message badge: no calendar, nothing per row.
+    assert len(many) <= 7, "\n".join(many)
+    assert not any("workdays_" in s for s in many)
+
+
+def test_the_queue_count_stops_at_the_cap(world, client, monkeypatch):
+    monkeypatch.setattr("quntuan.cases.views.common.COUNT_CAP", 20)
+    for i in range(23):
+        world.submit(title=f"诉求{i}", idempotency_key=f"key-{i:02d}-aaaaaaaaaaaaaaaa")
+    client.force_login(world.union_staff)
+    first = client.get("/cases/workbench/?queue=org").content.decode()
+    second = client.get("/cases/workbench/?queue=org&page=2").content.decode()
+    assert "第 1 / 1+ 页" in first  # more than one page: counted no further than 21 rows
+    assert 'rel="next"' in first
+    assert "第 2 / 2 页" in second  # asked for page 2: counted up to 41 rows, so exactly
+    assert first.count('class="case-no"><a href=') == 20
+    assert second.count('class="case-no"><a href=') == 3
 
 
 # --- the calendar and rules cache ------------------------------------------------------------------

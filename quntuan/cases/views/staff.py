@@ -17,7 +17,13 @@ from quntuan.cases.forms import StaffIntakeForm, StatsPeriodForm
 from quntuan.cases.policies import user_leader_org_ids
 from quntuan.cases.queries import case_queue, org_three_rates, overdue_board
 from quntuan.cases.services import case_submit
-from quntuan.cases.views.common import confirm_informed_needed, decorate_rows, local_today, paginate
+from quntuan.cases.views.common import (
+    confirm_informed_needed,
+    decorate_rows,
+    local_today,
+    paginate,
+    paginate_capped,
+)
 from quntuan.core.exceptions import ApplicationError
 from quntuan.organizations.models import Organization, Region
 
@@ -32,6 +38,9 @@ QUEUES = [
 ]
 QUEUE_NAMES = {key for key, _label in QUEUES}
 DISTRICT_ROLES = {Role.SUPERVISOR, Role.PLATFORM_ADMIN, Role.AUDITOR}
+# Columns the queue rows never show.
+ROW_DEFERRED = ("content", "address", "missing_materials", "transfer_reason", "result", "requester_name",
+                "requester_mobile", "requester_email", "transferred_department")
 
 
 @require_GET
@@ -40,9 +49,11 @@ def workbench(request):
     queue = request.GET.get("queue", "mine")
     if queue not in QUEUE_NAMES:
         queue = "mine"
-    cases = case_queue(user=request.user, queue=queue).select_related("handling_org", "first_inquirer_org",
-                                                                       "transfer_to_org")
-    page = paginate(request, cases)
+    # The rows show the handling and target organizations' names; nothing else is joined, and
+    # the long texts stay in the database.
+    cases = (case_queue(user=request.user, queue=queue).select_related(None)
+             .select_related("handling_org", "transfer_to_org").defer(*ROW_DEFERRED))
+    page = paginate_capped(request, cases)
     rows = decorate_rows(page.object_list)
     if queue == "first_inquiry":
         for c in rows:
