@@ -1,0 +1,325 @@
+"""The programs API: plans board, resident profile and consent, target groups and audience
+counts, targeted notices and their progress, referrals — under the same policies as the pages.
+Audience answers are counts only; no endpoint lists who matched."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from quntuan.accounts.models import Role, User
+from quntuan.activities.policies import activity_policy
+from quntuan.api.auth import AUTH, request_user
+from quntuan.catalog.models import Service
+from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from quntuan.organizations.models import Organization, Region
+from quntuan.programs import services
+from quntuan.programs.models import Notice, Plan, Referral
+from quntuan.programs.policies import (
+    is_program_staff,
+    notice_policy,
+    plan_policy,
+    referral_policy,
+    staff_organizations,
+    target_group_policy,
+)
+from quntuan.programs.schemas import (
+    AudienceIn,
+    CommentIn,
+    ConsentIn,
+    NoticeIn,
+    OutcomesIn,
+    PlanIn,
+    ProfileIn,
+    ReferralDecisionIn,
+    ReferralIn,
+    TargetGroupIn,
+)
+
+router = Router(tags=["计划与精准推送"], auth=AUTH)
+
+
+def _staff(request) -> User:
+    user = request_user(request)
+    if not is_program_staff(user):
+        raise PermissionDenied("仅限组织工作人员。")
+    return user
+
+
+def _own_org(request, org_id: int) -> Organization:
+    org = staff_organizations(request_user(request)).filter(pk=org_id).first()
+    if org is None:
+        raise PermissionDenied("您不是该组织的工作人员。")
+    return org
+
+
+def _plan(request, pk: int) -> Plan:
+    plan = plan_policy.visible(request_user(request)).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("未找到该计划,或您无权查看。")
+    return plan
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _plan_out(plan: Plan, user) -> dict:
+    return {
+        "id": plan.pk, "title": plan.title, "kind": plan.kind, "kind_label": plan.get_kind_display(),
+        "goal": plan.goal, "organization": _ref(plan.organization), "audience": plan.audience,
+        "community": _ref(plan.community), "start_date": plan.start_date, "end_date": plan.end_date,
+        "capacity": plan.capacity, "budget_line": plan.budget_line, "contact_name": plan.contact_name,
+        "contact_phone": plan.contact_phone, "status": plan.status,
+        "target_group": _ref(plan.target_group) if plan.target_group_id else None,
+        "activity_ids": [a.pk for a in plan.activities.all()], "service_ids": [s.pk for s in plan.services.all()],
+        "outcomes": {f: getattr(plan, f) for f in services.OUTCOME_FIELDS},
+        "can_edit": plan_policy.can_edit(user, plan),
+    }
+
+
+def _plan_input(request, payload: PlanIn, organization: Organization) -> services.PlanInput:
+    user = request_user(request)
+    community = None
+    if payload.community_id:
+        community = Region.objects.filter(pk=payload.community_id, level=Region.Level.COMMUNITY).first()
+        if community is None:
+            raise ApplicationError("所选社区不存在。")
+    group = None
+    if payload.target_group_id:
+        group = target_group_policy.visible(user).filter(pk=payload.target_group_id).first()
+        if group is None:
+            raise ApplicationError("所选目标人群不存在。")
+    activities = list(activity_policy.visible(user).filter(pk__in=payload.activity_ids))
+    if len(activities) != len(set(payload.activity_ids)):
+        raise ApplicationError("所选活动不存在。")
+    svc = list(Service.objects.filter(pk__in=payload.service_ids).select_related("organization"))
+    if len(svc) != len(set(payload.service_ids)):
+        raise ApplicationError("所选服务不存在。")
+    return services.PlanInput(
+        title=payload.title, goal=payload.goal, kind=payload.kind, audience=payload.audience, community=community,
+        start_date=payload.start_date, end_date=payload.end_date, capacity=payload.capacity,
+        budget_line=payload.budget_line, contact_name=payload.contact_name, contact_phone=payload.contact_phone,
+        target_group=group, activities=tuple(activities), services=tuple(svc),
+    )
+
+
+class PlanFilter(Schema):
+    organization_id: int | None = None
+    audience: str | None = None
+    community_id: int | None = None
+    active_on: str | None = None
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+@router.get("/plans", summary="计划看板")
+def plan_list(request, filters: Query[PlanFilter]):
+    user = _staff(request)
+    plans = plan_policy.visible(user)
+    if filters.organization_id:
+        plans = plans.filter(organization_id=filters.organization_id)
+    if filters.audience:
+        plans = plans.filter(audience=filters.audience)
+    if filters.community_id:
+        plans = plans.filter(community_id=filters.community_id)
+    if filters.active_on:
+        plans = plans.filter(start_date__lte=filters.active_on, end_date__gte=filters.active_on)
+    return [_plan_out(p, user) for p in plans.prefetch_related("activities", "services")[:200]]
+
+
+@router.post("/plans", summary="发布计划", response={201: dict})
+def plan_create(request, payload: PlanIn):
+    user = _staff(request)
+    org = _own_org(request, payload.organization_id)
+    plan = services.plan_create(actor=user, organization=org, data=_plan_input(request, payload, org))
+    return 201, _plan_out(plan, user)
+
+
+@router.get("/plans/{pk}", summary="计划详情")
+def plan_detail(request, pk: int):
+    return _plan_out(_plan(request, pk), request_user(request))
+
+
+@router.put("/plans/{pk}", summary="修改计划(仅发布组织)")
+def plan_update(request, pk: int, payload: PlanIn):
+    user = _staff(request)
+    plan = _plan(request, pk)
+    plan = services.plan_update(actor=user, plan=plan, data=_plan_input(request, payload, plan.organization))
+    return _plan_out(plan, user)
+
+
+@router.post("/plans/{pk}/outcomes", summary="填报成效(仅发布组织)")
+def plan_outcomes(request, pk: int, payload: OutcomesIn):
+    user = _staff(request)
+    outcomes = {k: v for k, v in payload.dict().items() if v is not None}
+    plan = services.plan_record_outcomes(actor=user, plan=_plan(request, pk), outcomes=outcomes)
+    return _plan_out(plan, user)
+
+
+@router.post("/plans/{pk}/comments", summary="留言或申请协办", response={201: dict})
+def plan_comment(request, pk: int, payload: CommentIn):
+    user = _staff(request)
+    comment = services.plan_comment(actor=user, plan=_plan(request, pk),
+                                    organization=_own_org(request, payload.organization_id),
+                                    body=payload.body, kind=payload.kind)
+    return 201, {"id": comment.pk, "kind": comment.kind, "body": comment.body,
+                 "organization": _ref(comment.organization)}
+
+
+# --- target groups and audience ------------------------------------------------------------------
+
+
+@router.post("/audience", summary="目标人数(仅计数,不含名单)")
+def audience(request, payload: AudienceIn):
+    _staff(request)
+    org = _own_org(request, payload.organization_id)
+    return services.audience_summary(district_id=org.district_id, criteria=payload.criteria,
+                                     purpose=payload.purpose)
+
+
+@router.get("/target-groups", summary="目标人群")
+def target_groups(request):
+    user = _staff(request)
+    return [{"id": g.pk, "name": g.name, "criteria": g.criteria, "organization_id": g.organization_id}
+            for g in target_group_policy.visible(user)]
+
+
+@router.post("/target-groups", summary="保存目标人群", response={201: dict})
+def target_group_create(request, payload: TargetGroupIn):
+    user = _staff(request)
+    group = services.target_group_save(actor=user, organization=_own_org(request, payload.organization_id),
+                                       name=payload.name, criteria=payload.criteria)
+    return 201, {"id": group.pk, "name": group.name, "criteria": group.criteria}
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+
+def _notice(request, pk: int) -> Notice:
+    notice = notice_policy.visible(request_user(request)).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("未找到该推送,或您无权查看。")
+    return notice
+
+
+def _notice_out(notice: Notice) -> dict:
+    return {"id": notice.pk, "title": notice.title, "purpose": notice.purpose, "channels": notice.channels,
+            "criteria": notice.criteria, "plan_id": notice.plan_id, "activity_id": notice.activity_id,
+            "progress": services.notice_progress(notice=notice)}
+
+
+@router.post("/notices", summary="新建精准推送", response={201: dict})
+def notice_create(request, payload: NoticeIn):
+    user = _staff(request)
+    org = _own_org(request, payload.organization_id)
+    group = plan = activity = None
+    if payload.target_group_id:
+        group = target_group_policy.visible(user).filter(pk=payload.target_group_id).first()
+        if group is None:
+            raise ApplicationError("所选目标人群不存在。")
+    if payload.plan_id:
+        plan = _plan(request, payload.plan_id)
+    if payload.activity_id:
+        activity = activity_policy.visible(user).filter(pk=payload.activity_id).first()
+        if activity is None:
+            raise ApplicationError("所选活动不存在。")
+    notice = services.notice_create(actor=user, organization=org, title=payload.title, body=payload.body,
+                                    purpose=payload.purpose, target_group=group, criteria=payload.criteria,
+                                    plan=plan, activity=activity, channels=payload.channels)
+    return 201, _notice_out(notice)
+
+
+@router.get("/notices/{pk}", summary="推送进度与统计")
+def notice_detail(request, pk: int):
+    return _notice_out(_notice(request, pk))
+
+
+@router.post("/notices/{pk}/publish", summary="发布推送")
+def notice_publish(request, pk: int):
+    notice = services.notice_publish(actor=_staff(request), notice=_notice(request, pk))
+    return _notice_out(notice)
+
+
+# --- the resident's own data -------------------------------------------------------------------
+
+
+def _resident(request) -> User:
+    user = request_user(request)
+    if user.role != Role.RESIDENT:
+        raise PermissionDenied("仅居民本人可以操作。")
+    return user
+
+
+@router.get("/me", summary="我的信息与授权(导出)")
+def my_data(request):
+    return services.resident_export(resident=_resident(request))
+
+
+@router.put("/me/profile", summary="填写我的画像")
+def my_profile(request, payload: ProfileIn):
+    user = _resident(request)
+    attrs = payload.dict(exclude_unset=True)
+    if "community_id" in attrs:
+        cid = attrs.pop("community_id")
+        attrs["community"] = Region.objects.filter(pk=cid, level=Region.Level.COMMUNITY).first() if cid else None
+        if cid and attrs["community"] is None:
+            raise ApplicationError("所选社区不存在。")
+    services.profile_update(resident=user, attributes=attrs)
+    return services.resident_export(resident=user)
+
+
+@router.post("/me/consent/grant", summary="同意")
+def consent_grant(request, payload: ConsentIn):
+    services.consent_grant(resident=_resident(request), purposes=payload.purposes, source="api")
+    return services.resident_export(resident=request_user(request))["当前授权"]
+
+
+@router.post("/me/consent/withdraw", summary="撤回同意(立即生效)")
+def consent_withdraw(request, payload: ConsentIn):
+    services.consent_withdraw(resident=_resident(request), purposes=payload.purposes, source="api")
+    return services.resident_export(resident=request_user(request))["当前授权"]
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+def _referral_out(r: Referral) -> dict:
+    return {"id": r.pk, "status": r.status, "status_label": r.get_status_display(),
+            "resident": {"id": r.resident_id, "name": r.resident.name},
+            "from_organization": _ref(r.from_organization), "to_organization": _ref(r.to_organization),
+            "plan_id": r.plan_id, "service_id": r.service_id, "reason": r.reason, "outcome": r.outcome}
+
+
+@router.get("/referrals", summary="转介(转出和转入)")
+def referral_list(request):
+    return [_referral_out(r) for r in referral_policy.visible(request_user(request))[:200]]
+
+
+@router.post("/referrals", summary="发起转介", response={201: dict})
+def referral_create(request, payload: ReferralIn):
+    user = _staff(request)
+    org = _own_org(request, payload.from_organization_id)
+    resident = User.objects.filter(pk=payload.resident_id, role=Role.RESIDENT, region_id=org.district_id).first()
+    if resident is None:
+        raise ApplicationError("未找到本区的该居民。")
+    plan = _plan(request, payload.plan_id) if payload.plan_id else None
+    service = None
+    if payload.service_id:
+        service = Service.objects.filter(pk=payload.service_id).select_related("organization").first()
+        if service is None:
+            raise ApplicationError("所选服务不存在。")
+    referral = services.referral_create(actor=user, from_organization=org, resident=resident, reason=payload.reason,
+                                        resident_consented=payload.resident_consented, plan=plan, service=service)
+    return 201, _referral_out(referral)
+
+
+@router.post("/referrals/{pk}/decide", summary="接收、退回或办结转介")
+def referral_decide(request, pk: int, payload: ReferralDecisionIn):
+    referral = referral_policy.visible(request_user(request)).filter(pk=pk).first()
+    if referral is None:
+        raise NotFound("未找到该转介,或您无权查看。")
+    referral = services.referral_decide(actor=_staff(request), referral=referral, status=payload.status,
+                                        outcome=payload.outcome)
+    return _referral_out(referral)
+

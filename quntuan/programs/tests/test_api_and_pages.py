@@ -1,0 +1,118 @@
+import json
+from datetime import date
+
+import pytest
+
+from quntuan.core.testing import make_resident
+from quntuan.programs import services
+from quntuan.programs.models import Plan, ResidentProfile
+from quntuan.programs.tests.conftest import resident_with
+
+UNEMPLOYED = {"attr": "employment_status", "op": "eq", "value": "unemployed"}
+
+
+def _post(client, url, data, method="post"):
+    return getattr(client, method)(url, data=json.dumps(data), content_type="application/json")
+
+
+def _plan_payload(world, **extra):
+    return {"organization_id": world["union"].pk, "title": "职工技能提升计划", "goal": "培训失业职工",
+            "kind": "training", "start_date": "2026-03-01", "end_date": "2026-06-30", "capacity": 200, **extra}
+
+
+def test_staff_see_counts_never_names(client, world):
+    resident_with(world, employment_status="unemployed")
+    resident_with(world, community=world["b"], employment_status="unemployed")
+    client.force_login(world["union_staff"])
+    response = _post(client, "/api/programs/audience", {"criteria": UNEMPLOYED, "purpose": "employment",
+                                                        "organization_id": world["union"].pk})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 2
+    text = response.content.decode()
+    for profile in ResidentProfile.objects.select_related("user"):
+        assert profile.user.name not in text
+        assert profile.user.mobile not in text
+
+
+@pytest.mark.parametrize("criteria, message", [
+    ({}, "筛选条件不能为空。"),
+    ({"attr": "income", "op": "eq", "value": 1}, "未知的筛选属性:income"),
+    ({"all": [{"attr": "age", "op": "gte", "value": 60}, {"attr": "age", "op": "lte", "value": 30}]},
+     "筛选条件自相矛盾"),
+])
+def test_bad_criteria_through_the_api(client, world, criteria, message):
+    client.force_login(world["union_staff"])
+    response = _post(client, "/api/programs/target-groups", {"organization_id": world["union"].pk, "name": "x",
+                                                             "criteria": criteria})
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(message)
+
+
+def test_publishing_a_notice_without_audience_is_a_4xx(client, world):
+    client.force_login(world["union_staff"])
+    created = _post(client, "/api/programs/notices", {"organization_id": world["union"].pk, "title": "培训",
+                                                      "body": "欢迎报名", "purpose": "employment",
+                                                      "criteria": UNEMPLOYED})
+    assert created.status_code == 201
+    response = client.post(f"/api/programs/notices/{created.json()['id']}/publish")
+    assert response.status_code == 400
+    assert response.json()["message"] == "没有符合条件且同意接收此类推送的居民,无法发布。"
+
+
+def test_only_owner_edits_plan_through_the_api(client, world):
+    client.force_login(world["union_staff"])
+    created = _post(client, "/api/programs/plans", _plan_payload(world))
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    client.force_login(world["women_staff"])
+    assert client.get("/api/programs/plans").json()[0]["can_edit"] is False
+    response = _post(client, f"/api/programs/plans/{pk}", _plan_payload(world, title="改掉"), method="put")
+    assert response.status_code == 403
+    assert response.json()["message"] == "只有发布该计划的组织可以修改它。"
+    assert Plan.objects.get(pk=pk).title == "职工技能提升计划"
+    comment = _post(client, f"/api/programs/plans/{pk}/comments",
+                    {"organization_id": world["women"].pk, "kind": "cohost", "body": "愿意协办"})
+    assert comment.status_code == 201
+
+
+def test_residents_cannot_use_staff_endpoints(client, world):
+    resident = make_resident(world["district"])
+    client.force_login(resident)
+    response = _post(client, "/api/programs/audience", {"criteria": UNEMPLOYED, "purpose": "employment",
+                                                        "organization_id": world["union"].pk})
+    assert response.status_code == 403
+
+
+def test_resident_consent_page_and_export(client, world):
+    resident = make_resident(world["district"], community=world["a"])
+    client.force_login(resident)
+    page = client.get("/programs/me/")
+    assert page.status_code == 200
+    assert "我的信息与授权" in page.content.decode()
+    client.post("/programs/me/", {"consent": ["employment", "hardship"]})
+    profile = ResidentProfile.objects.get(user=resident)
+    assert (profile.consent_employment, profile.consent_hardship, profile.consent_culture) == (True, True, False)
+    client.post("/programs/me/", {"consent": ["hardship"]})  # withdraw employment
+    profile.refresh_from_db()
+    assert profile.consent_employment is False
+    export = client.get("/programs/me/export.json")
+    assert export["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    data = json.loads(export.content)
+    assert [(r["操作"], r["用途"]) for r in data["授权记录"]] == [("同意", ["employment", "hardship"]),
+                                                             ("撤回", ["employment"])]
+    # sensitive value through the API, stored encrypted
+    response = _post(client, "/api/programs/me/profile", {"hardship": "subsistence"}, method="put")
+    assert response.status_code == 200
+    assert response.json()["画像"]["家庭困难类型"] == "低保家庭"
+
+
+def test_board_and_plan_pages(client, world):
+    services.plan_create(actor=world["union_staff"], organization=world["union"],
+                         data=services.PlanInput(title="职工技能提升计划", goal="培训", start_date=date(2026, 3, 1),
+                                                 end_date=date(2026, 6, 30)))
+    client.force_login(world["women_staff"])
+    page = client.get("/programs/?period=2026-04")
+    assert "职工技能提升计划" in page.content.decode()
+    page = client.get("/programs/?period=2026-08")
+    assert "职工技能提升计划" not in page.content.decode()
