@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quntuan.assessment import views
 
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("records/", views.records, name="records"),
+    path("ledgers/", views.ledgers, name="ledgers"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("supervision/new/", views.supervision_create, name="supervision_create"),
+    path("supervision/tasks/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("supervision/evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("dispatch/", views.dispatch, name="dispatch"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("results/<int:year>/", views.results, name="results"),
+    path("indicators/<int:pk>/records/<int:target_id>/", views.indicator_drill, name="indicator_records"),
+]

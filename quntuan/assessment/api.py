@@ -1,0 +1,180 @@
+"""JSON endpoints: dashboard charts, ledgers, supervision and the yearly assessment."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from quntuan.api.auth import AUTH, request_user
+from quntuan.assessment import charts, queries, services
+from quntuan.assessment.models import Indicator, SupervisionItem
+from quntuan.assessment.policies import assessment_policy
+from quntuan.assessment.scoping import scope_from_params
+from quntuan.core.exceptions import NotFound
+
+router = Router(tags=["督查与考核"], auth=AUTH)
+
+
+def _params(request) -> dict:
+    return {k: request.GET.get(k) for k in ("district", "org", "street", "start", "end")}
+
+
+@router.get("/charts/{name}", summary="仪表盘图表数据(district/org/street/start/end)")
+def chart(request, name: str):
+    user = request_user(request)
+    scope = scope_from_params(user, _params(request))
+    if name == "ranking":
+        year = scope.end.year
+        visible = None
+        if not assessment_policy.sees_whole_district(user, scope.district):
+            visible = set(assessment_policy.visible_orgs(user).values_list("pk", flat=True))
+        return {"level": scope.level, **charts.ranking_chart(scope, year, visible)}
+    fn = charts.CHARTS.get(name)
+    if fn is None:
+        raise NotFound(_("没有这个图表。"))
+    return {"level": scope.level, **fn(scope)}
+
+
+def _dec(v):
+    return None if v is None else (float(v) if isinstance(v, Decimal) else v)
+
+
+@router.get("/ledgers", summary="台账汇总:编制、职数、专兼挂、专项经费、办公场所、工作站覆盖、媒体报道、干部培训")
+def ledgers(request, year: int | None = None, district: int | None = None):
+    user = request_user(request)
+    scope = scope_from_params(user, {"district": district})
+    year = year or timezone.localdate().year
+    orgs = list(assessment_policy.visible_orgs(user).filter(district=scope.district).order_by("id"))
+    ids = [o.pk for o in orgs]
+    staffing = queries.staffing_by_org(ids)
+    cadres = queries.cadres_serving(ids, min(date(year, 12, 31), timezone.localdate()))
+    budgets = queries.budget_growth(ids, year)
+    office = queries.office_space_by_org(ids)
+    start, end = queries.year_range(year)
+    whole = assessment_policy.sees_whole_district(user, scope.district)
+    scoped_ids = None if whole else ids
+    return {
+        "year": year, "district": scope.district.name,
+        "organizations": [{
+            "id": o.pk, "name": o.name, "staffing": staffing[o.pk], "cadres": cadres[o.pk],
+            "budget": {k: _dec(v) for k, v in budgets[o.pk].items()},
+            "office": {k: _dec(v) for k, v in office[o.pk].items()},
+        } for o in orgs],
+        "coverage": queries.coverage_by_street(scope.district) if whole else [],
+        "coverage_total": queries.coverage_district(scope.district),
+        "media": queries.media_by_level(scope.district, start, end, scoped_ids),
+        "trainings": queries.cadre_training_totals(scope.district, start, end, scoped_ids),
+    }
+
+
+@router.get("/results/{int:year}", summary="年度考核结果与排名")
+def results(request, year: int, district: int | None = None, scope: str = "organization"):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": district})
+    if scope not in Indicator.Scope.values:
+        raise NotFound(_("考核对象无效。"))
+    rows = queries.assessment_results(sc.district, year, scope)
+    if not assessment_policy.sees_whole_district(user, sc.district):
+        if scope == Indicator.Scope.STREET:
+            rows = []
+        visible = set(assessment_policy.visible_orgs(user).values_list("pk", flat=True))
+        rows = [r for r in rows if r["target_id"] in visible]
+    return {"year": year, "scope": scope, "rows": rows}
+
+
+@router.get("/dispatch", summary="调度会:某月全部督查事项进展")
+def dispatch(request, month: str | None = None, district: int | None = None):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": district})
+    first = queries.month_start(date.fromisoformat(month + "-01") if month and len(month) == 7
+                                else timezone.localdate())
+    visible = set(assessment_policy.visible_orgs(user).values_list("pk", flat=True))
+    rows = [r for r in queries.dispatch_board(sc.district, first) if r["assignment"].organization_id in visible]
+    return {"month": first.strftime("%Y-%m"), "rows": [{
+        "item": r["assignment"].item.title, "is_key": r["assignment"].item.is_key,
+        "organization": r["assignment"].organization.name, "due_date": r["assignment"].due_date,
+        "status": r["assignment"].status, "overdue": r["overdue"],
+        "percent": r["report"].percent if r["report"] else None,
+        "report": r["report"].text if r["report"] else None,
+    } for r in rows]}
+
+
+class ItemIn(Schema):
+    title: str
+    due_date: date
+    organization_ids: list[int]
+    description: str = ""
+    is_key: bool = False
+    district: int | None = None
+
+
+@router.post("/supervision/items", response={201: dict}, summary="创建督查事项(区督查人员)")
+def item_create(request, payload: ItemIn):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": payload.district})
+    item = services.supervision_item_create(actor=user, district=sc.district, title=payload.title,
+                                            due_date=payload.due_date, organization_ids=payload.organization_ids,
+                                            description=payload.description, is_key=payload.is_key)
+    return 201, {"id": item.pk, "title": item.title, "assignments": item.assignments.count()}
+
+
+@router.get("/supervision/items", summary="督查事项列表")
+def item_list(request, district: int | None = None):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": district})
+    visible = assessment_policy.visible_orgs(user)
+    items = (SupervisionItem.objects.filter(district=sc.district, assignments__organization__in=visible)
+             .distinct().order_by("due_date", "id"))
+    return [{"id": i.pk, "title": i.title, "due_date": i.due_date, "is_key": i.is_key} for i in items]
+
+
+class IndicatorIn(Schema):
+    year: int
+    name: str
+    source: str
+    weight: int
+    target: float | None = None
+    scope: str = "organization"
+    district: int | None = None
+
+
+class IndicatorUpdate(Schema):
+    weight: int
+    target: float | None = None
+    name: str | None = None
+
+
+def _indicator_out(i: Indicator) -> dict:
+    return {"id": i.pk, "year": i.year, "name": i.name, "source": i.source, "weight": i.weight,
+            "target": _dec(i.target), "scope": i.scope}
+
+
+@router.get("/indicators", summary="考核指标与权重")
+def indicator_list(request, year: int, district: int | None = None):
+    sc = scope_from_params(request_user(request), {"district": district})
+    return [_indicator_out(i) for i in Indicator.objects.filter(district=sc.district, year=year)]
+
+
+@router.post("/indicators", response={201: dict}, summary="新增考核指标(仅区督查人员)")
+def indicator_create(request, payload: IndicatorIn):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": payload.district})
+    ind = services.indicator_create(actor=user, district=sc.district, year=payload.year, name=payload.name,
+                                    source=payload.source, weight=payload.weight, target=payload.target,
+                                    scope=payload.scope)
+    return 201, _indicator_out(ind)
+
+
+@router.put("/indicators/{int:indicator_id}", summary="修改指标权重(仅区督查人员)")
+def indicator_update(request, indicator_id: int, payload: IndicatorUpdate):
+    user = request_user(request)
+    ind = Indicator.objects.filter(pk=indicator_id, district__in=assessment_policy.visible_districts(user)).first()
+    if ind is None:
+        raise NotFound()
+    ind = services.indicator_update(actor=user, indicator=ind, weight=payload.weight, target=payload.target,
+                                    name=payload.name)
+    return _indicator_out(ind)

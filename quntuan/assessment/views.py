@@ -1,0 +1,320 @@
+"""Pages: dashboard, drill-down records, ledgers, supervision (with the dispatch-meeting view),
+indicators and the yearly assessment. Thin: they parse input, ask the policy and call services."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from quntuan.accounts.decorators import staff_required
+from quntuan.assessment import charts, queries, services
+from quntuan.assessment.models import Assignment, Indicator, Source
+from quntuan.assessment.policies import assessment_policy
+from quntuan.assessment.scoping import parse_int, scope_from_params
+from quntuan.cases.policies import case_policy
+from quntuan.cases.queries import overdue_q
+from quntuan.core.exceptions import ApplicationError, NotFound
+from quntuan.organizations.models import Organization, Region
+
+PARAMS = ("district", "org", "street", "start", "end")
+
+
+def _scope(request):
+    return scope_from_params(request.user, {k: request.GET.get(k) for k in PARAMS})
+
+
+def _year(request) -> int:
+    year = parse_int(request.GET.get("year"), _("年度")) or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(_("年度无效。"))
+    return year
+
+
+@staff_required
+def dashboard(request):
+    scope = _scope(request)
+    whole = assessment_policy.sees_whole_district(request.user, scope.district)
+    orgs = assessment_policy.visible_orgs(request.user).filter(district=scope.district).order_by("id")
+    streets = (Region.objects.filter(district=scope.district, level=Region.Level.STREET).order_by("code")
+               if whole else Region.objects.none())
+    return render(request, "assessment/pages/dashboard.html", {
+        "scope": scope, "whole": whole, "orgs": orgs, "streets": streets,
+        "districts": assessment_policy.visible_districts(request.user).order_by("code"),
+        "query": urlencode(scope.base_params()),
+    })
+
+
+RECORD_KINDS = {
+    "cases": _("诉求"), "overdue": _("逾期诉求"), "residents": _("注册群众"), "activities": _("活动"),
+    "checkins": _("签到记录"), "service_records": _("志愿服务记录"), "assignments": _("督查任务"),
+}
+
+
+def _month_filter(qs, field: str, month: str | None):
+    if not month:
+        return qs
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+    lo, _hi = queries.bounds(first, first)
+    hi = queries.bounds(queries.next_month(first), queries.next_month(first))[0]
+    return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+
+
+@staff_required
+def records(request):
+    """The records behind a chart point: ?kind=…&district&org&street&start&end[&status][&month]."""
+    kind = request.GET.get("kind", "cases")
+    if kind not in RECORD_KINDS:
+        raise ApplicationError(_("未知的记录类型。"))
+    scope = _scope(request)
+    month = request.GET.get("month")
+    if kind in ("cases", "overdue"):
+        if kind == "overdue":
+            qs = charts.Case.objects.filter(district=scope.district).filter(overdue_q(timezone.localdate(), "yellow"))
+            if scope.organization:
+                qs = qs.filter(handling_org=scope.organization)
+            if scope.street:
+                qs = qs.filter(community__parent=scope.street)
+        else:
+            qs = _month_filter(charts.cases_in(scope), "received_at", month)
+        status = request.GET.get("status")
+        if status:
+            qs = qs.filter(status=status)
+        qs = qs.filter(pk__in=case_policy.visible(request.user).values("pk")).select_related("handling_org")
+        qs = qs.order_by("-received_at")
+    elif kind == "residents":
+        if not assessment_policy.sees_whole_district(request.user, scope.district):
+            raise ApplicationError(_("只有区督查和审计人员可以查看注册群众名单。"), status=403)
+        qs = _month_filter(charts.residents_in(scope), "date_joined", month).order_by("-date_joined")
+    elif kind == "activities":
+        qs = _month_filter(charts.activities_in(scope), "start", month).select_related("primary_host").order_by("start")
+    elif kind == "checkins":
+        qs = _month_filter(charts.checkins_in(scope), "activity__start", month).select_related("activity")
+    elif kind == "service_records":
+        qs = _month_filter(charts.service_records_in(scope), "shift__start", month).select_related(
+            "volunteer", "shift__activity").order_by("shift__start")
+    else:
+        qs = charts.assignments_in(scope).select_related("item", "organization").order_by("due_date")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/pages/records.html", {
+        "kind": kind, "title": RECORD_KINDS[kind], "page": page, "scope": scope, "month": month,
+        "today": timezone.localdate(),
+    })
+
+
+@staff_required
+def ledgers(request):
+    scope = _scope(request)
+    year = _year(request)
+    user = request.user
+    whole = assessment_policy.sees_whole_district(user, scope.district)
+    orgs = list(assessment_policy.visible_orgs(user).filter(district=scope.district).order_by("id"))
+    ids = [o.pk for o in orgs]
+    start, end = queries.year_range(year)
+    staffing = queries.staffing_by_org(ids)
+    cadres = queries.cadres_serving(ids, min(end, timezone.localdate()))
+    budgets = queries.budget_growth(ids, year)
+    office = queries.office_space_by_org(ids)
+    scoped = None if whole else ids
+    return render(request, "assessment/pages/ledgers.html", {
+        "scope": scope, "year": year, "whole": whole,
+        "rows": [{"org": o, "staffing": staffing[o.pk], "cadres": cadres[o.pk], "budget": budgets[o.pk],
+                  "office": office[o.pk]} for o in orgs],
+        "budget_total": queries.budget_total(ids, year),
+        "coverage": queries.coverage_by_street(scope.district),
+        "coverage_total": queries.coverage_district(scope.district),
+        "media": queries.media_reports(scope.district, start, end, scoped),
+        "media_levels": queries.media_by_level(scope.district, start, end, scoped),
+        "trainings": queries.cadre_trainings(scope.district, start, end, scoped),
+        "training_totals": queries.cadre_training_totals(scope.district, start, end, scoped),
+        "cadre_list": queries.cadres_serving_qs(ids, min(end, timezone.localdate())).select_related("organization"),
+    })
+
+
+@staff_required
+def supervision(request):
+    scope = _scope(request)
+    visible = assessment_policy.visible_orgs(request.user)
+    assignments = (Assignment.objects.filter(item__district=scope.district, organization__in=visible)
+                   .select_related("item", "organization").order_by("due_date", "item_id", "organization_id"))
+    today = timezone.localdate()
+    can_create = assessment_policy.can_manage_supervision(request.user, scope.district.pk)
+    return render(request, "assessment/pages/supervision.html", {
+        "scope": scope, "today": today, "can_create": can_create,
+        "rows": [{"a": a, "overdue": a.is_overdue(today)} for a in assignments],
+        "orgs": Organization.objects.filter(district=scope.district, is_active=True).order_by("id"),
+    })
+
+
+@staff_required
+@require_http_methods(["POST"])
+def supervision_create(request):
+    scope = _scope(request)
+    due = request.POST.get("due_date") or ""
+    try:
+        due_date = date.fromisoformat(due)
+    except ValueError as exc:
+        raise ApplicationError(_("完成时限不是有效的日期。")) from exc
+    org_ids = [parse_int(v, _("责任单位")) for v in request.POST.getlist("organizations")]
+    item = services.supervision_item_create(
+        actor=request.user, district=scope.district, title=request.POST.get("title", ""), due_date=due_date,
+        organization_ids=[i for i in org_ids if i], description=request.POST.get("description", ""),
+        is_key=request.POST.get("is_key") == "on")
+    messages.success(request, _("已创建督查事项“%(t)s”。") % {"t": item.title})
+    return redirect(f"/assessment/supervision/?district={scope.district.pk}")
+
+
+def _assignment(request, pk: int) -> Assignment:
+    a = (Assignment.objects.filter(pk=pk, organization__in=assessment_policy.visible_orgs(request.user))
+         .select_related("item", "organization").first())
+    if a is None:
+        raise NotFound()
+    return a
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request, pk: int):
+    a = _assignment(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "report")
+        if action == "complete":
+            services.assignment_complete(actor=request.user, assignment=a)
+            messages.success(request, _("已确认完成。"))
+        else:
+            month_s = request.POST.get("month") or timezone.localdate().strftime("%Y-%m")
+            try:
+                month = date.fromisoformat(f"{month_s}-01")
+            except ValueError as exc:
+                raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+            percent = parse_int(request.POST.get("percent"), _("完成进度")) or 0
+            services.progress_report_submit(
+                actor=request.user, assignment=a, month=month, text=request.POST.get("text", ""), percent=percent,
+                files=request.FILES.getlist("files"), video_urls=request.POST.get("videos", "").splitlines())
+            messages.success(request, _("已报送 %(m)s 的进展。") % {"m": month_s})
+        return redirect("assessment:assignment", pk=a.pk)
+    return render(request, "assessment/pages/assignment.html", {
+        "a": a, "reports": a.reports.prefetch_related("evidence").order_by("-month"),
+        "overdue": a.is_overdue(), "can_report": assessment_policy.can_report(request.user, a.organization_id),
+        "can_complete": (assessment_policy.can_manage_supervision(request.user, a.item.district_id)
+                         and a.status == Assignment.Status.IN_PROGRESS),
+        "this_month": timezone.localdate().strftime("%Y-%m"),
+    })
+
+
+@staff_required
+def evidence_file(request, pk: int):
+    from django.http import FileResponse
+
+    from quntuan.assessment.models import Evidence
+    ev = Evidence.objects.filter(pk=pk, report__assignment__organization__in=assessment_policy.visible_orgs(
+        request.user)).first()
+    if ev is None or not ev.file:
+        raise NotFound()
+    return FileResponse(ev.file.open("rb"), content_type=ev.content_type or "application/octet-stream",
+                        filename=ev.original_name or ev.file.name, as_attachment=ev.kind != "photo")
+
+
+@staff_required
+def dispatch(request):
+    """调度会: one month across all organizations, for a projector (1920×1080, large type)."""
+    scope = _scope(request)
+    month_s = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        month = date.fromisoformat(f"{month_s}-01")
+    except ValueError as exc:
+        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+    visible = set(assessment_policy.visible_orgs(request.user).values_list("pk", flat=True))
+    rows = [r for r in queries.dispatch_board(scope.district, month) if r["assignment"].organization_id in visible]
+    done = sum(1 for r in rows if r["assignment"].status == Assignment.Status.DONE)
+    return render(request, "assessment/pages/dispatch.html", {
+        "scope": scope, "month": month, "rows": rows, "done": done,
+        "overdue": sum(1 for r in rows if r["overdue"]),
+        "reported": sum(1 for r in rows if r["report"]),
+        "prev": (month.replace(day=1) - queries.timedelta(days=1)).strftime("%Y-%m"),
+        "next": queries.next_month(month).strftime("%Y-%m"),
+    })
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def indicators(request):
+    scope = _scope(request)
+    year = _year(request)
+    can_edit = assessment_policy.can_edit_indicators(request.user, scope.district.pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "update":
+            ind = Indicator.objects.filter(pk=parse_int(request.POST.get("indicator"), _("指标")),
+                                           district=scope.district).first()
+            if ind is None:
+                raise NotFound()
+            services.indicator_update(actor=request.user, indicator=ind,
+                                      weight=parse_int(request.POST.get("weight"), _("权重")) or 0,
+                                      target=request.POST.get("target") or None)
+        else:
+            services.indicator_create(actor=request.user, district=scope.district, year=year,
+                                      name=request.POST.get("name", ""), source=request.POST.get("source", ""),
+                                      weight=parse_int(request.POST.get("weight"), _("权重")) or 0,
+                                      target=request.POST.get("target") or None,
+                                      scope=request.POST.get("scope", Indicator.Scope.ORGANIZATION))
+        messages.success(request, _("考核指标已保存。"))
+        return redirect(f"/assessment/indicators/?district={scope.district.pk}&year={year}")
+    inds = Indicator.objects.filter(district=scope.district, year=year)
+    return render(request, "assessment/pages/indicators.html", {
+        "scope": scope, "year": year, "indicators": inds, "can_edit": can_edit,
+        "sources": Source.choices, "scopes": Indicator.Scope.choices,
+        "weight_total": sum(i.weight for i in inds if i.scope == Indicator.Scope.ORGANIZATION),
+    })
+
+
+@staff_required
+def results(request, year: int):
+    scope = _scope(request)
+    target = request.GET.get("scope", Indicator.Scope.ORGANIZATION)
+    if target not in Indicator.Scope.values:
+        raise ApplicationError(_("考核对象无效。"))
+    whole = assessment_policy.sees_whole_district(request.user, scope.district)
+    if target == Indicator.Scope.STREET and not whole:
+        raise ApplicationError(_("只有区督查和审计人员可以查看街道排名。"), status=403)
+    rows = queries.assessment_results(scope.district, year, target)
+    if not whole:
+        visible = set(assessment_policy.visible_orgs(request.user).values_list("pk", flat=True))
+        rows = [r for r in rows if r["target_id"] in visible]
+    indicators = list(Indicator.objects.filter(district=scope.district, year=year, scope=target))
+    return render(request, "assessment/pages/results.html", {
+        "scope": scope, "year": year, "rows": rows, "indicators": indicators, "target": target, "whole": whole,
+    })
+
+
+@staff_required
+def indicator_drill(request, pk: int, target_id: int):
+    """The records behind one computed number of the assessment."""
+    ind = Indicator.objects.filter(pk=pk, district__in=assessment_policy.visible_districts(request.user)).first()
+    if ind is None:
+        raise NotFound()
+    if ind.scope == Indicator.Scope.ORGANIZATION:
+        if not assessment_policy.can_view_org(request.user, target_id):
+            raise NotFound()
+        target = Organization.objects.get(pk=target_id)
+    else:
+        if not assessment_policy.sees_whole_district(request.user, ind.district):
+            raise NotFound()
+        target = Region.objects.filter(pk=target_id, district=ind.district).first()
+        if target is None:
+            raise NotFound()
+    kind, qs = queries.indicator_records(ind, target_id)
+    if kind in ("cases",):
+        qs = qs.filter(pk__in=case_policy.visible(request.user).values("pk"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/pages/indicator_records.html", {
+        "indicator": ind, "target": target, "kind": kind, "page": page, "today": timezone.localdate(),
+    })
