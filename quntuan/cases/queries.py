@@ -23,7 +23,7 @@ from quntuan.cases.policies import (
     user_org_ids,
 )
 from quntuan.core.exceptions import ApplicationError, NotFound
-from quntuan.organizations.models import DistrictRules, Organization
+from quntuan.organizations.models import Organization
 
 # The clock stops while the requester is asked for material.
 RUNNING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
@@ -171,7 +171,9 @@ def org_three_rates(*, organization: Organization, start: date, end: date) -> di
         "resolution_rate": _ratio(counts["solved"], counts["rated"]),
         "satisfaction_rate": _ratio(counts["satisfied"] + counts["basic"], counts["rated"]),
     }
-    rules = DistrictRules.objects.filter(district_id=organization.district_id).first() or DistrictRules()
+    from quntuan.cases.services._common import rules_or_defaults  # services import this module
+
+    rules = rules_or_defaults(organization.district_id)
     weights = {"response_rate": rules.weight_response, "resolution_rate": rules.weight_resolution,
                "satisfaction_rate": rules.weight_satisfaction}
     used = {k: w for k, w in weights.items() if rates[k] is not None}
