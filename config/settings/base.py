@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.notifications.tasks.requeue_pending_outbound",
         "schedule": 600,
     },
+    # Routing model retrained from confirmed cases nightly; kept only if not worse.
+    "routing-retrain": {
+        "task": "quntuan.routing.tasks.routing_retrain",
+        "schedule": 24 * 3600,
+    },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)
 

@@ -1,0 +1,28 @@
+"""Versioned routing models: each trained model is a row with its pickled bytes and metrics; one
+row is active. Rolling back is activating an older row."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class RoutingModel(models.Model):
+    version = models.PositiveIntegerField("版本", unique=True)
+    created_at = models.DateTimeField("训练时间", auto_now_add=True)
+    is_active = models.BooleanField("在用", default=False)
+    payload = models.BinaryField("模型数据")
+    metrics = models.JSONField("评估指标", default=dict, blank=True)
+    n_examples = models.PositiveIntegerField("训练样本数", default=0)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "分派模型"
+        verbose_name_plural = "分派模型"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="routing_one_active_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}{' (在用)' if self.is_active else ''}"

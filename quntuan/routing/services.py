@@ -1,0 +1,170 @@
+"""Routing services: suggestions, duplicate checks, training and the versioned model store.
+
+``routing_suggest`` never raises on odd text (empty, emoji only, very long): it answers with no
+suggestion or with low confidence."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import random
+import threading
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from quntuan.core.exceptions import NotFound
+from quntuan.routing.duplicates import DEFAULT_THRESHOLD, ClueWeights, clue_sets, similarity
+from quntuan.routing.model import Router, catalogue_examples, has_content
+from quntuan.routing.models import RoutingModel
+
+log = logging.getLogger(__name__)
+_cache: dict = {}
+_lock = threading.Lock()
+HELD_OUT_SHARE = 0.2
+MIN_CONFIDENCE = 0.05
+
+
+def _active_router() -> Router:
+    """The active stored model (cached per process, keyed by version); with none stored, a small
+    model trained on the catalogue texts on first use."""
+    active = RoutingModel.objects.filter(is_active=True).values_list("id", "version").first()
+    key = active[1] if active else 0
+    with _lock:
+        if _cache.get("key") == key and "router" in _cache:
+            return _cache["router"]
+        if active:
+            router = pickle.loads(bytes(RoutingModel.objects.get(id=active[0]).payload))  # noqa: S301 - our own rows
+        else:
+            texts, labels = zip(*catalogue_examples(), strict=True)
+            router = Router().fit(list(texts), list(labels), with_catalogue=False)
+        _cache.update(key=key, router=router)
+        return router
+
+
+def reset_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def routing_suggest(*, text: str | None, channel: str | None = None, service=None) -> list[dict]:
+    """Top three {category, organization, confidence, reason}; [] when the text says nothing."""
+    text = (text or "")
+    if service is not None:
+        text = f"{getattr(service, 'name', '')}。{text}"
+    if not has_content(text):
+        return []
+    out = _active_router().suggest(text, channel)
+    return [s.as_dict() for s in out if s.confidence >= MIN_CONFIDENCE or s is out[0]]
+
+
+def _confirmed_examples() -> list[tuple[str, str]]:
+    """Closed cases with their final category: the platform's own confirmed history."""
+    from quntuan.cases.models import Case, CaseStatus
+
+    rows = (Case.objects.filter(status=CaseStatus.CLOSED, category__isnull=False)
+            .values_list("title", "content", "category__code").order_by("id"))
+    return [(f"{t}。{c}", code) for t, c, code in rows]
+
+
+def _score(router: Router, held: list[tuple[str, str]]) -> float:
+    if not held:
+        return 0.0
+    ok = 0
+    for text, code in held:
+        s = router.suggest(text, with_reasons=False)
+        ok += bool(s) and s[0].category == code
+    return ok / len(held)
+
+
+def split_held_out(examples: list[tuple[str, str]], share: float = HELD_OUT_SHARE, seed: int = 0):
+    rows = list(examples)
+    random.Random(seed).shuffle(rows)
+    n = int(len(rows) * share)
+    return rows[n:], rows[:n]
+
+
+@transaction.atomic
+def store_model(*, router: Router, metrics: dict, n_examples: int, activate: bool, note: str = "") -> RoutingModel:
+    version = (RoutingModel.objects.select_for_update().aggregate(m=Max("version"))["m"] or 0) + 1
+    if activate:
+        RoutingModel.objects.filter(is_active=True).update(is_active=False)
+    row = RoutingModel.objects.create(version=version, is_active=activate, payload=pickle.dumps(router),
+                                      metrics=metrics, n_examples=n_examples, note=note[:200])
+    transaction.on_commit(reset_cache)
+    return row
+
+
+def routing_retrain(*, examples: list[tuple[str, str]] | None = None, force: bool = False) -> RoutingModel:
+    """Train a new model from the catalogue texts and confirmed cases (or ``examples``) and keep
+    it active only if it scores at least as well as the active model on a held-out slice."""
+    examples = _confirmed_examples() if examples is None else list(examples)
+    train, held = split_held_out(examples)
+    candidate = Router().fit([t for t, _ in train], [c for _, c in train])
+    new_score = _score(candidate, held)
+    current = RoutingModel.objects.filter(is_active=True).first()
+    old_score = _score(pickle.loads(bytes(current.payload)), held) if current else -1.0  # noqa: S301
+    keep = force or current is None or new_score >= old_score
+    metrics = {"held_out_top1": round(new_score, 4), "held_out_n": len(held),
+               "active_top1": round(old_score, 4) if current else None,
+               "trained_at": timezone.now().isoformat()}
+    if keep:
+        # the kept model learns from everything, held-out slice included
+        candidate = Router().fit([t for t, _ in examples], [c for _, c in examples])
+    row = store_model(router=candidate, metrics=metrics, n_examples=len(examples), activate=keep,
+                      note="" if keep else "留存未启用:留出集得分低于在用模型")
+    log.info("routing model v%s trained (held-out %.3f vs %.3f), active=%s", row.version, new_score, old_score, keep)
+    return row
+
+
+@transaction.atomic
+def routing_activate(*, version: int) -> RoutingModel:
+    """Activate a stored model (rollback = activate an older version)."""
+    row = RoutingModel.objects.select_for_update().filter(version=version).first()
+    if row is None:
+        raise NotFound("没有这个版本的分派模型。")
+    RoutingModel.objects.filter(is_active=True).exclude(id=row.id).update(is_active=False)
+    if not row.is_active:
+        row.is_active = True
+        row.save(update_fields=["is_active"])
+    transaction.on_commit(reset_cache)
+    return row
+
+
+def _weights() -> ClueWeights:
+    with _lock:
+        if "weights" not in _cache:
+            _cache["weights"] = ClueWeights().fit([t for t, _ in catalogue_examples()])
+        return _cache["weights"]
+
+
+def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int = 5,
+                       threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
+    """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?}), best first,
+    each with its score and the clues both share. The caller passes only rows the user may see
+    (open and recent cases of the same community or address)."""
+    if not has_content(text):
+        return []
+    sugg = _active_router().suggest(text, with_reasons=False)
+    cats = tuple(s.category for s in sugg) or ("",)
+    weights = _weights()
+    spec, gen = clue_sets(text)
+    mine = spec | gen
+    found = []
+    for c in candidates[:500]:
+        ctext = str(c.get("text") or "")
+        if not has_content(ctext):
+            continue
+        cspec, cgen = clue_sets(ctext)
+        ccat = c.get("category") or ""
+        if ccat and ccat.split(".", 1)[0] != cats[0].split(".", 1)[0] and ccat not in cats:
+            continue
+        shared = mine & (cspec | cgen)
+        if not (spec & cspec) and len(shared) < 2:
+            continue
+        score = similarity(mine, cspec | cgen, weights, spec | cspec)
+        if score >= threshold:
+            found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared)[:8]})
+    found.sort(key=lambda d: -d["score"])
+    return found[:limit]
