@@ -40,27 +40,27 @@ def generated_sentences(draft: ReportDraft, period_phrase: str, end_text: str) -
     lead = []
     if f.has("budget_amount") and f.by_key["budget_amount"]["value"]:
         lead.append(f"{period_phrase}群团组织专项工作经费共{f['budget_amount']}")
-        lead.append(f",比上年增长{f['budget_growth']}。" if f.has("budget_growth") else "。")
+        lead.append(f"，比上年增长{f['budget_growth']}。" if f.has("budget_growth") else "。")
     s["leadership"] = "".join(lead)
-    s["required"] = (f"群团组织现有核定编制{f['established_posts']}、领导职数{f['leadership_posts']},"
-                     f"在岗挂职干部{f['seconded_cadres']}、兼职干部{f['part_time_cadres']},进一步充实了群团组织的力量。")
+    s["required"] = (f"群团组织现有核定编制{f['established_posts']}、领导职数{f['leadership_posts']}，"
+                     f"在岗挂职干部{f['seconded_cadres']}、兼职干部{f['part_time_cadres']}，进一步充实了群团组织的力量。")
     s["innovation"] = (
-        f"依托群团服务云平台,截至{end_text},平台已注册用户{f['registered_residents']},"
-        f"{period_phrase}新注册{f['new_residents']};{period_phrase}共受理群众诉求{f['cases_received']},"
-        f"办结{f['services_delivered']},响应率、解决率、满意率分别为{f['response_rate']}、"
+        f"依托群团服务云平台，截至{end_text}，平台已注册用户{f['registered_residents']}，"
+        f"{period_phrase}新注册{f['new_residents']}；{period_phrase}共受理群众诉求{f['cases_received']}，"
+        f"办结{f['services_delivered']}，响应率、解决率、满意率分别为{f['response_rate']}、"
         f"{f['resolution_rate']}、{f['satisfaction_rate']}。"
-        f"开展职工技能培训{f['training_person_times']},参训{f['trainees']},"
-        f"帮助{f['reemployed']}实现再就业,扶持创业项目{f['businesses_started']}。"
-        f"组织志愿服务活动{f['volunteer_activities']},服务群众{f['people_served']},"
+        f"开展职工技能培训{f['training_person_times']}，参训{f['trainees']}，"
+        f"帮助{f['reemployed']}实现再就业，扶持创业项目{f['businesses_started']}。"
+        f"组织志愿服务活动{f['volunteer_activities']}，服务群众{f['people_served']}，"
         f"累计志愿服务时长{f['volunteer_hours']}。"
     )
-    grass = (f"全区{f['communities']}社区中已有{f['workstations']}建立群团工作站,覆盖率达到"
-             f"{f['workstation_coverage']}。{period_phrase}共开展各类活动{f['activities_held']},"
+    grass = (f"全区{f['communities']}社区中已有{f['workstations']}建立群团工作站，覆盖率达到"
+             f"{f['workstation_coverage']}。{period_phrase}共开展各类活动{f['activities_held']}，"
              f"参与群众{f['activity_person_times']}。")
-    grass += f"举办基层群团干部培训{f['cadre_trainings']},参训干部{f['cadre_trainees']}。"
+    grass += f"举办基层群团干部培训{f['cadre_trainings']}，参训干部{f['cadre_trainees']}。"
     s["grassroots"] = grass
-    s["brand"] = (f"{period_phrase}共在各级媒体发表相关报道{f['media_total']},其中市级媒体{f['media_city']},"
-                  f"省级媒体{f['media_provincial']},国家级媒体{f['media_national']}。")
+    s["brand"] = (f"{period_phrase}共在各级媒体发表相关报道{f['media_total']}，其中市级媒体{f['media_city']}，"
+                  f"省级媒体{f['media_provincial']}，国家级媒体{f['media_national']}。")
     return s
 
 
@@ -74,7 +74,7 @@ def compose(draft: ReportDraft) -> list[Block]:
     blocks = [Block("title", draft.title)]
     blocks.append(Block("heading", "一、主要工作推进情况"))
     for i, (key, heading) in enumerate(SECTIONS):
-        blocks.append(Block("subheading", f"({NUMERALS[i]}){heading}。", key=key))
+        blocks.append(Block("subheading", f"（{NUMERALS[i]}）{heading}。", key=key))
         if draft.narrative.get(key):
             blocks.append(Block("narrative", draft.narrative[key], key=key))
         if generated.get(key):
@@ -97,7 +97,7 @@ def compose(draft: ReportDraft) -> list[Block]:
     blocks.append(Block("heading", f"二、{PROBLEMS[1]}"))
     if draft.narrative.get(PROBLEMS[0]):
         blocks.append(Block("narrative", draft.narrative[PROBLEMS[0]], key=PROBLEMS[0]))
-    blocks.append(Block("heading", "附:数据来源"))
+    blocks.append(Block("heading", "附：数据来源"))
     blocks.append(Block("sources", key="sources", rows=[
         [fig["label"], format_value(fig["value"], fig["unit"]), fig["query"], fig["source"]]
         for fig in draft.figures

@@ -155,12 +155,12 @@ def registered_residents(scope: Scope, period: Period) -> list[Figure]:
     base = User.objects.filter(role=Role.RESIDENT, region=scope.district, is_active=True)
     total = base.filter(date_joined__lt=hi).count()
     new = base.filter(date_joined__gte=lo, date_joined__lt=hi).count()
-    src = f"平台居民账户(角色为群众、所属区为{scope.district.name}、有效)"
+    src = f"平台居民账户（角色为群众、所属区为{scope.district.name}、有效）"
     return [
         _fig("registered_residents", "registered_residents", "平台注册用户", total, "人",
-             f"{src},注册时间截至{period.end.isoformat()}"),
+             f"{src}，注册时间截至{period.end.isoformat()}"),
         _fig("registered_residents", "new_residents", "期内新注册用户", new, "人",
-             f"{src},注册时间在{period.start.isoformat()}至{period.end.isoformat()}"),
+             f"{src}，注册时间在{period.start.isoformat()}至{period.end.isoformat()}"),
     ]
 
 
@@ -181,10 +181,10 @@ def services_delivered(scope: Scope, period: Period) -> list[Figure]:
     who = f"承办组织为{scope.label}" if scope.organization else f"所属区为{scope.label}"
     return [
         _fig("services_delivered", "cases_received", "受理群众诉求", received, "件",
-             f"诉求受理记录({'首问组织为' + scope.label if scope.organization else who}),"
+             f"诉求受理记录（{'首问组织为' + scope.label if scope.organization else who}），"
              f"受理时间在{period.start.isoformat()}至{period.end.isoformat()}"),
-        _fig("services_delivered", "services_delivered", "办结群众诉求(提供服务)", closed, "件",
-             f"诉求记录({who}),状态为已办结且办结时间在期内"),
+        _fig("services_delivered", "services_delivered", "办结群众诉求（提供服务）", closed, "件",
+             f"诉求记录（{who}），状态为已办结且办结时间在期内"),
     ]
 
 
@@ -214,14 +214,14 @@ def three_rates(scope: Scope, period: Period) -> list[Figure]:
     src = "quntuan.cases.queries.org_three_rates 对{}各组织计数求和".format(scope.label)
     return [
         _fig("three_rates", "response_rate", "响应率", rates["response_rate"], "%",
-             f"{src}:按时首次联系 {sums['contacted_in_time']} 件 / 受理 {sums['received']} 件"),
+             f"{src}：按时首次联系 {sums['contacted_in_time']} 件 / 受理 {sums['received']} 件"),
         _fig("three_rates", "resolution_rate", "解决率", rates["resolution_rate"], "%",
-             f"{src}:已解决 {sums['solved']} 件 / 评价 {sums['rated']} 件"),
+             f"{src}：已解决 {sums['solved']} 件 / 评价 {sums['rated']} 件"),
         _fig("three_rates", "satisfaction_rate", "满意率", rates["satisfaction_rate"], "%",
-             f"{src}:满意及基本满意 {sums['satisfied'] + sums['basic']} 件 / 评价 {sums['rated']} 件"),
+             f"{src}：满意及基本满意 {sums['satisfied'] + sums['basic']} 件 / 评价 {sums['rated']} 件"),
         _fig("three_rates", "three_rates_score", "三率综合得分", score, "分",
-             f"三率按区权重(响应{weights['response_rate']}/解决{weights['resolution_rate']}/"
-             f"满意{weights['satisfaction_rate']})加权"),
+             f"三率按区权重（响应{weights['response_rate']}/解决{weights['resolution_rate']}/"
+             f"满意{weights['satisfaction_rate']}）加权"),
     ]
 
 
@@ -231,14 +231,14 @@ def training(scope: Scope, period: Period) -> list[Figure]:
     per_org = training_figures(organization_ids=scope.organization_ids, start=period.start, end=period.end)
     total = {k: sum(getattr(f, k) for f in per_org.values())
              for k in ("person_times", "trainees", "completed", "reemployed", "businesses_started")}
-    src = f"quntuan.volunteers.queries.training_figures({scope.label}各组织的培训课程,期内)"
+    src = f"quntuan.volunteers.queries.training_figures({scope.label}各组织的培训课程，期内）"
     return [
-        _fig("training", "training_person_times", "培训人次", total["person_times"], "人次", f"{src}:课时签到记录数"),
-        _fig("training", "trainees", "参训人数", total["trainees"], "人", f"{src}:至少出勤一次的不同学员"),
-        _fig("training", "training_completed", "结业人数", total["completed"], "人", f"{src}:期内结业"),
-        _fig("training", "reemployed", "实现再就业(转岗)", total["reemployed"], "人", f"{src}:期内登记的再就业结果"),
+        _fig("training", "training_person_times", "培训人次", total["person_times"], "人次", f"{src}：课时签到记录数"),
+        _fig("training", "trainees", "参训人数", total["trainees"], "人", f"{src}：至少出勤一次的不同学员"),
+        _fig("training", "training_completed", "结业人数", total["completed"], "人", f"{src}：期内结业"),
+        _fig("training", "reemployed", "实现再就业（转岗）", total["reemployed"], "人", f"{src}：期内登记的再就业结果"),
         _fig("training", "businesses_started", "扶持创业", total["businesses_started"], "个",
-             f"{src}:期内登记的创业结果"),
+             f"{src}：期内登记的创业结果"),
     ]
 
 
@@ -257,10 +257,10 @@ def activities(scope: Scope, period: Period) -> list[Figure]:
     ids = list(acts.values_list("pk", flat=True))
     held = len(ids)
     person_times = CheckIn.objects.filter(activity_id__in=ids).count()
-    src = f"已发布活动(开始时间在期内,{'主办或协办单位为' if scope.organization else '所属区为'}{scope.label})"
+    src = f"已发布活动（开始时间在期内，{'主办或协办单位为' if scope.organization else '所属区为'}{scope.label}）"
     return [
         _fig("activities", "activities_held", "开展各类活动", held, "场", src),
-        _fig("activities", "activity_person_times", "活动参与", person_times, "人次", f"{src}的签到记录(含现场登记)"),
+        _fig("activities", "activity_person_times", "活动参与", person_times, "人次", f"{src}的签到记录（含现场登记）"),
     ]
 
 
@@ -280,12 +280,12 @@ def volunteer_service(scope: Scope, period: Period) -> list[Figure]:
         records = records.filter(shift__activity__district=scope.district)
     agg = records.aggregate(minutes=Sum("minutes"), people=Count("volunteer", distinct=True))
     hours = round((agg["minutes"] or 0) / 60, 1)
-    src = f"类型为志愿服务的已发布活动(期内,{scope.label})"
+    src = f"类型为志愿服务的已发布活动（期内，{scope.label}）"
     return [
         _fig("volunteer_service", "volunteer_activities", "志愿服务活动", len(ids), "场", src),
         _fig("volunteer_service", "people_served", "志愿服务群众", served, "人次", f"{src}的服务概况中登记的服务人数之和"),
         _fig("volunteer_service", "volunteer_hours", "志愿服务时长", hours, "小时",
-             "已确认的志愿服务记录(岗位开始时间在期内)的认定时长之和"),
+             "已确认的志愿服务记录（岗位开始时间在期内）的认定时长之和"),
         _fig("volunteer_service", "volunteers_serving", "参与服务的志愿者", agg["people"], "人",
              "已确认的志愿服务记录中的不同志愿者"),
     ]
@@ -298,11 +298,11 @@ def workstation_coverage(scope: Scope, period: Period) -> list[Figure]:
     src = "quntuan.assessment.queries.coverage_district"
     return [
         _fig("workstation_coverage", "communities", "社区总数", cov["communities"], "个",
-             f"{src}:{scope.district.name}各街道的社区区划"),
+             f"{src}：{scope.district.name}各街道的社区区划"),
         _fig("workstation_coverage", "workstations", "已建群团工作站", cov["workstations"], "个",
-             f"{src}:群团工作站台账(每社区一个)"),
+             f"{src}：群团工作站台账（每社区一个）"),
         _fig("workstation_coverage", "workstation_coverage", "群团工作站覆盖率", cov["coverage"], "%",
-             f"{src}:已建工作站的社区数 / 社区总数"),
+             f"{src}：已建工作站的社区数 / 社区总数"),
     ]
 
 
@@ -326,20 +326,20 @@ def ledgers(scope: Scope, period: Period) -> list[Figure]:
     amount = float(budget["amount"]) / 10000 if budget["amount"] is not None else None
     return [
         _fig("ledgers", "cadre_trainings", "举办干部培训", trainings["trainings"], "场",
-             f"{q}cadre_training_totals:{ledger}中开始日期在期内的干部培训"),
-        _fig("ledgers", "cadre_trainees", "参训干部", trainings["trainees"], "人次", f"{q}cadre_training_totals:参训人数之和"),
-        _fig("ledgers", "media_total", "媒体报道", media["total"], "篇", f"{q}media_by_level:{ledger}中刊发日期在期内的报道"),
-        _fig("ledgers", "media_city", "市级媒体报道", media["city"], "篇", f"{q}media_by_level:级别为市级"),
-        _fig("ledgers", "media_provincial", "省级媒体报道", media["provincial"], "篇", f"{q}media_by_level:级别为省级"),
-        _fig("ledgers", "media_national", "国家级媒体报道", media["national"], "篇", f"{q}media_by_level:级别为国家级"),
-        _fig("ledgers", "established_posts", "核定编制", established, "个", f"{q}staffing_by_org:编制岗位核定数之和"),
-        _fig("ledgers", "leadership_posts", "领导职数", leadership, "个", f"{q}staffing_by_org:领导职数核定数之和"),
-        _fig("ledgers", "seconded_cadres", "在岗挂职干部", seconded, "名", f"{q}cadres_serving:截至期末在岗的挂职干部"),
-        _fig("ledgers", "part_time_cadres", "在岗兼职干部", part_time, "名", f"{q}cadres_serving:截至期末在岗的兼职干部"),
+             f"{q}cadre_training_totals：{ledger}中开始日期在期内的干部培训"),
+        _fig("ledgers", "cadre_trainees", "参训干部", trainings["trainees"], "人次", f"{q}cadre_training_totals：参训人数之和"),
+        _fig("ledgers", "media_total", "媒体报道", media["total"], "篇", f"{q}media_by_level：{ledger}中刊发日期在期内的报道"),
+        _fig("ledgers", "media_city", "市级媒体报道", media["city"], "篇", f"{q}media_by_level：级别为市级"),
+        _fig("ledgers", "media_provincial", "省级媒体报道", media["provincial"], "篇", f"{q}media_by_level：级别为省级"),
+        _fig("ledgers", "media_national", "国家级媒体报道", media["national"], "篇", f"{q}media_by_level：级别为国家级"),
+        _fig("ledgers", "established_posts", "核定编制", established, "个", f"{q}staffing_by_org：编制岗位核定数之和"),
+        _fig("ledgers", "leadership_posts", "领导职数", leadership, "个", f"{q}staffing_by_org：领导职数核定数之和"),
+        _fig("ledgers", "seconded_cadres", "在岗挂职干部", seconded, "名", f"{q}cadres_serving：截至期末在岗的挂职干部"),
+        _fig("ledgers", "part_time_cadres", "在岗兼职干部", part_time, "名", f"{q}cadres_serving：截至期末在岗的兼职干部"),
         _fig("ledgers", "budget_amount", f"{period.year}年专项工作经费", round(amount, 2) if amount is not None else None,
-             "万元", f"{q}budget_total:{ledger}中{period.year}年度专项经费之和"),
+             "万元", f"{q}budget_total：{ledger}中{period.year}年度专项经费之和"),
         _fig("ledgers", "budget_growth", "专项工作经费增长", budget["growth"], "%",
-             f"{q}budget_total:{period.year}年与{period.year - 1}年专项经费之和相比"),
+             f"{q}budget_total：{period.year}年与{period.year - 1}年专项经费之和相比"),
     ]
 
 

@@ -11,7 +11,7 @@ class DraftForm(forms.Form):
     period_kind = forms.ChoiceField(label=_("汇报周期"), choices=ReportDraft.PeriodKind.choices)
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     number = forms.IntegerField(label=_("月/季度/半年序号"), min_value=1, max_value=12, initial=1,
-                                help_text=_("月填 1–12,季度填 1–4,半年填 1(上半年)或 2(下半年),年度填 1"))
+                                help_text=_("月填 1–12，季度填 1–4，半年填 1(上半年）或 2(下半年），年度填 1"))
     scope = forms.ChoiceField(label=_("汇报范围"))
 
     def __init__(self, *args, districts=(), organizations=(), **kwargs):
@@ -19,7 +19,7 @@ class DraftForm(forms.Form):
         self.districts = {str(d.pk): d for d in districts}
         self.organizations = {str(o.pk): o for o in organizations}
         self.fields["scope"].choices = (
-            [(f"district:{d.pk}", _("全区:%(n)s") % {"n": d.name}) for d in districts]
+            [(f"district:{d.pk}", _("全区：%(n)s") % {"n": d.name}) for d in districts]
             + [(f"org:{o.pk}", o.name) for o in organizations]
         )
         self.fields["year"].initial = timezone.localdate().year
@@ -54,4 +54,4 @@ class NarrativeForm(forms.Form):
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("名册类型"), choices=[(k, r.label) for k, r in ROSTERS.items()])
-    file = forms.FileField(label=_("Excel 文件(.xlsx)"))
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))

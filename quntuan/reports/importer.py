@@ -67,19 +67,19 @@ class _Rejected(Exception):
 
 # --- reading the file ----------------------------------------------------------------------------------
 def read_rows(data: bytes, roster: Roster) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    """(rows as (row number, {header: value}), file-level errors)."""
+    """(rows as (row number, {header: value}）, file-level errors)."""
     if len(data) > MAX_BYTES:
         return [], [RowError(0, "", _("文件超过 20 MB,请拆分后分批导入。"))]
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx)文件,请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"))]
+        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx)文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"))]
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any reader failure is a bad file
-        return [], [RowError(0, "", _("无法读取该 Excel 文件,文件可能已损坏或不是 .xlsx 格式。"))]
+        return [], [RowError(0, "", _("无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式。"))]
     ws = wb.worksheets[0]
     if ws.max_row is not None and ws.max_row - 1 > MAX_ROWS:
         wb.close()
-        return [], [RowError(0, "", _("文件共 %(n)d 行数据,超过每次 %(max)d 行的上限,请拆分后分批导入。")
+        return [], [RowError(0, "", _("文件共 %(n)d 行数据，超过每次 %(max)d 行的上限，请拆分后分批导入。")
                              % {"n": ws.max_row - 1, "max": MAX_ROWS})]
     it = ws.iter_rows(values_only=True)
     header_row = next(it, None)
@@ -89,9 +89,9 @@ def read_rows(data: bytes, roster: Roster) -> tuple[list[tuple[int, dict]], list
     unknown = [h for h in headers if h and h not in expected]
     errors = []
     if missing:
-        errors.append(RowError(1, "、".join(missing), _("缺少必填列:%(cols)s。") % {"cols": "、".join(missing)}))
+        errors.append(RowError(1, "、".join(missing), _("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)}))
     if unknown:
-        errors.append(RowError(1, "、".join(unknown), _("无法识别的列:%(cols)s(应为:%(exp)s)。")
+        errors.append(RowError(1, "、".join(unknown), _("无法识别的列：%(cols)s（应为：%(exp)s）。")
                                % {"cols": "、".join(unknown), "exp": "、".join(expected)}))
     if errors:
         wb.close()
@@ -102,7 +102,7 @@ def read_rows(data: bytes, roster: Roster) -> tuple[list[tuple[int, dict]], list
             continue
         if len(rows) >= MAX_ROWS:
             wb.close()
-            return [], [RowError(0, "", _("文件数据超过每次 %(max)d 行的上限,请拆分后分批导入。") % {"max": MAX_ROWS})]
+            return [], [RowError(0, "", _("文件数据超过每次 %(max)d 行的上限，请拆分后分批导入。") % {"max": MAX_ROWS})]
         rows.append((number, {h: values[i] if i < len(values) else None for i, h in enumerate(headers) if h}))
     wb.close()
     if not rows:
@@ -149,11 +149,11 @@ def _check_residents(rows, *, district: Region, errors: list[RowError], **_):
         elif len(name) > 64:
             errors.append(RowError(number, "姓名", _("姓名不超过 64 个字。")))
         if not is_valid_mobile(mobile):
-            errors.append(RowError(number, "手机号", _("手机号“%(v)s”不正确,应为 11 位手机号码。") % {"v": mobile}))
+            errors.append(RowError(number, "手机号", _("手机号“%(v)s”不正确，应为 11 位手机号码。") % {"v": mobile}))
         elif mobile in seen:
             errors.append(RowError(number, "手机号", _("手机号 %(v)s 与第 %(n)d 行重复。") % {"v": mobile, "n": seen[mobile]}))
         elif mobile in existing:
-            errors.append(RowError(number, "手机号", _("手机号 %(v)s 已注册,不能重复导入。") % {"v": mobile}))
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 已注册，不能重复导入。") % {"v": mobile}))
         seen.setdefault(mobile, number)
         community = None
         cname = _text(r.get("所在社区"))
@@ -165,7 +165,7 @@ def _check_residents(rows, *, district: Region, errors: list[RowError], **_):
             joined = _date(r.get("注册日期"))
         except ValueError:
             joined = None
-            errors.append(RowError(number, "注册日期", _("日期“%(v)s”无法识别,应为 2026-01-31 这样的格式。")
+            errors.append(RowError(number, "注册日期", _("日期“%(v)s”无法识别，应为 2026-01-31 这样的格式。")
                                    % {"v": _text(r.get("注册日期"))}))
         if joined and joined > timezone.localdate():
             errors.append(RowError(number, "注册日期", _("注册日期不能晚于今天。")))
@@ -203,7 +203,7 @@ def _check_volunteers(rows, *, district: Region, errors: list[RowError], **_):
         id_number = volunteer_rules.normalise_id_number(_text(r.get("身份证号码")))
         user = residents.get(mobile)
         if user is None:
-            errors.append(RowError(number, "手机号", _("手机号 %(v)s 没有对应的居民账户,请先导入居民名册。") % {"v": mobile}))
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 没有对应的居民账户，请先导入居民名册。") % {"v": mobile}))
         elif user.region_id != district.pk:
             errors.append(RowError(number, "手机号", _("手机号 %(v)s 的居民不属于本区。") % {"v": mobile}))
         elif user.pk in registered:
@@ -249,7 +249,7 @@ def _check_staff(rows, *, district: Region, errors: list[RowError], allowed_org_
         username, name, code = _text(r.get("用户名")), _text(r.get("姓名")), _text(r.get("组织代码"))
         role = _text(r.get("岗位"))
         if not username or len(username) > 64:
-            errors.append(RowError(number, "用户名", _("用户名不能为空,且不超过 64 个字符。")))
+            errors.append(RowError(number, "用户名", _("用户名不能为空，且不超过 64 个字符。")))
         elif username in seen:
             errors.append(RowError(number, "用户名", _("用户名 %(v)s 与第 %(n)d 行重复。") % {"v": username, "n": seen[username]}))
         elif username in existing:
@@ -300,7 +300,7 @@ def may_import(user, *, district: Region, kind: str) -> set[int] | None:
                       .values_list("pk", flat=True))
     if kind == "staff" and leader_orgs:
         return leader_orgs
-    raise PermissionDenied(_("您无权导入该名册:居民和志愿者名册由区督查人员导入,工作人员名册由组织负责人导入本组织人员。"))
+    raise PermissionDenied(_("您无权导入该名册：居民和志愿者名册由区督查人员导入，工作人员名册由组织负责人导入本组织人员。"))
 
 
 def roster_import(*, user, district: Region, kind: str, data: bytes,

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 
 SECTIONS = (
-    ("leadership", "突出政治站位,强化组织领导"),
-    ("required", "突出工作重点,完成规定动作"),
-    ("innovation", "突出服务创新,提升服务能力"),
-    ("grassroots", "突出基层建设,夯实组织基础"),
-    ("brand", "突出品牌创建,增强社会影响力"),
+    ("leadership", "突出政治站位，强化组织领导"),
+    ("required", "突出工作重点，完成规定动作"),
+    ("innovation", "突出服务创新，提升服务能力"),
+    ("grassroots", "突出基层建设，夯实组织基础"),
+    ("brand", "突出品牌创建，增强社会影响力"),
 )
 PROBLEMS = ("problems", "存在的问题及下一步打算")
 NARRATIVE_KEYS = tuple(k for k, _ in SECTIONS) + (PROBLEMS[0],)
@@ -35,12 +35,12 @@ class ReportDraft(models.Model):
                                      help_text="为空表示全区汇报")
     period_kind = models.CharField("周期", max_length=8, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField("年份")
-    number = models.PositiveSmallIntegerField("序号", default=1, help_text="月 1–12,季度 1–4,半年 1–2,年 1")
+    number = models.PositiveSmallIntegerField("序号", default=1, help_text="月 1–12，季度 1–4，半年 1–2，年 1")
     title = models.CharField("标题", max_length=120)
-    figures = models.JSONField("生成的数据(锁定)", default=list, blank=True)
-    narrative = models.JSONField("叙述部分(可编辑)", default=dict, blank=True)
+    figures = models.JSONField("生成的数据（锁定）", default=list, blank=True)
+    narrative = models.JSONField("叙述部分（可编辑）", default=dict, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     error = models.CharField("错误", max_length=200, blank=True)
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

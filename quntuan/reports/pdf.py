@@ -39,11 +39,11 @@ def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
                 check=True, capture_output=True, timeout=timeout, env=env,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise ApplicationError(_("PDF 转换失败,请稍后重试或导出 Word 文件。"), code="pdf_failed",
+            raise ApplicationError(_("PDF 转换失败，请稍后重试或导出 Word 文件。"), code="pdf_failed",
                                    status=503) from exc
         out = Path(tmp, "report.pdf")
         if not out.exists():
-            raise ApplicationError(_("PDF 转换失败,请稍后重试或导出 Word 文件。"), code="pdf_failed",
+            raise ApplicationError(_("PDF 转换失败，请稍后重试或导出 Word 文件。"), code="pdf_failed",
                                    status=503)
         return out.read_bytes()
 

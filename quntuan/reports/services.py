@@ -25,7 +25,7 @@ def draft_create(*, user, district: Region, organization: Organization | None, p
     if organization is not None and organization.district_id != district.pk:
         raise ApplicationError(_("该组织不属于所选区。"), code="invalid")
     if not report_policy.can_generate(user, district=district, organization=organization):
-        raise PermissionDenied(_("您无权生成该范围的工作汇报:组织只能汇报本组织,全区汇报需由区督查人员生成。"))
+        raise PermissionDenied(_("您无权生成该范围的工作汇报：组织只能汇报本组织，全区汇报需由区督查人员生成。"))
     scope = Scope(district=district, organization=organization)
     draft = ReportDraft.objects.create(
         district=district, organization=organization, period_kind=period.kind, year=period.year,
@@ -60,7 +60,7 @@ def draft_generate(*, draft_id: int) -> ReportDraft:
         figures = compute_figures(draft_scope(draft), draft_period(draft), progress)
     except Exception:
         ReportDraft.objects.filter(pk=draft.pk).update(status=ReportDraft.Status.FAILED,
-                                                       error=_("统计数据时出错,请稍后重试。"))
+                                                       error=_("统计数据时出错，请稍后重试。"))
         raise
     ReportDraft.objects.filter(pk=draft.pk).update(
         figures=figures, status=ReportDraft.Status.READY, progress=100, generated_at=timezone.now(), error="")
@@ -76,7 +76,7 @@ def draft_update_narrative(*, user, draft: ReportDraft, narrative: dict[str, str
         raise PermissionDenied(_("您无权修改该工作汇报。"))
     unknown = set(narrative) - set(NARRATIVE_KEYS)
     if unknown:
-        raise ApplicationError(_("生成的数据已锁定,只能修改叙述部分。"), code="locked")
+        raise ApplicationError(_("生成的数据已锁定，只能修改叙述部分。"), code="locked")
     for key, text in narrative.items():
         text = (text or "").strip()
         if len(text) > NARRATIVE_MAX:

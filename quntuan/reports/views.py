@@ -30,7 +30,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def _draft(request, pk: int):
     draft = report_policy.visible(request.user).select_related("district", "organization").filter(pk=pk).first()
     if draft is None:
-        raise NotFound(_("工作汇报不存在,或您无权查看。"))
+        raise NotFound(_("工作汇报不存在，或您无权查看。"))
     return draft
 
 
@@ -153,7 +153,7 @@ def roster_import_view(request):
     if request.method == "POST" and form.is_valid():
         district = _import_district(request)
         if district is None:
-            raise PermissionDenied(_("您的账户没有所属区,无法导入名册。"))
+            raise PermissionDenied(_("您的账户没有所属区，无法导入名册。"))
         upload = form.cleaned_data["file"]
         result = roster_import(user=request.user, district=district, kind=form.cleaned_data["kind"],
                                data=upload.read())
@@ -169,6 +169,6 @@ def roster_template(request, kind: str):
         raise NotFound(_("未知的名册类型。"))
     district = _import_district(request)
     if district is None:
-        raise PermissionDenied(_("您的账户没有所属区,无法导入名册。"))
+        raise PermissionDenied(_("您的账户没有所属区，无法导入名册。"))
     may_import(request.user, district=district, kind=kind)
     return _download(template_workbook(kind), xlsx.XLSX_TYPE, f"{ROSTERS[kind].label}模板.xlsx")
