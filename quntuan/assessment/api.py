@@ -97,7 +97,7 @@ def dispatch(request, month: str | None = None, district: int | None = None):
     return {"month": first.strftime("%Y-%m"), "rows": [{
         "item": r["assignment"].item.title, "is_key": r["assignment"].item.is_key,
         "organization": r["assignment"].organization.name, "due_date": r["assignment"].due_date,
-        "status": r["assignment"].status, "overdue": r["overdue"],
+        "done": r["done"], "overdue": r["overdue"],
         "percent": r["report"].percent if r["report"] else None,
         "report": r["report"].text if r["report"] else None,
     } for r in rows]}

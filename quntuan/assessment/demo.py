@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -127,8 +127,11 @@ def seed_assessment(district: Region, rng: random.Random, *, today: date | None 
         item = SupervisionItem.objects.create(district=district, title=title, is_key=is_key, due_date=due,
                                               description="按区委部署推进,每月报送进展并附佐证材料。",
                                               created_by=supervisor)
+        SupervisionItem.objects.filter(pk=item.pk).update(
+            created_at=timezone.make_aware(datetime.combine(date(year, 1, 2), time(9))))
         result.items += 1
-        for org in rng.sample(orgs, k=min(len(orgs), rng.randint(2, 4))):
+        mass = [o for o in orgs if o.kind == Organization.Kind.MASS] or orgs
+        for org in rng.sample(mass, k=min(len(mass), rng.randint(2, 4))):
             a = Assignment.objects.create(item=item, organization=org, due_date=due)
             reporter = (Membership.objects.filter(organization=org).order_by("pk").values_list("user_id", flat=True)
                         .first())
@@ -136,7 +139,7 @@ def seed_assessment(district: Region, rng: random.Random, *, today: date | None 
             for month in months:
                 if month > due.replace(day=1) and a.status == Assignment.Status.DONE:
                     break
-                percent = min(100, percent + rng.randint(15, 40))
+                percent = min(100, percent + (rng.randint(35, 60) if is_key else rng.randint(15, 40)))
                 report = ProgressReport.objects.create(
                     assignment=a, month=month, percent=percent, reported_by_id=reporter,
                     text=f"{month.month}月:{rng.choice(['召开专题推进会', '完成阶段性任务', '开展走访调研', '组织集中培训'])},"

@@ -274,21 +274,26 @@ def next_month(d: date) -> date:
 
 
 def dispatch_board(district: Region, month: date, today: date | None = None) -> list[dict]:
-    """Every assignment of the district that is still open in ``month`` or was due in it, with
-    that month's progress report (or None), ordered by organization then due date."""
+    """Every assignment of the district that was open during ``month`` (created by its end and
+    not completed before its first day), with that month's progress report (or None). Status as
+    of the month's end (or today, for the current month): ``done`` and ``overdue``."""
     today = today or timezone.localdate()
     first = month_start(month)
     last = next_month(first) - timedelta(days=1)
-    qs = (Assignment.objects.filter(item__district=district)
-          .filter(Q(due_date__gte=first, due_date__lte=last)
-                  | Q(status=Assignment.Status.IN_PROGRESS, item__created_at__lt=bounds(last, last)[1])
-                  | Q(completed_on__gte=first, completed_on__lte=last))
+    ref = min(today, last)
+    qs = (Assignment.objects.filter(item__district=district, item__created_at__lt=bounds(last, last)[1])
+          .exclude(completed_on__lt=first)
           .select_related("item", "organization").order_by("organization_id", "due_date", "id"))
     rows = list(qs)
     reports = {r.assignment_id: r for r in ProgressReport.objects.filter(assignment__in=[a.pk for a in rows],
                                                                           month=first)
                .prefetch_related("evidence")}
-    return [{"assignment": a, "report": reports.get(a.pk), "overdue": a.is_overdue(today)} for a in rows]
+    out = []
+    for a in rows:
+        done = a.completed_on is not None and a.completed_on <= ref
+        overdue = (a.completed_on > a.due_date) if done else (a.due_date < ref)
+        out.append({"assignment": a, "report": reports.get(a.pk), "done": done, "overdue": overdue})
+    return out
 
 
 # --- assessment ----------------------------------------------------------------------------------
@@ -467,7 +472,7 @@ def indicator_records(indicator: Indicator, target_id: int) -> tuple[str, QueryS
     street = indicator.scope == Indicator.Scope.STREET
     if src == Source.MANUAL:
         field = "street_id" if street else "organization_id"
-        return "manual", ManualScore.objects.filter(indicator=indicator, **{field: target_id})
+        return "manual", ManualScore.objects.filter(indicator=indicator, **{field: target_id}).order_by("id")
     if src == Source.COVERAGE:
         qs = Workstation.objects.filter(community__district=indicator.district).select_related("community")
         if street:

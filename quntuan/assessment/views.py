@@ -235,7 +235,7 @@ def dispatch(request):
         raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
     visible = set(assessment_policy.visible_orgs(request.user).values_list("pk", flat=True))
     rows = [r for r in queries.dispatch_board(scope.district, month) if r["assignment"].organization_id in visible]
-    done = sum(1 for r in rows if r["assignment"].status == Assignment.Status.DONE)
+    done = sum(1 for r in rows if r["done"])
     return render(request, "assessment/pages/dispatch.html", {
         "scope": scope, "month": month, "rows": rows, "done": done,
         "overdue": sum(1 for r in rows if r["overdue"]),
