@@ -238,9 +238,10 @@ def test_supervisor_api_creates_item_and_edits_weight(world):
 
 
 def test_charts_and_drilldown_pages(world):
-    from quntuan.assessment.tests.test_queries import _activity
-    from quntuan.assessment.tests.conftest import TZ
     from datetime import datetime
+
+    from quntuan.assessment.tests.conftest import TZ
+    from quntuan.assessment.tests.test_queries import _activity
     _activity(world, world.union, datetime(2026, 3, 2, 9, tzinfo=TZ), checkins=3, street=world.street1)
     c = client_for(world.supervisor)
     body = c.get("/api/assessment/charts/activities?start=2026-01-01&end=2026-06-30").json()
