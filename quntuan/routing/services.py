@@ -96,11 +96,16 @@ def store_model(*, router: Router, metrics: dict, n_examples: int, activate: boo
     return row
 
 
-def routing_retrain(*, examples: list[tuple[str, str]] | None = None, force: bool = False) -> RoutingModel:
+def routing_retrain(*, examples: list[tuple[str, str]] | None = None,
+                    held_out: list[tuple[str, str]] | None = None, force: bool = False) -> RoutingModel:
     """Train a new model from the catalogue texts and confirmed cases (or ``examples``) and keep
-    it active only if it scores at least as well as the active model on a held-out slice."""
+    it active only if it scores at least as well as the active model on a held-out slice (a
+    fifth of the examples, or ``held_out`` when given)."""
     examples = _confirmed_examples() if examples is None else list(examples)
-    train, held = split_held_out(examples)
+    if held_out is None:
+        train, held = split_held_out(examples)
+    else:
+        train, held = examples, list(held_out)
     candidate = Router().fit([t for t, _ in train], [c for _, c in train])
     new_score = _score(candidate, held)
     current = RoutingModel.objects.filter(is_active=True).first()

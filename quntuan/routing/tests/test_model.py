@@ -1,0 +1,36 @@
+"""The statistical model with the rules on top, trained on the catalogue texts only."""
+
+import pytest
+
+from quntuan.routing.model import Router
+
+
+@pytest.fixture(scope="module")
+def router():
+    return Router().fit([], [])
+
+
+def test_suggests_three_categories_with_reasons(router):
+    out = router.suggest("老板拖欠我三个月工资,公司不给")
+    assert [s.category for s in out][0] == "union.legal"
+    assert len(out) == 3
+    assert len({s.category for s in out}) == 3
+    assert out[0].reason.startswith("规则:")
+    assert out[0].organization == "union"
+    assert 0.0 <= out[2].confidence <= out[0].confidence <= 1.0
+
+
+def test_statistical_suggestion_names_words(router):
+    out = router.suggest("想预约科普讲座进社区")
+    assert out[0].category == "science.popular"
+    assert out[0].reason
+
+
+@pytest.mark.parametrize("text", ["", None, "   ", "😀🙏🎉", "!?。,,,", "……"])
+def test_no_suggestion_for_empty_text(router, text):
+    assert router.suggest(text) == []
+
+
+def test_long_and_mixed_text_never_fails(router):
+    assert len(router.suggest("工资" * 10000)) == 3
+    assert len(router.suggest("My boss 不发工资 😡 since March,公司 refuses")) == 3

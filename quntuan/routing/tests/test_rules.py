@@ -1,0 +1,54 @@
+"""The routing rules decide the boundary cases where the surface words point elsewhere."""
+
+import pytest
+
+from quntuan.routing.rules import government_hint, route_rules
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # a labour relation goes to the union whoever asks
+    ("我是一名单亲妈妈,在服装厂上班,老板已经三个月没发工资了,妇联能帮我讨薪吗", "union.legal"),
+    ("我是肢体残疾人,在物流公司做分拣,公司说我干活慢,没给任何补偿就把我辞退了", "union.legal"),
+    ("刚毕业的大学生,试用期满了公司不签劳动合同,还扣了我半个月工资", "union.legal"),
+    # harm inside the family → women's federation; harm to a minor at school → youth league
+    ("丈夫喝醉了就打我,昨天又动手了,我想申请人身安全保护令", "women.rights"),
+    ("我女儿读初一,在学校被同学欺负,天天被勒索零花钱,不敢上学", "youth.care"),
+    ("儿子在学校遭受校园欺凌,老师不管", "youth.care"),
+    # student aid depends on the parent
+    ("我是厂里的困难职工,孩子考上大学了,听说有金秋助学", "union.hardship"),
+    ("村里有个女孩父亲去世,家里供不起她读书,想申请春蕾助学", "women.children"),
+    ("农村家庭考上大学,学费交不起,想申请希望工程圆梦助学", "youth.study"),
+    # job training depends on who
+    ("我是视障人士,想参加盲人按摩技能培训", "disabled.employment"),
+    ("全职妈妈想学家政技能培训,以后做月嫂", "women.entrepreneur"),
+    # volunteering and disability services
+    ("申请开具志愿服务时长证明,出国留学要用", "youth.volunteer"),
+    ("人行道上的盲道被电动车占满了", "disabled.access"),
+    ("残疾人证到期了怎么换", "disabled.certificate"),
+    ("父亲重度残疾,护理补贴三个月没发了", "disabled.subsidy"),
+    ("怀孕三个月了,车间主任不同意给我调岗", "union.safety"),
+])
+def test_boundary_cases(text, category):
+    hit = route_rules(text)
+    assert hit is not None
+    assert hit.category == category
+    assert hit.reason
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "!!!???", "你好", "咨询一下科普讲座怎么预约"])
+def test_no_rule_when_not_certain(text):
+    assert route_rules(text) is None
+
+
+def test_family_violence_beats_noise_complaint():
+    hit = route_rules("投诉楼上半夜噪音扰民,后来发现是楼上丈夫殴打妻子")
+    assert hit.category == "women.rights"
+
+
+def test_settled_wages_are_not_a_labour_dispute():
+    assert route_rules("以前在餐馆打零工,工钱都结清了,想和姐妹合伙创业开早餐店") is None
+
+
+def test_government_hint_only_without_mass_signal():
+    assert government_hint("小区物业费涨价了,物业服务太差").category == "other.government"
+    assert government_hint("盲道被占,噪音扰民") is None
