@@ -16,12 +16,15 @@ def notice_fanout(self, notice_id: int, batch_size: int = services.BATCH_SIZE) -
     """One batch, then the next batch as a new task. Safe to run twice: the cursor and the
     unique delivery row make a repeated batch a no-op."""
     result = services.notice_fanout_batch(notice_id=notice_id, batch_size=batch_size)
+    # the next batch goes to the queue this one came from
+    queue = (self.request.delivery_info or {}).get("routing_key") if not self.request.is_eager else None
+    options = {"queue": queue} if queue else {}
     if result == "more":
-        notice_fanout.delay(notice_id, batch_size)
+        notice_fanout.apply_async((notice_id, batch_size), **options)
     elif result == "wait" and not self.request.is_eager:
         notice = Notice.objects.filter(pk=notice_id).only("not_before").first()
         if notice is not None and notice.not_before:
-            notice_fanout.apply_async((notice_id, batch_size), eta=notice.not_before)
+            notice_fanout.apply_async((notice_id, batch_size), eta=notice.not_before, **options)
     return result
 
 
