@@ -71,7 +71,7 @@ def read_rows(data: bytes, roster: Roster) -> tuple[list[tuple[int, dict]], list
     if len(data) > MAX_BYTES:
         return [], [RowError(0, "", _("文件超过 20 MB,请拆分后分批导入。"))]
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx)文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"))]
+        return [], [RowError(0, "", _("文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"))]
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any reader failure is a bad file
@@ -136,7 +136,7 @@ def _date(value) -> date | None:
 
 
 # --- per roster: check a row, then create it -----------------------------------------------------------
-def _check_residents(rows, *, district: Region, errors: list[RowError], **_):
+def _check_residents(rows, *, district: Region, errors: list[RowError], **_kw):
     communities = {c.name: c for c in Region.objects.filter(district=district, level=Region.Level.COMMUNITY)}
     mobiles = [_text(r.get("手机号")) for _, r in rows]
     existing = set(User.objects.filter(mobile__in=mobiles).values_list("mobile", flat=True))
@@ -173,7 +173,7 @@ def _check_residents(rows, *, district: Region, errors: list[RowError], **_):
     return cleaned
 
 
-def _create_residents(cleaned, *, district: Region, progress, **_) -> int:
+def _create_residents(cleaned, *, district: Region, progress, **_kw) -> int:
     tz = timezone.get_default_timezone()
     users = []
     for name, mobile, community, joined in (c[1:] for c in cleaned):
@@ -187,7 +187,7 @@ def _create_residents(cleaned, *, district: Region, progress, **_) -> int:
     return len(users)
 
 
-def _check_volunteers(rows, *, district: Region, errors: list[RowError], **_):
+def _check_volunteers(rows, *, district: Region, errors: list[RowError], **_kw):
     mobiles = [_text(r.get("手机号")) for _, r in rows]
     residents = {u.mobile: u for u in User.objects.filter(mobile__in=mobiles, role=Role.RESIDENT)}
     registered = set(Volunteer.objects.filter(user__in=list(residents.values())).values_list("user_id", flat=True))
@@ -224,7 +224,7 @@ def _check_volunteers(rows, *, district: Region, errors: list[RowError], **_):
     return cleaned
 
 
-def _create_volunteers(cleaned, *, progress, **_) -> int:
+def _create_volunteers(cleaned, *, progress, **_kw) -> int:
     for i, (number, user, name, id_number, skills) in enumerate(cleaned, start=1):
         try:
             volunteer_register(user=user, real_name=name, id_type=IdType.RESIDENT_ID, id_number=id_number,
@@ -239,7 +239,7 @@ def _create_volunteers(cleaned, *, progress, **_) -> int:
 ROLE_NAMES = {"工作人员": Membership.Role.STAFF, "负责人": Membership.Role.LEADER, "": Membership.Role.STAFF}
 
 
-def _check_staff(rows, *, district: Region, errors: list[RowError], allowed_org_ids: set[int] | None, **_):
+def _check_staff(rows, *, district: Region, errors: list[RowError], allowed_org_ids: set[int] | None, **_kw):
     orgs = {o.code: o for o in Organization.objects.filter(district=district, is_active=True)}
     names = [_text(r.get("用户名")) for _, r in rows]
     existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
@@ -268,7 +268,7 @@ def _check_staff(rows, *, district: Region, errors: list[RowError], allowed_org_
     return cleaned
 
 
-def _create_staff(cleaned, *, district: Region, progress, **_) -> int:
+def _create_staff(cleaned, *, district: Region, progress, **_kw) -> int:
     users = []
     for _n, username, name, _org, role in cleaned:
         user = User(username=username, name=name, region=district,
