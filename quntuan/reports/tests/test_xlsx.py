@@ -20,7 +20,7 @@ def test_generic_exporter_rows_and_dicts():
     title, data = _sheet(build_workbook(rows, [("姓名", "name"), ("时间", "when"), ("有效", "ok"), ("数量", "n")],
                                         sheet_title="名单"))
     assert title == "名单"
-    assert data == [["姓名", "时间", "有效", "数量"], ["张三", datetime(2026, 11, 23, 9, 30), "是", None]]
+    assert data == [["姓名", "时间", "有效", "数量"], ["张三", datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI).replace(tzinfo=None), "是", None]]
 
 
 def test_cases_export_uses_the_staff_queue(world, client):
