@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 _cache: dict = {}
 _lock = threading.Lock()
 HELD_OUT_SHARE = 0.2
-MIN_CONFIDENCE = 0.05
 
 
 def _active_router() -> Router:
@@ -56,7 +55,7 @@ def routing_suggest(*, text: str | None, channel: str | None = None, service=Non
     if not has_content(text):
         return []
     out = _active_router().suggest(text, channel)
-    return [s.as_dict() for s in out if s.confidence >= MIN_CONFIDENCE or s is out[0]]
+    return [s.as_dict() for s in out]
 
 
 def _confirmed_examples() -> list[tuple[str, str]]:
