@@ -261,6 +261,11 @@ def profile_sensitive(*, profile: ResidentProfile, viewer) -> dict:
 
 
 CONSENT_NAMES = {*Purpose.values, *SensitiveCategory.values}
+CONSENT_LABELS = {**dict(Purpose.choices), **dict(SensitiveCategory.choices), "referral": "转介"}
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(local_tz()).strftime("%Y-%m-%d %H:%M")
 
 
 def _consent(resident: User, purposes, grant: bool, source: str) -> ResidentProfile:
@@ -322,18 +327,18 @@ def resident_export(*, resident: User) -> dict:
         "当前授权": {label: getattr(profile, f"consent_{value}")
                  for value, label in [*Purpose.choices, *SensitiveCategory.choices]},
         "授权记录": [
-            {"时间": r.created_at.isoformat(), "操作": r.get_action_display(), "用途": r.purposes,
-             "规则版本": r.policy_version}
+            {"时间": _local(r.created_at), "操作": r.get_action_display(),
+             "用途": [CONSENT_LABELS.get(p, p) for p in r.purposes], "规则版本": r.policy_version}
             for r in ConsentRecord.objects.filter(resident=resident).order_by("created_at", "id")
         ],
         "收到的推送": [
-            {"标题": d.notice.title, "组织": d.notice.organization.name, "时间": d.created_at.isoformat(),
+            {"标题": d.notice.title, "组织": d.notice.organization.name, "时间": _local(d.created_at),
              "状态": d.get_status_display()}
             for d in NoticeDelivery.objects.filter(resident=resident).select_related("notice__organization")
         ],
         "转介": [
             {"接收组织": r.to_organization.name, "原因": r.reason, "状态": r.get_status_display(),
-             "时间": r.created_at.isoformat()}
+             "时间": _local(r.created_at)}
             for r in Referral.objects.filter(resident=resident).select_related("to_organization")
         ],
     }

@@ -99,8 +99,8 @@ def test_resident_consent_page_and_export(client, world):
     export = client.get("/programs/me/export.json")
     assert export["Content-Disposition"] == 'attachment; filename="my-data.json"'
     data = json.loads(export.content)
-    assert [(r["操作"], r["用途"]) for r in data["授权记录"]] == [("同意", ["employment", "hardship"]),
-                                                             ("撤回", ["employment"])]
+    assert [(r["操作"], r["用途"]) for r in data["授权记录"]] == [("同意", ["就业培训", "家庭困难信息"]),
+                                                             ("撤回", ["就业培训"])]
     # sensitive value through the API, stored encrypted
     response = _post(client, "/api/programs/me/profile", {"hardship": "subsistence"}, method="put")
     assert response.status_code == 200
