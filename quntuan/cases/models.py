@@ -46,9 +46,12 @@ class EscalationLevel(models.IntegerChoices):
 
 
 class Case(TimeStampedModel):
-    tracking_no = models.CharField("受理编号", max_length=24, unique=True)
+    # Unique through Meta.constraints (one index, no varchar_pattern_ops twin: lookups are by equality).
+    tracking_no = models.CharField("受理编号", max_length=24)
+    # FK columns whose own index a composite index in Meta already leads with: db_index=False.
     district = models.ForeignKey(
-        "organizations.Region", verbose_name="所属区", on_delete=models.PROTECT, related_name="cases"
+        "organizations.Region", verbose_name="所属区", on_delete=models.PROTECT, related_name="cases",
+        db_index=False,
     )
     community = models.ForeignKey(
         "organizations.Region", verbose_name="社区", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -62,7 +65,7 @@ class Case(TimeStampedModel):
     # Requester
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="诉求人账户", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="cases",
+        on_delete=models.SET_NULL, related_name="cases", db_index=False,
     )
     requester_name = models.CharField("诉求人", max_length=64)
     requester_mobile = models.CharField("联系电话", max_length=11)
@@ -86,13 +89,16 @@ class Case(TimeStampedModel):
 
     # Ownership
     first_inquirer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="首问责任人", on_delete=models.PROTECT, related_name="first_inquiries"
+        settings.AUTH_USER_MODEL, verbose_name="首问责任人", on_delete=models.PROTECT, related_name="first_inquiries",
+        db_index=False,
     )
     first_inquirer_org = models.ForeignKey(
-        "organizations.Organization", verbose_name="首问单位", on_delete=models.PROTECT, related_name="first_inquiries"
+        "organizations.Organization", verbose_name="首问单位", on_delete=models.PROTECT, related_name="first_inquiries",
+        db_index=False,
     )
     handling_org = models.ForeignKey(
-        "organizations.Organization", verbose_name="承办单位", on_delete=models.PROTECT, related_name="handled_cases"
+        "organizations.Organization", verbose_name="承办单位", on_delete=models.PROTECT, related_name="handled_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
@@ -100,7 +106,7 @@ class Case(TimeStampedModel):
     )
     transfer_to_org = models.ForeignKey(
         "organizations.Organization", verbose_name="转办至", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="incoming_transfers",
+        on_delete=models.PROTECT, related_name="incoming_transfers", db_index=False,
     )
     transfer_reason = models.TextField("转办理由", blank=True)
     transferred_department = models.CharField("转出政府部门", max_length=100, blank=True)
@@ -129,7 +135,8 @@ class Case(TimeStampedModel):
         "self", verbose_name="并入", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
     )
 
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # NULL for submissions without a key (unique among the rest: Meta.constraints).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = "诉求"
@@ -162,6 +169,8 @@ class Case(TimeStampedModel):
                          condition=Q(status="transferring")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_no"], name="case_tracking_no_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="case_idempotency_key_unique"),
             models.CheckConstraint(
                 condition=~Q(status=CaseStatus.TRANSFERRING) | Q(transfer_to_org__isnull=False),
                 name="case_transferring_has_target",
