@@ -317,6 +317,17 @@ def score_of(source: str, value, target) -> float | None:
     return round(min(float(value) / float(target), 1.0) * 100, 2)
 
 
+def format_value(source: str, value) -> str:
+    """Pure: how a raw indicator value reads: rates as percentages, the rest as numbers."""
+    if value is None:
+        return "—"
+    if source in RATE_SOURCES and source != Source.THREE_RATES:
+        return f"{float(value) * 100:.1f}%"
+    if isinstance(value, int):
+        return str(value)
+    return f"{float(value):g}"
+
+
 def weighted_total(parts: list[tuple[int, float | None]]) -> float | None:
     """Pure: Σ weight × score / Σ weight over parts with a score; None when none has one. A part
     without a score (no data) counts as 0 so that missing work is not rewarded."""
@@ -438,7 +449,8 @@ def assessment_results(district: Region, year: int, scope: str = Indicator.Scope
         for ind in indicators:
             value = values[ind.pk].get(target_id)
             parts.append({"indicator_id": ind.pk, "name": ind.name, "weight": ind.weight, "source": ind.source,
-                          "value": value, "score": score_of(ind.source, value, ind.target)})
+                          "value": value, "display": format_value(ind.source, value),
+                          "score": score_of(ind.source, value, ind.target)})
         total = weighted_total([(p["weight"], p["score"]) for p in parts])
         reasons = veto.get(target_id, [])
         rows.append({"target_id": target_id, "name": name, "indicators": parts,

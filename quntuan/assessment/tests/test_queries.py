@@ -178,3 +178,10 @@ def test_assessment_query_count_does_not_grow_with_rows(world, django_assert_max
     with django_assert_max_num_queries(25):
         rows = queries.assessment_results(world.district, 2026)
     assert rows[0]["name"] == "区总工会"
+
+
+def test_format_value():
+    assert [queries.format_value(s, v) for s, v in [
+        (Source.COVERAGE, 0.6667), (Source.THREE_RATES, 82.91), (Source.ACTIVITIES, 12),
+        (Source.VOLUNTEER_HOURS, 6.5), (Source.MANUAL, Decimal("76.00")), (Source.RESPONSE_RATE, None)]] == [
+        "66.7%", "82.91", "12", "6.5", "76", "—"]

@@ -16,7 +16,8 @@
   }
   function open(params) { if (params) window.location.href = "/assessment/records/?" + qs(params); }
   function bar(cats, series, horizontal) {
-    var cat = { type: "category", data: cats, axisLabel: { interval: 0, width: 90, overflow: "truncate" } };
+    var cat = { type: "category", data: cats,
+                axisLabel: horizontal ? { interval: 0, width: 90, overflow: "truncate" } : { hideOverlap: true } };
     var val = { type: "value", minInterval: 1 };
     return {
       color: palette, tooltip: { trigger: "axis" }, legend: { top: 0 },
