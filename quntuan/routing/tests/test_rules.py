@@ -9,6 +9,8 @@ from quntuan.routing.rules import government_hint, route_rules
     # a labour relation goes to the union whoever asks
     ("我是一名单亲妈妈,在服装厂上班,老板已经三个月没发工资了,妇联能帮我讨薪吗", "union.legal"),
     ("我是肢体残疾人,在物流公司做分拣,公司说我干活慢,没给任何补偿就把我辞退了", "union.legal"),
+    ("我有残疾证,在物流公司上班,公司说我干活慢把我辞退了,没有任何补偿", "union.legal"),
+    ("孩子爸爸喝了酒就打孩子,身上都是伤", "women.rights"),
     ("刚毕业的大学生,试用期满了公司不签劳动合同,还扣了我半个月工资", "union.legal"),
     # harm inside the family → women's federation; harm to a minor at school → youth league
     ("丈夫喝醉了就打我,昨天又动手了,我想申请人身安全保护令", "women.rights"),
