@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.routing.tasks.routing_retrain",
         "schedule": 24 * 3600,
     },
+    # Targeted-notice fan-outs that stalled (their worker died) resume from their cursor.
+    "programs-resume-fanouts": {
+        "task": "quntuan.programs.tasks.resume_fanouts",
+        "schedule": 300,
+    },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from quntuan.programs import services
@@ -31,8 +32,10 @@ def notice_fanout(self, notice_id: int, batch_size: int = services.BATCH_SIZE) -
 @shared_task(name="quntuan.programs.tasks.resume_fanouts")
 def resume_fanouts(stale_minutes: int = 10) -> int:
     """Restart fan-outs that made no progress for a while (a worker died holding their task)."""
-    cutoff = timezone.now() - timedelta(minutes=stale_minutes)
-    ids = list(Notice.objects.filter(status=Notice.Status.SENDING, updated_at__lt=cutoff).values_list("pk", flat=True))
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=stale_minutes)
+    ids = list(Notice.objects.filter(status=Notice.Status.SENDING, updated_at__lt=cutoff)
+               .filter(Q(not_before__isnull=True) | Q(not_before__lte=now)).values_list("pk", flat=True))
     for notice_id in ids:
         notice_fanout.delay(notice_id)
     return len(ids)

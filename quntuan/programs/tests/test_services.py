@@ -208,3 +208,24 @@ def test_referral_needs_consent_and_receiving_org_decides(world):
     services.referral_decide(actor=world["women_staff"], referral=referral, status="completed", outcome="已开店")
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == (Referral.Status.COMPLETED, "已开店")
+
+
+def test_a_stalled_fanout_resumes_from_its_cursor(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from quntuan.programs.models import Notice
+    from quntuan.programs.tasks import resume_fanouts
+
+    residents = [resident_with(world, employment_status="unemployed", birth_date=date(1990, 1, 1)) for _ in range(3)]
+    notice = _notice(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.notice_publish(actor=world["union_staff"], notice=notice)
+    Notice.objects.filter(pk=notice.pk).update(not_before=None)
+    services.notice_fanout_batch(notice_id=notice.pk, batch_size=1)  # then the worker died
+    Notice.objects.filter(pk=notice.pk).update(updated_at=notice.created_at - timedelta(hours=1))
+    assert resume_fanouts() == 1  # eager here: runs the remaining batches
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.DONE
+    assert set(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True)) == {
+        r.pk for r in residents}
+    assert resume_fanouts() == 0
