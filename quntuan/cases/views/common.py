@@ -8,6 +8,7 @@ from datetime import date
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -129,7 +130,10 @@ def decorate_rows(cases, today: date | None = None):
     today = today or local_today()
     cal = WorkdayCounter(work_calendar(today))  # cached per process, see services/_common.py
     rows = list(cases)
+    # One reverse() for the whole list: tracking numbers are URL-safe (QT-YYYYMMDD-NNNNNN).
+    url = reverse("cases:detail", args=["QT-00000000-000000"]).replace("QT-00000000-000000", "{}")
     for c in rows:
+        c.url = url.format(c.tracking_no)
         c.flag = case_deadline_state(c, today)
         c.flag_label = FLAG_LABELS.get(c.flag, c.flag)
         c.countdown = countdown(c, today, cal)
