@@ -375,7 +375,10 @@ class Attachment(models.Model):
 
 
 class TrackingSequence(models.Model):
-    """One row per day; its counter gives QT-YYYYMMDD-NNNNNN without gaps or races."""
+    """One row per day for QT-YYYYMMDD-NNNNNN. SQLite: ``last`` is the day's counter (no gaps).
+    PostgreSQL: ``last`` is the base of the sequence cases_tracking_no_seq for that day, and the
+    number is nextval - base (no lock held until commit; a rolled-back submission leaves a gap).
+    See services/intake.py."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
