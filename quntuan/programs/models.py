@@ -250,7 +250,6 @@ class Notice(TimeStampedModel):
                                      related_name="notices")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     audience_size = models.PositiveIntegerField("目标人数", default=0)
-    cursor = models.BigIntegerField("已处理到的画像编号", default=0)
     not_before = models.DateTimeField("最早推送时间", null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -263,6 +262,27 @@ class Notice(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class FanoutShard(models.Model):
+    """A slice of a notice's audience by profile id (``start_pk`` <= id < ``end_pk``), fanned out
+    by its own chain of batch tasks so that several workers share a large notice. ``cursor`` is
+    the last profile id done."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="shards")
+    start_pk = models.BigIntegerField()
+    end_pk = models.BigIntegerField(null=True, blank=True)
+    cursor = models.BigIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "推送分片"
+        verbose_name_plural = "推送分片"
+        ordering = ["notice", "start_pk"]
+
+    def __str__(self):
+        return f"{self.notice_id}[{self.start_pk}, {self.end_pk})"
 
 
 class NoticeDelivery(models.Model):

@@ -10,18 +10,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from quntuan.accounts.models import Role, User
 from quntuan.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from quntuan.notifications.models import Notification
 from quntuan.notifications.services import notify
 from quntuan.organizations.models import Organization, Region
 from quntuan.programs import criteria as crit
 from quntuan.programs.crypto import decrypt, encrypt, keyed_hash
 from quntuan.programs.models import (
     ConsentRecord,
+    FanoutShard,
     Notice,
     NoticeDelivery,
     Plan,
@@ -453,6 +455,7 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
     notice.status, notice.audience_size, notice.published_at = Notice.Status.SENDING, size, now
     notice.not_before = quiet_until(district_id=notice.district_id, now=now)
     notice.save()
+    _make_shards(notice)
     notice_id = notice.pk
     transaction.on_commit(lambda: tasks.notice_fanout.delay(notice_id), robust=True)
     return notice
@@ -462,32 +465,56 @@ def notice_link(notice: Notice) -> str:
     return reverse("programs:notice_view", args=[notice.pk])
 
 
-def notice_fanout_batch(*, notice_id: int, batch_size: int = BATCH_SIZE, now: datetime | None = None) -> str:
-    """Deliver the next batch. Returns "more", "done", "wait" (quiet hours) or "stopped".
+SHARD_SIZE = 50_000
+MAX_SHARDS = 32
 
-    The notice row is locked for the batch, so batches never overlap; the deliveries, the inbox
+
+def _make_shards(notice: Notice) -> list[FanoutShard]:
+    """Split the district's profile ids into ranges of about SHARD_SIZE targeted residents."""
+    bounds = ResidentProfile.objects.filter(district_id=notice.district_id).aggregate(lo=Min("pk"), hi=Max("pk"))
+    count = min(MAX_SHARDS, max(1, -(-notice.audience_size // SHARD_SIZE)))
+    lo, hi = bounds["lo"] or 0, (bounds["hi"] or 0) + 1
+    step = max(1, -(-(hi - lo) // count))
+    edges = [lo + i * step for i in range(count)]
+    return FanoutShard.objects.bulk_create([
+        FanoutShard(notice=notice, start_pk=0 if i == 0 else edge, end_pk=None if i == count - 1 else edges[i + 1])
+        for i, edge in enumerate(edges)])
+
+
+def notice_fanout_batch(*, shard_id: int, batch_size: int = BATCH_SIZE, now: datetime | None = None) -> str:
+    """Deliver the next batch of one shard. Returns "more", "done", "wait" (quiet hours) or
+    "stopped".
+
+    The shard row is locked for the batch, so its batches never overlap; the deliveries, the inbox
     messages and the cursor commit together, and a delivery row is unique per (notice, resident):
     a crashed worker loses the whole batch and the next run redoes it, a retry sends nothing twice.
     Consent is read in the same query, so a withdrawal stops every later batch at once.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
-        if notice is None or notice.status != Notice.Status.SENDING:
+        shard = FanoutShard.objects.select_for_update().select_related("notice").filter(pk=shard_id).first()
+        if shard is None or shard.done or shard.notice.status != Notice.Status.SENDING:
             return "stopped"
+        notice = shard.notice
         if notice.not_before and now < notice.not_before:
             return "wait"
         audience = audience_queryset(district_id=notice.district_id, criteria=notice.criteria,
                                      purpose=notice.purpose, today=now.astimezone(local_tz()).date())
-        rows = list(audience.filter(pk__gt=notice.cursor).order_by("pk").values_list("pk", "user_id")[:batch_size])
+        audience = audience.filter(pk__gt=max(shard.cursor, shard.start_pk - 1))
+        if shard.end_pk is not None:
+            audience = audience.filter(pk__lt=shard.end_pk)
+        rows = list(audience.order_by("pk").values_list("pk", "user_id")[:batch_size])
         if not rows:
-            notice.status, notice.finished_at = Notice.Status.DONE, now
-            notice.save(update_fields=["status", "finished_at", "updated_at"])
+            shard.done = True
+            shard.save(update_fields=["done", "updated_at"])
+            if not FanoutShard.objects.filter(notice=notice, done=False).exists():
+                Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
+                    status=Notice.Status.DONE, finished_at=now, updated_at=now)
             return "done"
         user_ids = [user_id for _, user_id in rows]
         # Lock the residents' profiles so that a concurrent fan-out of another notice sees this
         # batch's deliveries when it applies the weekly cap.
-        list(ResidentProfile.objects.select_for_update().filter(user_id__in=user_ids).order_by("pk")
+        list(ResidentProfile.objects.select_for_update().filter(pk__in=[pk for pk, _ in rows]).order_by("pk")
              .values_list("pk", flat=True))
         done = set(NoticeDelivery.objects.filter(notice=notice, resident_id__in=user_ids)
                    .values_list("resident_id", flat=True))
@@ -504,13 +531,28 @@ def notice_fanout_batch(*, notice_id: int, batch_size: int = BATCH_SIZE, now: da
                for uid in user_ids if uid not in done]
         NoticeDelivery.objects.bulk_create(new)
         send_to = [d.resident_id for d in new if d.status == NoticeDelivery.Status.SENT]
-        link = notice_link(notice)
-        for user in User.objects.filter(pk__in=send_to).order_by("pk"):
-            notify(user=user, title=notice.title, body=notice.body, link=link,
-                   dedup_key=f"notice:{notice.pk}:{user.pk}", channels=tuple(notice.channels))
-        notice.cursor = rows[-1][0]
-        notice.save(update_fields=["cursor", "updated_at"])
+        _deliver(notice, send_to)
+        shard.cursor = rows[-1][0]
+        shard.save(update_fields=["cursor", "updated_at"])
+        Notice.objects.filter(pk=notice.pk).update(updated_at=now)
     return "more"
+
+
+def _deliver(notice: Notice, user_ids: list[int]) -> None:
+    """The in-app messages in one insert (the same rows and dedup keys ``notify`` writes), then
+    e-mail and SMS through ``notify`` one resident at a time."""
+    link = notice_link(notice)
+    key = f"notice:{notice.pk}:"
+    if "inbox" in notice.channels:
+        Notification.objects.bulk_create(
+            [Notification(user_id=uid, title=notice.title[:128], body=notice.body, link=link, dedup_key=f"{key}{uid}",
+                          created_at=timezone.now()) for uid in user_ids],
+            ignore_conflicts=True)
+    outbound = tuple(c for c in notice.channels if c != "inbox")
+    if outbound:
+        for user in User.objects.filter(pk__in=user_ids).order_by("pk"):
+            notify(user=user, title=notice.title, body=notice.body, link=link, dedup_key=f"{key}{user.pk}",
+                   channels=outbound)
 
 
 def notice_progress(*, notice: Notice) -> dict:

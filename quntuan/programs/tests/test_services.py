@@ -8,6 +8,7 @@ from quntuan.notifications.models import Notification
 from quntuan.programs import services
 from quntuan.programs.models import (
     ConsentRecord,
+    FanoutShard,
     NoticeDelivery,
     Plan,
     ProgramRules,
@@ -126,6 +127,10 @@ def test_export_holds_everything(world):
     assert [r["操作"] for r in data["授权记录"]] == ["同意"]
 
 
+def _shard(notice) -> int:
+    return FanoutShard.objects.get(notice=notice).pk
+
+
 def _notice(world, criteria=UNEMPLOYED, **kw):
     return services.notice_create(actor=world["union_staff"], organization=world["union"], title="免费技能培训报名",
                                   body="区总工会开设电工、育婴师培训。", purpose="employment", criteria=criteria, **kw)
@@ -147,12 +152,12 @@ def test_fanout_never_contacts_a_resident_who_withdrew_mid_way(world, django_cap
     noon = datetime(2026, 11, 23, 12, 0, tzinfo=services.local_tz())
     with django_capture_on_commit_callbacks(execute=False):
         services.notice_publish(actor=world["union_staff"], notice=notice, now=noon)
-    assert services.notice_fanout_batch(notice_id=notice.pk, batch_size=2, now=noon) == "more"
+    assert services.notice_fanout_batch(shard_id=_shard(notice), batch_size=2, now=noon) == "more"
     services.consent_withdraw(resident=residents[4], purposes=["employment"])  # after the first batch
-    while services.notice_fanout_batch(notice_id=notice.pk, batch_size=2, now=noon) == "more":
+    while services.notice_fanout_batch(shard_id=_shard(notice), batch_size=2, now=noon) == "more":
         pass
     # a retried batch sends nothing twice
-    assert services.notice_fanout_batch(notice_id=notice.pk, batch_size=2, now=noon) == "stopped"
+    assert services.notice_fanout_batch(shard_id=_shard(notice), batch_size=2, now=noon) == "stopped"
     reached = set(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True))
     assert reached == {r.pk for i, r in enumerate(residents) if i != 4}
     assert not Notification.objects.filter(user__in=[silent, residents[4]]).exclude(
@@ -173,7 +178,7 @@ def test_weekly_cap_across_organizations(world, django_capture_on_commit_callbac
     for notice, staff in ((first, world["union_staff"]), (second, world["women_staff"])):
         with django_capture_on_commit_callbacks(execute=False):
             services.notice_publish(actor=staff, notice=notice, now=noon)
-        services.notice_fanout_batch(notice_id=notice.pk, now=noon)
+        services.notice_fanout_batch(shard_id=_shard(notice), now=noon)
     statuses = dict(NoticeDelivery.objects.filter(resident=resident).values_list("notice_id", "status"))
     assert statuses == {first.pk: "sent", second.pk: "capped"}
     assert Notification.objects.filter(user=resident, dedup_key__startswith="notice").count() == 1
@@ -187,7 +192,7 @@ def test_quiet_hours_delay_the_fanout(world, django_capture_on_commit_callbacks)
         services.notice_publish(actor=world["union_staff"], notice=notice, now=late)
     notice.refresh_from_db()
     assert notice.not_before == datetime(2026, 11, 24, 8, 0, tzinfo=services.local_tz())
-    assert services.notice_fanout_batch(notice_id=notice.pk, now=late) == "wait"
+    assert services.notice_fanout_batch(shard_id=_shard(notice), now=late) == "wait"
     assert NoticeDelivery.objects.count() == 0
     assert services.quiet_until(district_id=world["district"].pk,
                                 now=datetime.combine(date(2026, 11, 23), time(12), tzinfo=services.local_tz())) is None
@@ -221,7 +226,7 @@ def test_a_stalled_fanout_resumes_from_its_cursor(world, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False):
         services.notice_publish(actor=world["union_staff"], notice=notice)
     Notice.objects.filter(pk=notice.pk).update(not_before=None)
-    services.notice_fanout_batch(notice_id=notice.pk, batch_size=1)  # then the worker died
+    services.notice_fanout_batch(shard_id=_shard(notice), batch_size=1)  # then the worker died
     Notice.objects.filter(pk=notice.pk).update(updated_at=notice.created_at - timedelta(hours=1))
     assert resume_fanouts() == 1  # eager here: runs the remaining batches
     notice.refresh_from_db()
@@ -229,3 +234,21 @@ def test_a_stalled_fanout_resumes_from_its_cursor(world, django_capture_on_commi
     assert set(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True)) == {
         r.pk for r in residents}
     assert resume_fanouts() == 0
+
+
+def test_shards_cover_the_audience_exactly_once(world, django_capture_on_commit_callbacks, monkeypatch):
+    from quntuan.programs.models import Notice
+    from quntuan.programs.tasks import notice_fanout
+
+    monkeypatch.setattr(services, "SHARD_SIZE", 2)
+    residents = [resident_with(world, employment_status="unemployed", birth_date=date(1990, 1, 1)) for _ in range(7)]
+    notice = _notice(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.notice_publish(actor=world["union_staff"], notice=notice)
+    Notice.objects.filter(pk=notice.pk).update(not_before=None)
+    assert FanoutShard.objects.filter(notice=notice).count() == 4
+    assert notice_fanout(notice.pk, 2) == "shards:4"  # eager: every shard's chain runs here
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.DONE
+    assert sorted(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True)) == sorted(
+        r.pk for r in residents)
