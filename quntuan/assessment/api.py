@@ -178,3 +178,162 @@ def indicator_update(request, indicator_id: int, payload: IndicatorUpdate):
     ind = services.indicator_update(actor=user, indicator=ind, weight=payload.weight, target=payload.target,
                                     name=payload.name)
     return _indicator_out(ind)
+
+
+# --- ledger entries, manual scores and veto flags --------------------------------------------------
+
+def _org(user, organization_id: int):
+    org = assessment_policy.visible_orgs(user).filter(pk=organization_id).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def _opt_org(user, organization_id: int | None):
+    return None if organization_id is None else _org(user, organization_id)
+
+
+class BudgetIn(Schema):
+    organization_id: int
+    year: int
+    amount: Decimal
+    note: str = ""
+
+
+@router.put("/ledgers/budgets", summary="设置某组织某年度专项经费(组织负责人或区督查人员)")
+def budget_put(request, payload: BudgetIn):
+    user = request_user(request)
+    b = services.budget_set(actor=user, organization=_org(user, payload.organization_id), year=payload.year,
+                            amount=payload.amount, note=payload.note)
+    growth = queries.budget_growth([b.organization_id], b.year)[b.organization_id]
+    return {"id": b.pk, "year": b.year, **{k: _dec(v) for k, v in growth.items()}}
+
+
+class PostIn(Schema):
+    organization_id: int
+    name: str
+    kind: str = "established"
+    authorized: int
+    filled: int
+
+
+@router.post("/ledgers/posts", response={201: dict}, summary="新增岗位编制或领导职数")
+def post_create(request, payload: PostIn):
+    user = request_user(request)
+    p = services.post_create(actor=user, organization=_org(user, payload.organization_id), name=payload.name,
+                             kind=payload.kind, authorized=payload.authorized, filled=payload.filled)
+    return 201, {"id": p.pk}
+
+
+class CadreIn(Schema):
+    organization_id: int
+    name: str
+    kind: str
+    start: date
+    end: date | None = None
+    position: str = ""
+    from_unit: str = ""
+
+
+@router.post("/ledgers/cadres", response={201: dict}, summary="新增专兼挂干部")
+def cadre_create(request, payload: CadreIn):
+    user = request_user(request)
+    c = services.cadre_create(actor=user, organization=_org(user, payload.organization_id), name=payload.name,
+                              kind=payload.kind, start=payload.start, end=payload.end, position=payload.position,
+                              from_unit=payload.from_unit)
+    return 201, {"id": c.pk}
+
+
+class OfficeIn(Schema):
+    organization_id: int
+    address: str
+    area: Decimal
+    rooms: int = 1
+
+
+@router.post("/ledgers/offices", response={201: dict}, summary="新增办公场所")
+def office_create(request, payload: OfficeIn):
+    user = request_user(request)
+    o = services.office_space_create(actor=user, organization=_org(user, payload.organization_id),
+                                     address=payload.address, area=payload.area, rooms=payload.rooms)
+    return 201, {"id": o.pk}
+
+
+class MediaIn(Schema):
+    title: str
+    outlet: str
+    published_on: date
+    level: str
+    link: str = ""
+    organization_id: int | None = None
+    district: int | None = None
+
+
+@router.post("/ledgers/media", response={201: dict}, summary="登记媒体报道")
+def media_create(request, payload: MediaIn):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": payload.district})
+    m = services.media_report_create(actor=user, district=sc.district,
+                                     organization=_opt_org(user, payload.organization_id), title=payload.title,
+                                     outlet=payload.outlet, published_on=payload.published_on, level=payload.level,
+                                     link=payload.link)
+    return 201, {"id": m.pk}
+
+
+class TrainingIn(Schema):
+    title: str
+    start: date
+    days: int = 1
+    trainees: int
+    organization_id: int | None = None
+    district: int | None = None
+
+
+@router.post("/ledgers/trainings", response={201: dict}, summary="登记干部培训")
+def training_create(request, payload: TrainingIn):
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": payload.district})
+    t = services.cadre_training_create(actor=user, district=sc.district,
+                                       organization=_opt_org(user, payload.organization_id), title=payload.title,
+                                       start=payload.start, days=payload.days, trainees=payload.trainees)
+    return 201, {"id": t.pk}
+
+
+class ScoreIn(Schema):
+    score: Decimal
+    evidence: str
+    organization_id: int | None = None
+    street_id: int | None = None
+
+
+@router.put("/indicators/{int:indicator_id}/scores", summary="人工评分(仅区督查人员)")
+def score_put(request, indicator_id: int, payload: ScoreIn):
+    from quntuan.organizations.models import Region
+    user = request_user(request)
+    ind = Indicator.objects.filter(pk=indicator_id, district__in=assessment_policy.visible_districts(user)).first()
+    if ind is None:
+        raise NotFound()
+    street = None
+    if payload.street_id is not None:
+        street = Region.objects.filter(pk=payload.street_id, district_id=ind.district_id,
+                                       level=Region.Level.STREET).first()
+        if street is None:
+            raise NotFound(_("未找到该街道。"))
+    ms = services.manual_score_set(actor=user, indicator=ind, score=payload.score, evidence=payload.evidence,
+                                   organization=_opt_org(user, payload.organization_id), street=street)
+    return {"id": ms.pk, "score": _dec(ms.score)}
+
+
+class VetoIn(Schema):
+    organization_id: int
+    year: int
+    kind: str
+    reason: str
+
+
+@router.post("/vetoes", response={201: dict}, summary="一票否决(仅区督查人员)")
+def veto_create(request, payload: VetoIn):
+    user = request_user(request)
+    flag = services.veto_flag_create(actor=user, organization=_org(user, payload.organization_id), year=payload.year,
+                                     kind=payload.kind, reason=payload.reason)
+    return 201, {"id": flag.pk}

@@ -295,3 +295,26 @@ def test_veto_flag_fails_total_on_results_page(world):
         services.veto_flag_create(actor=world.auditor, organization=world.union, year=2026, kind="other", reason="x")
     assert VetoFlag.objects.count() == 1
     assert Assignment.objects.count() == 0
+
+
+def test_ledger_api_budget_growth_and_refusals(world):
+    Budget.objects.create(organization=world.union, year=2025, amount=Decimal("200000"))
+    leader = client_for(world.union_leader)
+    r = leader.put("/api/assessment/ledgers/budgets", {"organization_id": world.union.pk, "year": 2026,
+                                                       "amount": "250000"}, content_type="application/json")
+    assert (r.status_code, r.json()["amount"], r.json()["growth"]) == (200, 250000.0, 0.25)
+    r = leader.put("/api/assessment/ledgers/budgets", {"organization_id": world.youth.pk, "year": 2026,
+                                                       "amount": "1"}, content_type="application/json")
+    assert r.status_code == 404
+    r = client_for(world.auditor).put("/api/assessment/ledgers/budgets", {
+        "organization_id": world.union.pk, "year": 2026, "amount": "1"}, content_type="application/json")
+    assert (r.status_code, r.json()["message"]) == (403, "您无权修改该台账。")
+    r = leader.post("/api/assessment/ledgers/media", {"title": "报道", "outlet": "日报", "published_on": "2026-05-01",
+                                                      "level": "county", "organization_id": world.union.pk},
+                    content_type="application/json")
+    assert (r.status_code, r.json()["message"]) == (400, "报道级别只能是市级、省级或国家级。")
+    r = leader.post("/api/assessment/ledgers/cadres", {"organization_id": world.union.pk, "name": "甲", "kind":
+                                                       "seconded", "start": "2026-05-01", "end": "2026-04-01"},
+                    content_type="application/json")
+    assert (r.status_code, r.json()["message"]) == (400, "截止日期不能早于起始日期。")
+    assert list(Budget.objects.filter(year=2026).values_list("amount", flat=True)) == [Decimal("250000.00")]
