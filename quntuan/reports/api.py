@@ -70,11 +70,11 @@ def _scope(user, district_id: int | None, organization_id: int | None) -> tuple[
 def _draft(request, pk: int) -> ReportDraft:
     draft = report_policy.visible(request_user(request)).filter(pk=pk).first()
     if draft is None:
-        raise NotFound(_("工作汇报不存在,或您无权查看。"))
+        raise NotFound(_("工作汇报不存在，或您无权查看。"))
     return draft
 
 
-@router.get("/figures", response={200: list[FigureOut], **ERRORS}, summary="某周期、某范围的汇报数据(实时计算)")
+@router.get("/figures", response={200: list[FigureOut], **ERRORS}, summary="某周期、某范围的汇报数据（实时计算）")
 def figures(request, period_kind: str, year: int, number: int = 1, district_id: int | None = None,
             organization_id: int | None = None):
     user = request_user(request)
@@ -107,7 +107,7 @@ def detail(request, pk: int):
     return _draft(request, pk)
 
 
-@router.patch("/drafts/{pk}/narrative", response={200: DraftOut, **ERRORS}, summary="修改叙述部分(数据已锁定)")
+@router.patch("/drafts/{pk}/narrative", response={200: DraftOut, **ERRORS}, summary="修改叙述部分（数据已锁定）")
 def narrative(request, pk: int, payload: NarrativeIn):
     draft = _draft(request, pk)
     return services.draft_update_narrative(user=request_user(request), draft=draft, narrative=payload.narrative)

@@ -314,7 +314,9 @@ def roster_import(*, user, district: Region, kind: str, data: bytes,
     rows, errors = read_rows(data, roster)
     if errors:
         return ImportResult(kind=kind, ok=False, errors=errors)
+    progress(20)
     cleaned = CHECKS[kind](rows, district=district, errors=errors, allowed_org_ids=allowed)
+    progress(50)
     if errors:
         return ImportResult(kind=kind, ok=False, rows=len(rows), errors=sorted(errors, key=lambda e: e.row))
     try:
@@ -330,3 +332,60 @@ def template_workbook(kind: str) -> bytes:
 
     roster = ROSTERS[kind]
     return build_workbook([], [(h, h) for h in roster.required + roster.optional], sheet_title=roster.label)
+
+
+# --- as a background run with a progress bar ---------------------------------------------------------
+def _progress_key(run_id: int) -> str:
+    return f"reports:import:{run_id}:progress"
+
+
+def run_progress(run) -> int:
+    from django.core.cache import cache
+
+    if run.status in (run.Status.DONE, run.Status.REJECTED):
+        return 100
+    return int(cache.get(_progress_key(run.pk), 0))
+
+
+@transaction.atomic
+def import_run_start(*, user, district: Region, kind: str, filename: str, data: bytes):
+    """Record the upload and queue the import (after commit). Permission is checked here and
+    again when the run executes."""
+    from quntuan.reports.models import ImportRun
+    from quntuan.reports.tasks import run_roster_import
+
+    if kind not in ROSTERS:
+        raise ApplicationError(_("未知的名册类型。"), code="invalid")
+    may_import(user, district=district, kind=kind)
+    if len(data) > MAX_BYTES:
+        raise ApplicationError(_("文件超过 20 MB，请拆分后分批导入。"), code="too_large")
+    run = ImportRun.objects.create(user=user, district=district, kind=kind, filename=filename[:200], data=data)
+    transaction.on_commit(lambda: run_roster_import.delay(run.pk))
+    return run
+
+
+def import_run_execute(*, run_id: int) -> None:
+    """Run a queued import once; a second call finds it finished and does nothing."""
+    from django.core.cache import cache
+
+    from quntuan.reports.models import ImportRun
+
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("user", "district").filter(pk=run_id).first()
+        if run is None or run.status != ImportRun.Status.PENDING:
+            return
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status"])
+    key = _progress_key(run.pk)
+    try:
+        result = roster_import(user=run.user, district=run.district, kind=run.kind, data=bytes(run.data),
+                               progress=lambda pct: cache.set(key, pct, 3600))
+    except ApplicationError as exc:
+        result = ImportResult(kind=run.kind, ok=False, errors=[RowError(0, "", exc.message)])
+    run.status = ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED
+    run.imported = result.imported
+    run.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+    run.data = b""
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "imported", "errors", "data", "finished_at"])
+    cache.delete(key)

@@ -57,3 +57,33 @@ class ReportDraft(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ImportRun(models.Model):
+    """One roster upload: checked and imported by a task (all rows or none); the page polls its
+    progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已导入"
+        REJECTED = "rejected", "未导入"
+
+    kind = models.CharField("名册类型", max_length=12)
+    district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    data = models.BinaryField("文件内容", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    imported = models.PositiveIntegerField("导入行数", default=0)
+    errors = models.JSONField("错误报告", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,3 +7,11 @@ from quntuan.reports.services import draft_generate
 def generate_report_draft(draft_id: int) -> None:
     """Generate a draft's figures; running it twice recomputes the same figures."""
     draft_generate(draft_id=draft_id)
+
+
+@shared_task
+def run_roster_import(run_id: int) -> None:
+    """Import a queued roster upload; safe to run twice (the second run finds it finished)."""
+    from quntuan.reports.importer import import_run_execute
+
+    import_run_execute(run_id=run_id)

@@ -13,5 +13,7 @@ urlpatterns = [
     path("export/activities.xlsx", views.export_activities, name="export_activities"),
     path("export/volunteers.xlsx", views.export_volunteers, name="export_volunteers"),
     path("import/", views.roster_import_view, name="import"),
+    path("import/<int:pk>/", views.import_run_detail, name="import_run"),
+    path("import/<int:pk>/progress/", views.import_run_progress, name="import_progress"),
     path("import/<str:kind>-template.xlsx", views.roster_template, name="import_template"),
 ]

@@ -13,13 +13,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quntuan.accounts.decorators import staff_required
 from quntuan.activities.policies import activity_policy
 from quntuan.cases.queries import QUEUES, case_queue
-from quntuan.core.exceptions import NotFound, PermissionDenied
+from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Region
 from quntuan.reports import services, xlsx
 from quntuan.reports.compose import compose
 from quntuan.reports.docx import build_docx
 from quntuan.reports.forms import DraftForm, ImportForm, NarrativeForm
-from quntuan.reports.importer import ROSTERS, may_import, roster_import, template_workbook
+from quntuan.reports.importer import (
+    MAX_BYTES,
+    ROSTERS,
+    import_run_start,
+    may_import,
+    run_progress,
+    template_workbook,
+)
+from quntuan.reports.models import ImportRun
 from quntuan.reports.pdf import build_pdf
 from quntuan.reports.policies import report_policy
 from quntuan.volunteers.policies import volunteer_policy
@@ -149,17 +157,43 @@ def _import_district(request) -> Region | None:
 @staff_required
 def roster_import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
         district = _import_district(request)
         if district is None:
             raise PermissionDenied(_("您的账户没有所属区，无法导入名册。"))
         upload = form.cleaned_data["file"]
-        result = roster_import(user=request.user, district=district, kind=form.cleaned_data["kind"],
-                               data=upload.read())
-    status = 400 if result is not None and not result.ok else 200
-    return render(request, "reports/pages/import.html", {"form": form, "result": result, "rosters": ROSTERS},
+        if upload.size > MAX_BYTES:
+            raise ApplicationError(_("文件超过 20 MB，请拆分后分批导入。"), code="too_large")
+        run = import_run_start(user=request.user, district=district, kind=form.cleaned_data["kind"],
+                               filename=upload.name, data=upload.read())
+        return redirect("reports:import_run", pk=run.pk)
+    return render(request, "reports/pages/import.html", {"form": form, "rosters": ROSTERS})
+
+
+def _run(request, pk: int) -> ImportRun:
+    run = ImportRun.objects.filter(pk=pk, user=request.user).defer("data").first()
+    if run is None:
+        raise NotFound(_("导入记录不存在，或您无权查看。"))
+    return run
+
+
+@require_GET
+@staff_required
+def import_run_detail(request, pk: int):
+    run = _run(request, pk)
+    status = 400 if run.status == ImportRun.Status.REJECTED else 200
+    return render(request, "reports/pages/import_run.html", {"run": run, "progress": run_progress(run)},
                   status=status)
+
+
+@require_GET
+@staff_required
+def import_run_progress(request, pk: int):
+    run = _run(request, pk)
+    response = render(request, "reports/partials/import_progress.html", {"run": run, "progress": run_progress(run)})
+    if run.status in (ImportRun.Status.DONE, ImportRun.Status.REJECTED) and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET

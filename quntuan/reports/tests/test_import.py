@@ -10,7 +10,8 @@ from quntuan.accounts.models import Role, User
 from quntuan.core.exceptions import PermissionDenied
 from quntuan.core.testing import PASSWORD
 from quntuan.organizations.models import Membership
-from quntuan.reports.importer import MAX_ROWS, roster_import
+from quntuan.reports.importer import MAX_ROWS, import_run_execute, roster_import
+from quntuan.reports.models import ImportRun
 from quntuan.volunteers.models import Volunteer
 from quntuan.volunteers.tests.conftest import next_id_number
 
@@ -134,17 +135,31 @@ def test_import_refused(world, who):
     assert not User.objects.filter(mobile="13800000001").exists()
 
 
-def test_import_page_reports_errors(world, client):
+def test_import_page_runs_with_progress(world, client, django_capture_on_commit_callbacks):
     client.login(username=world.supervisor.username, password=PASSWORD)
     assert client.get(reverse("reports:import")).status_code == 200
     template = client.get(reverse("reports:import_template", args=["residents"]))
     assert template.status_code == 200
     upload = SimpleUploadedFile("名册.xlsx", b"not excel at all", content_type="application/octet-stream")
-    response = client.post(reverse("reports:import"), {"kind": "residents", "file": upload})
-    assert response.status_code == 400
-    body = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:import"), {"kind": "residents", "file": upload})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:import_run", args=[run.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    body = page.content.decode()
     assert "未导入任何数据" in body and "文件不是有效的 Excel" in body
+    assert bytes(ImportRun.objects.get().data) == b""  # the upload is not kept
     upload = SimpleUploadedFile("名册.xlsx", xlsx([["姓名", "手机号"], ["王五", "13800000001"]]))
     response = client.post(reverse("reports:import"), {"kind": "residents", "file": upload})
-    assert response.status_code == 200
-    assert "导入成功，共导入 1 行。" in response.content.decode()
+    run = ImportRun.objects.order_by("-id").first()
+    partial = client.get(reverse("reports:import_progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in partial  # queued: the page polls
+    import_run_execute(run_id=run.pk)
+    import_run_execute(run_id=run.pk)  # twice: nothing more
+    page = client.get(reverse("reports:import_run", args=[run.pk]))
+    assert page.status_code == 200
+    assert "导入成功，共导入 1 行。" in page.content.decode()
+    assert User.objects.filter(mobile="13800000001").count() == 1
+    client.force_login(world.other_supervisor)
+    assert client.get(reverse("reports:import_run", args=[run.pk])).status_code == 404
