@@ -30,6 +30,9 @@ Supervision:
   due by the month, with that month's report.
 
 Assessment:
+- ``three_rates_by_org(organization_ids, start, end) -> dict[int, dict]``: org_three_rates's
+  figures {response_rate, resolution_rate, satisfaction_rate, score, received, rated} for many
+  organizations at once (two grouped queries).
 - ``assessment_results(district, year, scope="organization") -> list[dict]``: ranked rows
   {target_id, name, indicators: [{indicator_id, name, weight, value, score, source}], total,
   vetoed, veto_reasons, rank}; total None when no indicator; vetoed rows rank last with total 0.
@@ -61,7 +64,6 @@ from quntuan.assessment.models import (
     VetoFlag,
 )
 from quntuan.cases.models import Case
-from quntuan.cases.queries import org_three_rates
 from quntuan.organizations.models import Organization, Region, Workstation
 from quntuan.volunteers.models import ServiceRecord
 
@@ -351,13 +353,59 @@ def rank_rows(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def three_rates_by_org(organization_ids, start: date, end: date) -> dict[int, dict]:
+    """The same figures as cases.queries.org_three_rates (response, resolution and satisfaction
+    rates and the weighted score), for many organizations in two grouped queries."""
+    from django.db import connection
+
+    from quntuan.cases.models import CaseEvent, Rating
+    from quntuan.organizations.models import DistrictRules
+
+    ids = list(organization_ids)
+    lo, hi = bounds(start, end)
+    received = {r["first_inquirer_org_id"]: r for r in Case.objects.filter(
+        first_inquirer_org_id__in=ids, received_at__gte=lo, received_at__lt=hi).values("first_inquirer_org_id")
+        .annotate(received=Count("received_at"),
+                  ok=Count("received_at", filter=Q(contacted_at__isnull=False,
+                                                   contacted_at__lte=F("first_contact_due_at")))).order_by()}
+    ratings: dict[int, tuple] = {}
+    if ids:
+        ev, rt = CaseEvent._meta.db_table, Rating._meta.db_table
+        marks = ", ".join(["%s"] * len(ids))
+        # Table names come from the models; every value is a parameter.
+        sql = (
+            f"SELECT e.organization_id, COUNT(*), "  # noqa: S608
+               f"SUM(CASE WHEN r.solved THEN 1 ELSE 0 END), "
+               f"SUM(CASE WHEN r.level IN (%s, %s) THEN 1 ELSE 0 END) "
+               f"FROM {rt} r JOIN (SELECT DISTINCT organization_id, case_id FROM {ev} "
+               f"WHERE kind = %s AND at >= %s AND at < %s AND organization_id IN ({marks})) e "
+               f"ON e.case_id = r.case_id WHERE r.rated_at >= %s AND r.rated_at < %s GROUP BY e.organization_id")
+        params = [Rating.Level.SATISFIED, Rating.Level.BASIC, CaseEvent.Kind.RATED, lo, hi, *ids, lo, hi]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            ratings = {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in cur.fetchall()}
+    orgs = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "district_id"))
+    rules = {r.district_id: r for r in DistrictRules.objects.filter(district_id__in=set(orgs.values()))}
+    out = {}
+    for org_id in ids:
+        rec = received.get(org_id, {"received": 0, "ok": 0})
+        rated, solved, sat = ratings.get(org_id, (0, 0, 0))
+        rates = {"response_rate": _ratio(rec["ok"], rec["received"]), "resolution_rate": _ratio(solved, rated),
+                 "satisfaction_rate": _ratio(sat, rated)}
+        rule = rules.get(orgs.get(org_id)) or DistrictRules()
+        weights = {"response_rate": rule.weight_response, "resolution_rate": rule.weight_resolution,
+                   "satisfaction_rate": rule.weight_satisfaction}
+        used = {k: w for k, w in weights.items() if rates[k] is not None}
+        total = sum(used.values())
+        score = round(sum(rates[k] * w for k, w in used.items()) * 100 / total, 2) if total else None
+        out[org_id] = {**rates, "score": score, "received": rec["received"], "rated": rated}
+    return out
+
+
 def _org_values(source: str, org_ids: list[int], start: date, end: date, district: Region) -> dict[int, object]:
     if source in (Source.THREE_RATES, Source.RESPONSE_RATE, Source.RESOLUTION_RATE, Source.SATISFACTION_RATE):
         key = "score" if source == Source.THREE_RATES else str(source)
-        out = {}
-        for org in Organization.objects.filter(pk__in=org_ids):
-            out[org.pk] = org_three_rates(organization=org, start=start, end=end)[key]
-        return out
+        return {i: r[key] for i, r in three_rates_by_org(org_ids, start, end).items()}
     if source == Source.ACTIVITIES:
         return activities_by_org(org_ids, start, end)
     if source == Source.PERSON_TIMES:

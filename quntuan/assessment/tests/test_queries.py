@@ -185,3 +185,38 @@ def test_format_value():
         (Source.COVERAGE, 0.6667), (Source.THREE_RATES, 82.91), (Source.ACTIVITIES, 12),
         (Source.VOLUNTEER_HOURS, 6.5), (Source.MANUAL, Decimal("76.00")), (Source.RESPONSE_RATE, None)]] == [
         "66.7%", "82.91", "12", "6.5", "76", "—"]
+
+
+def test_three_rates_by_org_matches_org_three_rates(world):
+    """Cases received by both organizations, some contacted in time, some rated (one case rated
+    twice); the grouped figures equal the cases app's per-organization ones."""
+    from django.utils import timezone
+
+    from quntuan.cases.models import Case, CaseEvent, Rating
+    from quntuan.cases.queries import org_three_rates
+
+    t0 = datetime(2026, 3, 2, 9, tzinfo=TZ)
+    n = 0
+    for org, contacted, rated in [(world.union, True, ("satisfied", True)), (world.union, False, None),
+                                  (world.union, True, ("dissatisfied", False)), (world.youth, True, ("basic", True)),
+                                  (world.youth, None, None)]:
+        n += 1
+        case = Case.objects.create(
+            tracking_no=f"T{n:05d}", district=world.district, requester_name="张三", requester_mobile="13900000000",
+            title="诉求", first_inquirer=world.union_staff, first_inquirer_org=org, handling_org=org, received_at=t0, clock_start=t0.date(),
+            first_contact_due_at=t0 + timedelta(days=1),
+            contacted_at=None if contacted is None else t0 + timedelta(hours=2 if contacted else 30),
+            due_date=date(2026, 3, 10), remind_on=date(2026, 3, 8), red_flag_after=date(2026, 3, 11))
+        if rated:
+            for _ in range(2 if n == 1 else 1):  # the first case has two RATED events
+                CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RATED, organization=org, at=t0 + timedelta(5))
+            Rating.objects.create(case=case, level=rated[0], solved=rated[1], rated_at=t0 + timedelta(5))
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    grouped = queries.three_rates_by_org([world.union.pk, world.youth.pk], start, end)
+    for org in (world.union, world.youth):
+        single = org_three_rates(organization=org, start=start, end=end)
+        assert {k: grouped[org.pk][k] for k in ("response_rate", "resolution_rate", "satisfaction_rate", "score")} == {
+            k: single[k] for k in ("response_rate", "resolution_rate", "satisfaction_rate", "score")}
+    assert (grouped[world.union.pk]["response_rate"], grouped[world.union.pk]["resolution_rate"],
+            grouped[world.youth.pk]["satisfaction_rate"]) == (0.6667, 0.5, 1.0)
+    assert timezone.is_aware(t0)
