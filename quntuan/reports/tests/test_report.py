@@ -149,7 +149,7 @@ def test_pages_pick_edit_and_export(demo, client):
     assert response.status_code == 302
     draft_generate(draft_id=draft.pk)  # the test client's transaction never commits
     page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
-    assert "🔒 依托群团服务云平台" in page
+    assert "[数据已锁定]</span> 依托群团服务云平台" in page
     response = client.post(reverse("reports:draft", args=[draft.pk]), {"brand": "打造“工匠”品牌。"})
     assert response.status_code == 302
     draft.refresh_from_db()
