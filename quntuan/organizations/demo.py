@@ -262,24 +262,51 @@ def write_accounts(accounts: list[dict], path: Path) -> None:
     path.write_text(json.dumps(accounts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def seed_demo(*, anchor: date | None = None, accounts_path: Path | None = None, log=None) -> DemoResult:
-    """Create the demo district (or do nothing if it exists). ``log`` receives progress lines."""
+def seed_demo(*, anchor: date | None = None, accounts_path: Path | None = None, log=None,
+              domains: bool = True) -> DemoResult:
+    """Create the demo district (or do nothing if it exists), then, with ``domains``, each
+    domain's demo data (activities, volunteers, assessment), each of which is skipped when it is
+    already there. ``log`` receives progress lines."""
     log = log or (lambda _msg: None)
     anchor = anchor or timezone.localdate()
     plan = build_plan(anchor)
     accounts = accounts_for(plan)
     path = accounts_path or Path(settings.VAR_DIR) / "demo-accounts.json"
     if demo_district() is not None:
+        domain_counts = seed_domains(demo_district(), anchor, log) if domains else {}
         write_accounts(accounts, path)
-        return DemoResult(created=False, accounts=accounts)
+        return DemoResult(created=False, accounts=accounts, counts=domain_counts)
 
     _load_calendar(anchor)
     with _quiet():
         builder = _Builder(plan, anchor, log)
         builder.build_static()
         builder.replay_cases()
+    counts = builder.counts()
+    if domains:
+        counts.update(seed_domains(demo_district(), anchor, log))
     write_accounts(accounts, path)
-    return DemoResult(created=True, accounts=accounts, counts=builder.counts(), refused=builder.refused)
+    return DemoResult(created=True, accounts=accounts, counts=counts, refused=builder.refused)
+
+
+def seed_domains(district: Region, anchor: date, log) -> dict:
+    """Each domain's own demo data on top of the district; each seeder does nothing when its
+    data exists. Returns {domain: counts} for those that created something."""
+    from quntuan.activities.demo import seed_activities
+    from quntuan.assessment.demo import seed_assessment
+    from quntuan.volunteers.demo import seed_volunteers
+
+    seeders = [("activities", seed_activities), ("volunteers", seed_volunteers), ("assessment", seed_assessment)]
+    created = {}
+    with _quiet():
+        for offset, (name, seeder) in enumerate(seeders, start=2):
+            result = seeder(district, random.Random(SEED + offset), today=anchor)
+            if result.created:
+                counts = getattr(result, "counts", None) or {
+                    k: v for k, v in vars(result).items() if k != "created" and isinstance(v, int)}
+                log(f"{name}: {counts}")
+                created[name] = counts
+    return created
 
 
 def _load_calendar(anchor: date) -> None:

@@ -57,7 +57,8 @@ def test_demo_passwords_meet_the_complexity_rule(password):
 def test_seed_demo_builds_the_district_through_the_services(tmp_path):
     accounts_file = tmp_path / "demo-accounts.json"
     out = StringIO()
-    call_command("seed_demo", "--today", ANCHOR.isoformat(), "--accounts", str(accounts_file), stdout=out)
+    call_command("seed_demo", "--today", ANCHOR.isoformat(), "--accounts", str(accounts_file), "--cases-only",
+                 stdout=out)
     assert "示范区已生成" in out.getvalue()
 
     district = Region.objects.get(code=demo.DISTRICT_CODE)
@@ -121,6 +122,7 @@ def test_seed_demo_builds_the_district_through_the_services(tmp_path):
     # idempotent: a second run changes nothing
     before = (User.objects.count(), Case.objects.count(), CaseEvent.objects.count())
     out = StringIO()
-    call_command("seed_demo", "--today", ANCHOR.isoformat(), "--accounts", str(accounts_file), stdout=out)
+    call_command("seed_demo", "--today", ANCHOR.isoformat(), "--accounts", str(accounts_file), "--cases-only",
+                 stdout=out)
     assert "示范区已存在" in out.getvalue()
     assert (User.objects.count(), Case.objects.count(), CaseEvent.objects.count()) == before

@@ -21,16 +21,20 @@ class Command(BaseCommand):
                             help="以哪一天为“今天”生成历史(YYYY-MM-DD,默认今天)。")
         parser.add_argument("--accounts", type=Path, default=None,
                             help="演示账号文件(默认 var/demo-accounts.json)。")
+        parser.add_argument("--cases-only", action="store_true",
+                            help="只生成组织、人员和诉求,不生成活动、志愿者和考核等演示数据。")
 
-    def handle(self, *args, reset=False, today=None, accounts=None, **options):
+    def handle(self, *args, reset=False, today=None, accounts=None, cases_only=False, **options):
         accounts_path = accounts or Path(settings.VAR_DIR) / "demo-accounts.json"
         if reset and demo_district() is not None:
             self.stdout.write("清空数据库(--reset)……")
             call_command("flush", interactive=False, verbosity=0)
         started = time.monotonic()
-        result = seed_demo(anchor=today, accounts_path=accounts_path, log=self.stdout.write)
+        result = seed_demo(anchor=today, accounts_path=accounts_path, log=self.stdout.write, domains=not cases_only)
         if not result.created:
-            self.stdout.write(f"示范区已存在,未做改动(--reset 可重建)。演示账号:{accounts_path}")
+            added = "、".join(result.counts) if result.counts else ""
+            self.stdout.write(f"示范区已存在,{'补充了' + added + '演示数据' if added else '未做改动'}"
+                              f"(--reset 可重建)。演示账号:{accounts_path}")
             return
         counts = result.counts
         self.stdout.write(self.style.SUCCESS(
