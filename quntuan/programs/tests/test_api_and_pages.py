@@ -116,3 +116,18 @@ def test_board_and_plan_pages(client, world):
     assert "职工技能提升计划" in page.content.decode()
     page = client.get("/programs/?period=2026-08")
     assert "职工技能提升计划" not in page.content.decode()
+
+
+def test_progress_bar_polls_while_sending_and_only_for_the_owner(client, world, django_capture_on_commit_callbacks):
+    resident_with(world, employment_status="unemployed")
+    notice = services.notice_create(actor=world["union_staff"], organization=world["union"], title="培训", body="报名",
+                                    purpose="employment", criteria=UNEMPLOYED)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.notice_publish(actor=world["union_staff"], notice=notice)
+    client.force_login(world["women_staff"])
+    assert client.get(f"/programs/notices/{notice.pk}/manage/").status_code == 404
+    client.force_login(world["union_staff"])
+    partial = client.get(f"/programs/notices/{notice.pk}/manage/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in partial
+    assert 'aria-valuenow="0"' in partial
+    assert "<html" not in partial
