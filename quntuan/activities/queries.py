@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from quntuan.activities import rules
 from quntuan.activities.models import Activity, ActivityStatus, CheckIn, Registration, RegistrationStatus
+from quntuan.activities.services import MAX_DURATION
 
 
 @dataclass
@@ -32,8 +33,18 @@ class CalendarFilters:
         return qs
 
 
+def touching(qs: QuerySet[Activity], start: datetime, end: datetime | None = None) -> QuerySet[Activity]:
+    """Activities overlapping ``[start, end)`` (or running at ``start`` or later when ``end`` is
+    None). No activity lasts longer than ``MAX_DURATION`` (the services refuse it), so one that
+    ends after ``start`` began after ``start - MAX_DURATION``: that lower bound on ``start`` loses
+    nothing and lets the (street, start) and (district, status, start) indexes read one range
+    instead of every earlier activity."""
+    qs = qs.filter(start__gt=start - MAX_DURATION, end__gt=start)
+    return qs.filter(start__lt=end) if end is not None else qs
+
+
 def activities_between(qs: QuerySet[Activity], start: datetime, end: datetime) -> QuerySet[Activity]:
-    return (qs.filter(start__lt=end, end__gt=start)
+    return (touching(qs, start, end)
             .select_related("primary_host", "venue", "community").order_by("start", "id"))
 
 

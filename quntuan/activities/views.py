@@ -13,6 +13,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,25 +126,41 @@ def _calendar(request, *, staff: bool):
     else:
         start = _day(request.GET.get("from"), today)
         start_dt = queries.local_range(start, start)[0]
-        rows = qs.filter(end__gt=start_dt).select_related("primary_host", "venue", "community").order_by("start", "id")
+        rows = (queries.touching(qs, start_dt).select_related("primary_host", "venue", "community")
+                .order_by("start", "id"))
         page = Paginator(rows, 20).get_page(request.GET.get("page"))
         context.update(page_obj=page, activities=page.object_list, start=start)
-    district_ids = _district_ids(user, qs)
+    district_ids = _district_ids(user)
     context.update(
         organizations=Organization.objects.filter(district_id__in=district_ids, is_active=True).order_by("id"),
-        venues=venue_policy.visible().filter(owner__district_id__in=district_ids).order_by("name", "id"),
+        venues=_venue_options(filters),
         communities=Region.objects.filter(district_id__in=district_ids,
                                           level__in=[Region.Level.STREET, Region.Level.COMMUNITY]).order_by("code"),
     )
     return render(request, "activities/pages/calendar.html", context)
 
 
-def _district_ids(user, qs) -> list[int]:
+def _district_ids(user) -> list[int]:
+    """The districts whose organizations, streets and communities the filters offer: the user's
+    own district, otherwise (up to 20 of) the districts that have activities."""
     if getattr(user, "is_authenticated", False) and user.region_id:
         region = user.region
         if region.level == Region.Level.DISTRICT:
             return [region.pk]
-    return list(Activity.objects.values_list("district_id", flat=True).distinct()[:20])
+    # One index probe per district rather than a DISTINCT over every activity.
+    has_activities = Exists(Activity.objects.filter(district_id=OuterRef("pk")))
+    return list(Region.objects.filter(has_activities, level=Region.Level.DISTRICT)
+                .order_by("code").values_list("pk", flat=True)[:20])
+
+
+def _venue_options(filters: queries.CalendarFilters) -> list[tuple[int, str]]:
+    """(id, name) of the venues the venue filter offers: those of the chosen street or community
+    (a street's venues are in its communities), and always the chosen venue. Without a street or
+    community only the chosen venue: a whole city has thousands."""
+    scope = Q(pk=filters.venue) if filters.venue else Q(pk__in=[])
+    if filters.community:
+        scope |= Q(community_id=filters.community) | Q(community__parent_id=filters.community)
+    return list(venue_policy.visible().filter(scope).order_by("name", "id").values_list("pk", "name"))
 
 
 @require_GET

@@ -241,3 +241,83 @@ def test_month_cell_with_more_than_four_activities(client, world):
     body = client.get("/activities/", {"month": "2026-12"}).content.decode()
     assert "另 2 项" in body
     assert body.count("广场活动5") == 2  # the agenda below the grid lists every activity
+
+
+# --- the calendar's filters and month query at scale ---------------------------------------------
+
+
+def _select_options(body: str, select_id: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of the options of one <select>."""
+    select = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', body, re.S).group(1)
+    return [(v, label, bool(sel)) for v, sel, label in
+            re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)]
+
+
+def test_public_district_list_is_every_district_with_activities(client, world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from quntuan.activities.views import _district_ids
+    from quntuan.core.testing import make_district, make_org
+
+    east = make_district("东区")
+    east_org = make_org(east, "union", name="东区总工会")
+    make_district("西区")  # no activities: not offered
+    # 25 activities in the first district start before the only one in the east district: a
+    # DISTINCT over the activities' default ordering (start, id) would return the first
+    # district 20 times and never the east one.
+    Activity.objects.bulk_create([
+        Activity(district=world.district, primary_host=world.union, kind="lecture", title=f"早场{i}",
+                 start=at(1, 8, month=11), end=at(1, 9, month=11), capacity=10, status="published")
+        for i in range(25)
+    ] + [Activity(district=east, primary_host=east_org, kind="lecture", title="东区讲座",
+                  start=at(20, 9), end=at(20, 10), capacity=10, status="published")])
+    assert _district_ids(AnonymousUser()) == [world.district.pk, east.pk]
+    body = client.get("/activities/", {"month": "2026-12"}).content.decode()
+    orgs = [label for _, label, _ in _select_options(body, "f-org")]
+    assert orgs == ["全部组织", world.union.name, world.youth.name, "东区总工会"]
+
+
+def test_venue_filter_offers_the_chosen_street_or_community_only(client, world, pub):
+    from quntuan.core.testing import make_community
+
+    other_community = make_community(world.district, "和平社区")
+    other = services.venue_create(actor=world.union_staff, owner=world.union, community=other_community,
+                                  name="和平活动室", address="和平路2号", capacity=30, buffer_minutes=0)
+    # No street or community chosen: no list of every venue, just the hint.
+    body = client.get("/activities/", {"month": "2026-12"}).content.decode()
+    assert _select_options(body, "f-venue") == [("", "全部阵地", False)]
+    assert "先选择街道/社区并筛选,再选阵地" in body
+    # A street offers the venues of its communities; a community its own.
+    for region in (world.street, world.community):
+        body = client.get("/activities/", {"month": "2026-12", "community": region.pk}).content.decode()
+        assert _select_options(body, "f-venue") == [("", "全部阵地", False), (str(world.venue.pk), "职工之家", False)]
+        assert "先选择街道/社区并筛选,再选阵地" not in body
+    # The chosen venue stays listed and selected, and still filters.
+    body = client.get("/activities/", {"month": "2026-12", "community": world.street.pk,
+                                       "venue": other.pk}).content.decode()
+    assert _select_options(body, "f-venue") == [("", "全部阵地", False), (str(other.pk), "和平活动室", True),
+                                                (str(world.venue.pk), "职工之家", False)]
+    assert "职工法律讲座" not in body
+    body = client.get("/activities/", {"month": "2026-12", "venue": world.venue.pk}).content.decode()
+    assert _select_options(body, "f-venue") == [("", "全部阵地", False), (str(world.venue.pk), "职工之家", True)]
+    assert "职工法律讲座" in body
+
+
+def test_month_query_bounds_start_and_keeps_long_activities(client, world):
+    from datetime import timedelta
+
+    from quntuan.activities import queries
+
+    # 30 days, from the previous month into the first days of January's grid.
+    make_activity(world, venue=None, address="区文化馆", title="迎新书画展", start=at(5, 9), end=at(4, 17, month=1)
+                  .replace(year=2027))
+    make_activity(world, venue=None, address="广场", title="早已结束的活动", start=at(2, 9), end=at(2, 11))
+    body = client.get("/activities/", {"month": "2027-01"}).content.decode()
+    # Grid cells 28 Dec – 4 Jan (8) and agenda 1–4 Jan (4), each naming it twice (tooltip and text).
+    assert body.count("迎新书画展") == (8 + 4) * 2
+    assert "早已结束的活动" not in body
+    start, end = queries.local_range(at(28, 0).date(), at(8, 0, month=2).date().replace(year=2027))
+    where = queries.activities_between(Activity.objects.all(), start, end).query.where
+    bounds = {(c.lhs.target.name, c.lookup_name, c.rhs) for c in where.children}
+    assert bounds == {("start", "gt", start - queries.MAX_DURATION), ("start", "lt", end), ("end", "gt", start)}
+    assert queries.MAX_DURATION == timedelta(days=31)
