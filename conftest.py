@@ -65,3 +65,19 @@ def pytest_runtest_setup(item):
     reason = item.stash.get(_missing_service, None)
     if reason:
         pytest.fail(reason, pytrace=False)
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, shared by every browser test of the run.
+    (Never `playwright install`: it downloads a browser of its own.)"""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
