@@ -279,6 +279,9 @@ class CoHandling(models.Model):
         verbose_name_plural = "协办"
         constraints = [models.UniqueConstraint(fields=["case", "organization"], name="cohandling_unique")]
 
+    def __str__(self):
+        return f"{self.case_id} 协办 {self.organization_id}"
+
 
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):
@@ -303,6 +306,9 @@ class ExtensionRequest(models.Model):
         verbose_name_plural = "延期申请"
         constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="extension_days_positive")]
 
+    def __str__(self):
+        return f"{self.case_id} 延期 {self.days} 个工作日"
+
 
 class Rating(models.Model):
     class Level(models.TextChoices):
@@ -324,6 +330,9 @@ class Rating(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_round")]
         # 三率 reads a case's ratings from the index alone.
         indexes = [models.Index(fields=["case"], name="rating_case_cover", include=["rated_at", "solved", "level"])]
+
+    def __str__(self):
+        return f"{self.case_id} 第{self.round}轮 {self.get_level_display()}"
 
 
 class FollowUp(models.Model):
@@ -355,6 +364,9 @@ class FollowUp(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="followup_once_per_round")]
         indexes = [models.Index(fields=["case"], name="followup_open_case", condition=Q(status="open"))]
 
+    def __str__(self):
+        return f"{self.case_id} 回访 {self.due_date}"
+
 
 def attachment_path(instance, filename):
     return f"cases/{instance.case.received_at:%Y/%m}/{instance.case.tracking_no}/{filename}"
@@ -373,6 +385,9 @@ class Attachment(models.Model):
         verbose_name = "附件"
         verbose_name_plural = "附件"
 
+    def __str__(self):
+        return self.original_name
+
 
 class TrackingSequence(models.Model):
     """One row per day for QT-YYYYMMDD-NNNNNN. SQLite: ``last`` is the day's counter (no gaps).
@@ -382,3 +397,6 @@ class TrackingSequence(models.Model):
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day} {self.last}"
