@@ -103,3 +103,52 @@ def make_service(org: Organization, *, category: Category | None = None, name: s
         organization=org, category=category, name=name or f"{org.name}服务{next(_seq)}",
         time_limit_class=time_limit_class, materials=materials,
     )
+
+
+def run_together(jobs, threads: int):
+    """Race harness for PostgreSQL tests: run the callables in ``jobs`` on ``threads`` threads
+    that start together (each with its own database connection); return the results, or the
+    exceptions raised, in job order."""
+    import threading
+
+    from django.db import connection
+
+    results = [None] * len(jobs)
+    barrier = threading.Barrier(threads)
+    lock = threading.Lock()
+    queue = list(range(len(jobs)))
+
+    def worker():
+        try:
+            barrier.wait()
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    i = queue.pop(0)
+                try:
+                    results[i] = jobs[i]()
+                except Exception as exc:  # noqa: BLE001 - returned to the test
+                    results[i] = exc
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return results
+
+
+def browser_login(browser, live_server, viewport, login_name, next_url, password: str = PASSWORD):
+    """Browser tests: a new Chromium context logged in through the real login page, on
+    ``next_url``. Returns (context, page)."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.fill("input[name=login]", login_name)
+    page.fill("input[name=password]", password)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+    return context, page

@@ -15,7 +15,7 @@ import pytest
 from quntuan.cases.models import Case, CaseEvent, CaseStatus, Rating
 from quntuan.catalog.models import TimeLimitClass
 from quntuan.core.testing import (
-    PASSWORD,
+    browser_login,
     make_community,
     make_district,
     make_org,
@@ -61,17 +61,6 @@ class Step:
         page.screenshot(path=str(ARTIFACTS / f"{self.n:02d}-{name}.png"), full_page=True)
 
 
-def login(browser, live_server, viewport, login_name, next_url):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", login_name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-    return context, page
-
-
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -96,7 +85,7 @@ def test_case_journey_submit_transfer_close_rate_reopen(browser, live_server, pe
     step = Step()
 
     # 1. The resident submits from a phone.
-    context, page = login(browser, live_server, PHONE, "13900001111", "/cases/new/")
+    context, page = browser_login(browser, live_server, PHONE, "13900001111", "/cases/new/")
     assert page.input_value("input[name=requester_mobile]") == "13900001111"
     page.select_option("select[name=service]", str(people["service"].pk))
     page.fill("input[name=title]", "公司拖欠三个月工资")
@@ -115,7 +104,7 @@ def test_case_journey_submit_transfer_close_rate_reopen(browser, live_server, pe
     assert case.status == CaseStatus.PENDING
 
     # 2. The first inquirer (区总工会) signs for it and transfers it to 区妇联.
-    context, page = login(browser, live_server, DESK, "union_duty", "/cases/workbench/?queue=org")
+    context, page = browser_login(browser, live_server, DESK, "union_duty", "/cases/workbench/?queue=org")
     assert case.tracking_no in page.content()
     step.shot(page, "first-inquirer-workbench")
     page.goto(f"{live_server.url}/cases/{case.tracking_no}/")
@@ -129,7 +118,7 @@ def test_case_journey_submit_transfer_close_rate_reopen(browser, live_server, pe
     assert (case.status, case.transfer_to_org) == (CaseStatus.TRANSFERRING, people["women"])
 
     # 3. 区妇联 accepts, replies and closes.
-    context, page = login(browser, live_server, DESK, "women_staff", f"/cases/{case.tracking_no}/")
+    context, page = browser_login(browser, live_server, DESK, "women_staff", f"/cases/{case.tracking_no}/")
     act(page, "accept", expect="已接收转办,由本单位承办。")
     step.shot(page, "women-accepted")
     act(page, "close", {"result": "已约谈用人单位,公司承诺本月底前补发工资。"}, expect="已答复并办结。")
@@ -139,7 +128,7 @@ def test_case_journey_submit_transfer_close_rate_reopen(browser, live_server, pe
     assert (case.status, case.handling_org) == (CaseStatus.CLOSED, people["women"])
 
     # 4. The resident rates 不满意, which reopens the case.
-    context, page = login(browser, live_server, PHONE, "13900001111", f"/cases/{case.tracking_no}/")
+    context, page = browser_login(browser, live_server, PHONE, "13900001111", f"/cases/{case.tracking_no}/")
     assert "已约谈用人单位" in page.content()
     step.shot(page, "resident-sees-result")
     page.check("input[name=level][value=dissatisfied]")
@@ -167,7 +156,7 @@ def test_case_journey_submit_transfer_close_rate_reopen(browser, live_server, pe
     assert case.events.filter(kind=CaseEvent.Kind.REOPENED).count() == 1
 
     # 5. The first inquirer still sees the reopened case among their first-inquiry cases.
-    context, page = login(browser, live_server, DESK, "union_duty", "/cases/workbench/?queue=first_inquiry")
+    context, page = browser_login(browser, live_server, DESK, "union_duty", "/cases/workbench/?queue=first_inquiry")
     assert case.tracking_no in page.content()
     step.shot(page, "first-inquirer-still-sees-it")
     context.close()

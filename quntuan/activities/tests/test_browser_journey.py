@@ -19,7 +19,14 @@ import time_machine
 
 from quntuan.activities import services
 from quntuan.activities.models import Activity, CheckIn, Registration
-from quntuan.core.testing import PASSWORD, make_community, make_district, make_org, make_resident, make_staff
+from quntuan.core.testing import (
+    browser_login,
+    make_community,
+    make_district,
+    make_org,
+    make_resident,
+    make_staff,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,17 +51,6 @@ def people(transactional_db):
     }
 
 
-def login(browser, live_server, viewport, login_name, next_url):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", login_name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-    return context, page
-
-
 def shot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -72,7 +68,7 @@ def fill_activity(page, *, title, start, end, venue_id):
 def test_book_conflict_register_checkin(browser, live_server, people):
     with time_machine.travel(datetime(2026, 12, 7, 12, 30, tzinfo=TZ), tick=True):
         # 1. 区总工会 books the room and publishes.
-        ctx, page = login(browser, live_server, DESK, "union_staff", "/activities/staff/new/")
+        ctx, page = browser_login(browser, live_server, DESK, "union_staff", "/activities/staff/new/")
         fill_activity(page, title="职工法律讲座", start="2026-12-07T14:00", end="2026-12-07T16:00",
                       venue_id=people["venue"].pk)
         page.click("button:has-text('保存')")
@@ -85,7 +81,7 @@ def test_book_conflict_register_checkin(browser, live_server, people):
         ctx.close()
 
         # 2. 共青团区委 tries an overlapping time: refused, the clash named, a free slot offered.
-        ctx, page = login(browser, live_server, DESK, "youth_staff", "/activities/staff/new/")
+        ctx, page = browser_login(browser, live_server, DESK, "youth_staff", "/activities/staff/new/")
         fill_activity(page, title="青年交友会", start="2026-12-07T15:00", end="2026-12-07T16:00",
                       venue_id=people["venue"].pk)
         page.click("button:has-text('保存')")
@@ -101,7 +97,7 @@ def test_book_conflict_register_checkin(browser, live_server, people):
         ctx.close()
 
         # 3. The resident registers on a phone and sees the QR code.
-        ctx, page = login(browser, live_server, PHONE, "13900002222", f"/activities/{lecture.pk}/")
+        ctx, page = browser_login(browser, live_server, PHONE, "13900002222", f"/activities/{lecture.pk}/")
         page.click("button:has-text('立即报名')")
         page.wait_for_selector("text=报名成功")
         assert page.locator(".qr svg").count() == 1
@@ -112,7 +108,7 @@ def test_book_conflict_register_checkin(browser, live_server, people):
         assert code == services.registration_short_code(registration)
 
         # 4. Staff type the code on the check-in page.
-        staff_ctx, staff = login(browser, live_server, DESK, "union_staff", f"/activities/staff/{lecture.pk}/checkin/")
+        staff_ctx, staff = browser_login(browser, live_server, DESK, "union_staff", f"/activities/staff/{lecture.pk}/checkin/")
         staff.fill("input[name=code]", code + "x")
         staff.click("form button:has-text('签到')")
         staff.wait_for_selector("text=签到码无效,请核对后重新输入。")

@@ -1,6 +1,5 @@
 """Races on PostgreSQL with real threads, each on its own database connection."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -10,40 +9,12 @@ from quntuan.activities import services
 from quntuan.activities.models import Activity, Booking, Registration
 from quntuan.activities.tests.conftest import activity_input, at, make_activity
 from quntuan.core.exceptions import ApplicationError
-from quntuan.core.testing import make_resident
+from quntuan.core.testing import (
+    make_resident,
+    run_together,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(jobs, threads: int):
-    """Run the callables in ``jobs`` on ``threads`` threads that start together; return the
-    results (or exceptions) in job order."""
-    results = [None] * len(jobs)
-    barrier = threading.Barrier(threads)
-    lock = threading.Lock()
-    queue = list(range(len(jobs)))
-
-    def worker():
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    i = queue.pop(0)
-                try:
-                    results[i] = jobs[i]()
-                except Exception as exc:  # noqa: BLE001 - returned to the test
-                    results[i] = exc
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return results
 
 
 def test_200_registrations_for_50_seats(world):

@@ -12,7 +12,14 @@ import time_machine
 
 from quntuan.activities import services as activity_services
 from quntuan.activities.models import ActivityKind
-from quntuan.core.testing import PASSWORD, make_community, make_district, make_org, make_resident, make_staff
+from quntuan.core.testing import (
+    browser_login,
+    make_community,
+    make_district,
+    make_org,
+    make_resident,
+    make_staff,
+)
 from quntuan.volunteers import services
 from quntuan.volunteers.models import ServiceRecord
 from quntuan.volunteers.tests.conftest import id_number, next_id_number
@@ -80,17 +87,6 @@ def scene(transactional_db):
     return {"staff": staff, "resident": resident, "shift": shift}
 
 
-def login(browser, live_server, viewport, login_name, next_url):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", login_name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-    return context, page
-
-
 def shot(page, name, full_page=True):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
@@ -98,7 +94,7 @@ def shot(page, name, full_page=True):
 
 def test_report_confirm_and_see_hours(scene, browser, live_server):
     with time_machine.travel(NOW + timedelta(minutes=5), tick=True):
-        phone, page = login(browser, live_server, PHONE, "13900002222", "/volunteers/")
+        phone, page = browser_login(browser, live_server, PHONE, "13900002222", "/volunteers/")
         assert "168 小时" in page.inner_text(".star-card")
         assert "一星志愿者" in page.inner_text(".star-card")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -112,7 +108,7 @@ def test_report_confirm_and_see_hours(scene, browser, live_server):
         assert "自报 170 分钟" in page.content()
         shot(page, "mine-360-reported")
 
-        desk, staff_page = login(browser, live_server, DESK, "youth_staff", "/volunteers/staff/hours/")
+        desk, staff_page = browser_login(browser, live_server, DESK, "youth_staff", "/volunteers/staff/hours/")
         assert "待确认 3 条" in staff_page.inner_text("h1 + span")
         shot(staff_page, "hours-1280")
         staff_page.check("thead input[type=checkbox]")

@@ -1,45 +1,16 @@
 """Shift sign-up races on PostgreSQL with real threads, each on its own database connection."""
 
-import threading
 
 import pytest
 from django.db import connection
 
 from quntuan.core.exceptions import Conflict
+from quntuan.core.testing import run_together
 from quntuan.volunteers import services
 from quntuan.volunteers.models import ShiftSignup
 from quntuan.volunteers.tests.conftest import at, make_volunteer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(jobs, threads: int):
-    results = [None] * len(jobs)
-    barrier = threading.Barrier(threads)
-    lock = threading.Lock()
-    queue = list(range(len(jobs)))
-
-    def worker():
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    i = queue.pop(0)
-                try:
-                    results[i] = jobs[i]()
-                except Exception as exc:  # noqa: BLE001 - returned to the test
-                    results[i] = exc
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return results
 
 
 def test_60_volunteers_for_10_places(world):
