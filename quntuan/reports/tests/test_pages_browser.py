@@ -14,9 +14,6 @@ from quntuan.reports.tests.conftest import build_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(os.environ.get("QUNTUAN_ARTIFACTS", "test-artifacts")) / "reports"
-CHROMIUM = os.environ.get("QUNTUAN_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -25,28 +22,24 @@ def demo(transactional_db):
         return build_demo(build_world())
 
 
-def test_report_page(demo, live_server):
-    from playwright.sync_api import sync_playwright
-
+def test_report_page(browser, demo, live_server):
     client = Client()
     client.force_login(demo.supervisor)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                              "url": live_server.url}])
-        page = context.new_page()
-        page.goto(f"{live_server.url}/reports/")
-        page.select_option("#id_period_kind", "month")
-        page.fill("#id_year", "2026")
-        page.fill("#id_number", "11")
-        page.click(".report-form button[type=submit]")
-        page.wait_for_selector(".report-preview")
-        assert "测试区2026年11月群团改革工作汇报" in page.inner_text("h1")
-        assert "办结2件" in page.inner_text(".report-preview")
-        page.fill("#id_brand", "打造“工匠”评选品牌。")
-        page.click(".narrative-form button[type=submit]")
-        page.wait_for_selector("text=打造“工匠”评选品牌。")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "report-draft-1280.png"), full_page=True)
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/reports/")
+    page.select_option("#id_period_kind", "month")
+    page.fill("#id_year", "2026")
+    page.fill("#id_number", "11")
+    page.click(".report-form button[type=submit]")
+    page.wait_for_selector(".report-preview")
+    assert "测试区2026年11月群团改革工作汇报" in page.inner_text("h1")
+    assert "办结2件" in page.inner_text(".report-preview")
+    page.fill("#id_brand", "打造“工匠”评选品牌。")
+    page.click(".narrative-form button[type=submit]")
+    page.wait_for_selector("text=打造“工匠”评选品牌。")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-draft-1280.png"), full_page=True)
+    context.close()
