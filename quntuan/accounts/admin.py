@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordH
 
 from quntuan.accounts.decorators import staff_access_problem, staff_denied_response
 from quntuan.accounts.models import AuditRecord, LoginFailure, User
+from quntuan.core.admin import ReadOnlyAdmin
 from quntuan.organizations.models import Membership
 
 
@@ -86,22 +87,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     """Read-only: audit records are appended by the platform and never changed."""
 
     list_display = ("at", "actor", "action", "object_type", "object_id", "result", "address")
     list_filter = ("action", "result", "object_type")
     search_fields = ("object_id", "actor__username", "actor__mobile")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoginFailure)

@@ -4,6 +4,7 @@ the API), so the admin shows cases with their history and lets nobody rewrite it
 from django.contrib import admin
 
 from quntuan.cases.models import Case, CaseEvent, CoHandling, ExtensionRequest, FollowUp, Rating
+from quntuan.core.admin import ReadOnlyAdmin
 from quntuan.core.text import mask_mobile
 
 
@@ -36,17 +37,6 @@ class RatingInline(ReadOnlyInline):
     model = Rating
     fields = ("round", "solved", "level", "comment", "rated_at")
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

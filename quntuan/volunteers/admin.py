@@ -3,6 +3,7 @@ is read-only (it changes through the staff pages and their services). ID numbers
 
 from django.contrib import admin
 
+from quntuan.core.admin import ReadOnlyAdmin
 from quntuan.volunteers.models import (
     Certificate,
     ServiceRecord,
@@ -17,17 +18,6 @@ from quntuan.volunteers.models import (
 @admin.register(VolunteerRules)
 class VolunteerRulesAdmin(admin.ModelAdmin):
     list_display = ["district", "star_hours", "completion_percent"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Volunteer)
