@@ -26,3 +26,7 @@ class RoutingModel(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}{' (在用)' if self.is_active else ''}"
+
+
+# The overlap matrix's "who leads" notes live in their own module.
+from quntuan.routing.overlap_models import OverlapLead  # noqa: E402,F401

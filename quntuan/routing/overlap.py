@@ -1,0 +1,381 @@
+"""Overlap matrix: which services of different organizations cover the same needs, so that the
+organizations can agree who leads (legal aid, for one, is offered by the union, the women's
+federation and the legal-aid centre).
+
+Two sources, both for one district:
+
+* The catalogue (``catalog_overlaps``). Every active service of an active organization is one
+  document: its name (twice), its description and its category's name and scope, cut into words
+  by jieba with the routing dictionary (``segment.words``), generic words dropped. TF-IDF
+  (sublinear tf, l2 norm) over the district's services; two services of *different*
+  organizations whose cosine is at least ``SIMILARITY_MIN`` and that share at least
+  ``MIN_SHARED_WORDS`` words overlap; the shared words with the largest weight say why. The result is cached under a fingerprint of the catalogue
+  (services, categories, organizations: counts, sums of ids, last change), so any change to the
+  catalogue recomputes it on the next request and nothing has to be invalidated by hand.
+* The cases (``case_flows``). Aggregate queries only, never a case list: transfers asked,
+  accepted and returned between organizations by category (``CaseEvent``), co-handlings, and
+  cases of one organization's category handled by another without a transfer (the same need
+  taken up at another organization's window).
+
+``overlap_matrix`` combines both into organization × organization cells and a list of pairs;
+``pair_examples`` picks a few example cases of a pair among those the viewer may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+
+SIMILARITY_MIN = 0.12
+MIN_SHARED_WORDS = 2  # one shared word (免费, 关爱) is a coincidence, not a common need
+MAX_TERMS = 5
+MAX_SERVICE_PAIRS = 400
+CACHE_SECONDS = 7 * 24 * 3600
+CACHE_PREFIX = "routing:overlap:catalog:v1"
+LEVELS = 5  # colour steps of the matrix
+
+# Words every service text uses whatever it is about: they say nothing about the need.
+GENERIC_WORDS = frozenset(
+    "申请 咨询 提供 相关 协助 办理 问题 服务 可以 符合 条件 情况 需要 以及 或者 进行 等等 如有 有关 "
+    "报名 预约 查询 反映 说明 材料 证明 身份证 联系 联系方式 告知 解答 指导 帮助 帮扶 开展 参加 "
+    "包括 各类 其他 不同 每年 一次性 方面 本区 区里 居民 群众 我们 他们 为了 已经 通过 根据 按照 "
+    "对于 由于 以及 并且 同时 事项 类别 受理 登记 转交 转办 部门 单位 组织 人员 工作 活动".split()
+)
+
+
+# --- the catalogue ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ServiceDoc:
+    id: int
+    name: str
+    organization_id: int
+    category_code: str
+    category_name: str
+    words: tuple[str, ...]
+
+
+def document_words(*, name: str, description: str = "", category_name: str = "", covers: str = "") -> list[str]:
+    """The words a service is compared by (the name counts twice)."""
+    from quntuan.routing.segment import words
+
+    text = "。".join(part for part in (name, name, description, category_name, covers) if part)
+    return [w for w in words(text) if len(w) >= 2 and w not in GENERIC_WORDS and not w.isdigit()]
+
+
+def similar_services(docs: list[ServiceDoc], *, threshold: float = SIMILARITY_MIN,
+                     min_shared: int = MIN_SHARED_WORDS, max_terms: int = MAX_TERMS) -> list[dict]:
+    """Pure: service pairs of different organizations with TF-IDF cosine ≥ ``threshold`` and at
+    least ``min_shared`` shared words, best first, each with the shared words that weigh most
+    (``terms``)."""
+    docs = [d for d in docs if d.words]
+    if len(docs) < 2:
+        return []
+    df: dict[str, int] = defaultdict(int)
+    for d in docs:
+        for w in set(d.words):
+            df[w] += 1
+    n = len(docs)
+    vectors: list[dict[str, float]] = []
+    for d in docs:
+        tf: dict[str, int] = defaultdict(int)
+        for w in d.words:
+            tf[w] += 1
+        # sklearn's smooth idf and sublinear tf, so the figures match TfidfVectorizer's
+        vec = {w: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[w])) + 1) for w, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({w: v / norm for w, v in vec.items()})
+    pairs = []
+    for i in range(n):
+        vi, di = vectors[i], docs[i]
+        for j in range(i + 1, n):
+            dj = docs[j]
+            if dj.organization_id == di.organization_id:
+                continue
+            vj = vectors[j]
+            small, large = (vi, vj) if len(vi) <= len(vj) else (vj, vi)
+            shared = {w: v * large[w] for w, v in small.items() if w in large}
+            score = sum(shared.values())
+            if score < threshold or len(shared) < min_shared:
+                continue
+            a, b = (di, dj) if di.organization_id < dj.organization_id else (dj, di)
+            terms = [w for w, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]]
+            pairs.append({
+                "a": _service_ref(a), "b": _service_ref(b), "score": round(score, 3), "terms": terms,
+            })
+    pairs.sort(key=lambda p: (-p["score"], p["a"]["id"], p["b"]["id"]))
+    return pairs
+
+
+def _service_ref(d: ServiceDoc) -> dict:
+    return {"id": d.id, "name": d.name, "organization_id": d.organization_id,
+            "category": d.category_code, "category_name": d.category_name}
+
+
+def catalog_fingerprint(district_id: int) -> str:
+    """Changes whenever a service, category or organization of the district is added, removed or
+    edited: three aggregate queries, no rows."""
+    from quntuan.catalog.models import Category, Service
+    from quntuan.organizations.models import Organization
+
+    services = Service.objects.filter(organization__district_id=district_id).aggregate(
+        n=Count("id"), ids=Sum("id"), last=Max("updated_at"), active=Count("id", filter=Q(is_active=True)))
+    orgs = Organization.objects.filter(district_id=district_id).aggregate(
+        n=Count("id"), ids=Sum("id"), last=Max("updated_at"), active=Count("id", filter=Q(is_active=True)))
+    # Categories have no change time; their texts are few and short, so they are hashed whole.
+    categories = list(Category.objects.order_by("id").values_list("id", "name", "covers"))
+    raw = repr((sorted(services.items()), sorted(orgs.items()), categories))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+def _load_docs(district_id: int) -> list[ServiceDoc]:
+    from quntuan.catalog.models import Service
+
+    rows = (Service.objects.filter(organization__district_id=district_id, organization__is_active=True,
+                                   is_active=True)
+            .order_by("organization_id", "id")
+            .values_list("id", "name", "description", "organization_id", "organization__code", "category__code",
+                         "category__name", "category__org_code", "category__covers"))
+    docs = []
+    for pk, name, desc, org, org_code, code, cname, cat_org, covers in rows:
+        # A category's name and scope describe its own organization's services; a partner's
+        # service filed under another organization's category (the government's, say) is
+        # compared by its own text only.
+        own = cat_org == org_code
+        words = document_words(name=name, description=desc, category_name=(cname or "") if own else "",
+                               covers=(covers or "") if own else "")
+        docs.append(ServiceDoc(id=pk, name=name, organization_id=org, category_code=code or "",
+                               category_name=cname or "", words=tuple(words)))
+    return docs
+
+
+def catalog_overlaps(district_id: int) -> list[dict]:
+    """Overlapping service pairs of the district's catalogue (cached; see the module text)."""
+    key = f"{CACHE_PREFIX}:{district_id}:{catalog_fingerprint(district_id)}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    pairs = similar_services(_load_docs(district_id))[:MAX_SERVICE_PAIRS]
+    cache.set(key, pairs, CACHE_SECONDS)
+    return pairs
+
+
+# --- the cases -------------------------------------------------------------------------------------
+@dataclass
+class Flows:
+    # (from org, to org, category code) → {"requested", "accepted", "returned"}
+    transfers: dict[tuple[int, int, str], dict[str, int]] = field(default_factory=dict)
+    # (handling org, co-handling org, category code) → count
+    cohandlings: dict[tuple[int, int, str], int] = field(default_factory=dict)
+    # (owning org, handling org, category code) → cases of the owner's category handled by
+    # another organization without a transfer to it
+    elsewhere: dict[tuple[int, int, str], int] = field(default_factory=dict)
+
+
+def case_flows(district_id: int, since: datetime | None = None) -> Flows:
+    """Where the district's cases went: five grouped queries (counted by the database)."""
+    from quntuan.cases.models import Case, CaseEvent, CoHandling
+    from quntuan.organizations.models import Organization
+
+    flows = Flows()
+    events = CaseEvent.objects.filter(case__district_id=district_id, organization__isnull=False,
+                                      target_org__isnull=False)
+    if since is not None:
+        events = events.filter(at__gte=since)
+    # transfer_requested: organization = from, target = to; accepted and returned the other way.
+    for kind, label, swap in (
+        (CaseEvent.Kind.TRANSFER_REQUESTED, "requested", False),
+        (CaseEvent.Kind.TRANSFER_ACCEPTED, "accepted", True),
+        (CaseEvent.Kind.TRANSFER_RETURNED, "returned", True),
+    ):
+        rows = (events.filter(kind=kind).values("organization_id", "target_org_id", "case__category__code")
+                .annotate(n=Count("id")).order_by())
+        for r in rows:
+            src, dst = r["organization_id"], r["target_org_id"]
+            if swap:
+                src, dst = dst, src
+            key = (src, dst, r["case__category__code"] or "")
+            flows.transfers.setdefault(key, {"requested": 0, "accepted": 0, "returned": 0})[label] += r["n"]
+
+    cases = Case.objects.filter(district_id=district_id)
+    if since is not None:
+        cases = cases.filter(received_at__gte=since)
+    co = CoHandling.objects.filter(case__district_id=district_id)
+    if since is not None:
+        co = co.filter(case__received_at__gte=since)
+    for r in (co.values("case__handling_org_id", "organization_id", "case__category__code")
+              .annotate(n=Count("id")).order_by()):
+        key = (r["case__handling_org_id"], r["organization_id"], r["case__category__code"] or "")
+        flows.cohandlings[key] = flows.cohandlings.get(key, 0) + r["n"]
+    owners = dict(Organization.objects.filter(district_id=district_id).values_list("code", "id"))
+    taken_over = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.TRANSFER_ACCEPTED,
+                                          organization=OuterRef("handling_org"))
+    rows = (cases.filter(category__isnull=False).exclude(handling_org__code=F("category__org_code"))
+            .filter(~Exists(taken_over))
+            .values("category__code", "category__org_code", "handling_org_id").annotate(n=Count("id")).order_by())
+    for r in rows:
+        owner = owners.get(r["category__org_code"])
+        if owner is not None:
+            flows.elsewhere[(owner, r["handling_org_id"], r["category__code"])] = r["n"]
+    return flows
+
+
+# --- the matrix ------------------------------------------------------------------------------------
+@dataclass
+class Pair:
+    a: int  # organization ids, a < b
+    b: int
+    services: list[dict] = field(default_factory=list)
+    transfers: list[dict] = field(default_factory=list)
+    cohandlings: list[dict] = field(default_factory=list)
+    shared_needs: list[dict] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.a, self.b)
+
+    @property
+    def transfer_count(self) -> int:
+        return sum(t["requested"] for t in self.transfers)
+
+    @property
+    def cohandling_count(self) -> int:
+        return sum(c["count"] for c in self.cohandlings)
+
+    @property
+    def shared_case_count(self) -> int:
+        return sum(s["count"] for s in self.shared_needs)
+
+    @property
+    def weight(self) -> int:
+        return len(self.services) + self.transfer_count + self.cohandling_count + self.shared_case_count
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories the pair's overlap is about, most evidence first."""
+        score: dict[str, int] = defaultdict(int)
+        for s in self.services:
+            score[s["a"]["category"]] += 1
+            score[s["b"]["category"]] += 1
+        for t in self.transfers:
+            score[t["category"]] += t["requested"]
+        for c in self.cohandlings:
+            score[c["category"]] += c["count"]
+        for s in self.shared_needs:
+            score[s["category"]] += s["count"]
+        return [c for c, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])) if c]
+
+
+@dataclass
+class Matrix:
+    organizations: list  # Organization rows, in display order
+    pairs: dict[tuple[int, int], Pair]
+    category_names: dict[str, str]
+
+    @property
+    def max_weight(self) -> int:
+        return max((p.weight for p in self.pairs.values()), default=0)
+
+    def pair(self, x: int, y: int) -> Pair | None:
+        return self.pairs.get((min(x, y), max(x, y)))
+
+    def level(self, weight: int) -> int:
+        """0 for nothing, else 1…LEVELS by the share of the largest cell (colour intensity)."""
+        top = self.max_weight
+        if weight <= 0 or top <= 0:
+            return 0
+        return max(1, math.ceil(LEVELS * weight / top))
+
+    def ranked(self, organization_id: int | None = None) -> list[Pair]:
+        pairs = [p for p in self.pairs.values() if p.weight > 0
+                 and (organization_id is None or organization_id in p.key)]
+        return sorted(pairs, key=lambda p: (-p.weight, p.a, p.b))
+
+    def rows(self) -> list[dict]:
+        """The matrix for a template: one row per organization, one cell per organization."""
+        out = []
+        for x in self.organizations:
+            cells = []
+            for y in self.organizations:
+                p = None if x.pk == y.pk else self.pair(x.pk, y.pk)
+                weight = p.weight if p else 0
+                cells.append({"org": y, "pair": p, "weight": weight, "level": self.level(weight),
+                              "self": x.pk == y.pk})
+            out.append({"org": x, "cells": cells})
+        return out
+
+
+def _pair(pairs: dict, x: int, y: int) -> Pair:
+    key = (min(x, y), max(x, y))
+    if key not in pairs:
+        pairs[key] = Pair(*key)
+    return pairs[key]
+
+
+def build_pairs(service_pairs: list[dict], flows: Flows, org_ids: set[int]) -> dict[tuple[int, int], Pair]:
+    """Pure: the pairs of organizations (among ``org_ids``) with their evidence."""
+    pairs: dict[tuple[int, int], Pair] = {}
+    for sp in service_pairs:
+        x, y = sp["a"]["organization_id"], sp["b"]["organization_id"]
+        if x in org_ids and y in org_ids and x != y:
+            _pair(pairs, x, y).services.append(sp)
+    for (src, dst, category), counts in sorted(flows.transfers.items()):
+        if src in org_ids and dst in org_ids and src != dst:
+            _pair(pairs, src, dst).transfers.append({"from_org": src, "to_org": dst, "category": category, **counts})
+    for (handling, helper, category), n in sorted(flows.cohandlings.items()):
+        if handling in org_ids and helper in org_ids and handling != helper:
+            _pair(pairs, handling, helper).cohandlings.append(
+                {"handling_org": handling, "cohandling_org": helper, "category": category, "count": n})
+    for (owner, handling, category), n in sorted(flows.elsewhere.items()):
+        if owner in org_ids and handling in org_ids and owner != handling:
+            _pair(pairs, owner, handling).shared_needs.append(
+                {"category": category, "owner_org": owner, "handling_org": handling, "count": n})
+    for p in pairs.values():
+        p.transfers.sort(key=lambda t: (-t["requested"], t["from_org"], t["category"]))
+        p.shared_needs.sort(key=lambda s: (-s["count"], s["category"]))
+    return pairs
+
+
+def overlap_matrix(district, *, since: datetime | None = None) -> Matrix:
+    """The district's overlap matrix: the catalogue pairs (cached) and the case flows since
+    ``since`` (all time when None)."""
+    from quntuan.catalog.models import Category
+    from quntuan.organizations.models import Organization
+
+    kind_order = {Organization.Kind.MASS: 0, Organization.Kind.GOVERNMENT: 1, Organization.Kind.SOCIAL: 2,
+                  Organization.Kind.UNIT: 3}
+    orgs = sorted(Organization.objects.filter(district=district, is_active=True),
+                  key=lambda o: (kind_order.get(o.kind, 9), o.pk))
+    pairs = build_pairs(catalog_overlaps(district.pk), case_flows(district.pk, since), {o.pk for o in orgs})
+    names = dict(Category.objects.values_list("code", "name"))
+    return Matrix(organizations=orgs, pairs=pairs, category_names=names)
+
+
+# --- examples ------------------------------------------------------------------------------------
+def pair_examples(user, district, pair: Pair, *, limit: int = 6, since: datetime | None = None) -> list:
+    """A few recent cases of the pair that ``user`` may see (``case_policy.visible``): cases
+    transferred or co-handled between the two organizations, or of one of the pair's categories
+    handled by one of them."""
+    from quntuan.cases.models import CaseEvent, CoHandling
+    from quntuan.cases.policies import case_policy
+
+    a, b = pair.a, pair.b
+    between = Q(organization_id=a, target_org_id=b) | Q(organization_id=b, target_org_id=a)
+    moved = CaseEvent.objects.filter(between, kind__in=[CaseEvent.Kind.TRANSFER_REQUESTED],
+                                     case__district=district).values("case_id")
+    co = CoHandling.objects.filter(Q(case__handling_org_id=a, organization_id=b)
+                                   | Q(case__handling_org_id=b, organization_id=a)).values("case_id")
+    condition = Q(pk__in=moved) | Q(pk__in=co)
+    categories = pair.categories[:6]
+    if categories:
+        condition |= Q(category__code__in=categories, handling_org_id__in=[a, b])
+    qs = case_policy.visible(user).filter(district=district).filter(condition)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    return list(qs.select_related("category", "handling_org", "first_inquirer_org")
+                .order_by("-received_at", "-id")[:limit])
