@@ -19,6 +19,7 @@ urlpatterns = [
     path("programs/", include("quntuan.programs.urls")),
     path("assessment/", include("quntuan.assessment.urls")),
     path("reports/", include("quntuan.reports.urls")),
+    path("search/", include("quntuan.search.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "quntuan.programs",
     "quntuan.assessment",
     "quntuan.reports",
+    "quntuan.search",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     "programs-resume-fanouts": {
         "task": "quntuan.programs.tasks.resume_fanouts",
         "schedule": 300,
+    },
+    # Search documents of rows changed without signals (bulk updates and loads).
+    "search-refresh": {
+        "task": "quntuan.search.tasks.search_refresh",
+        "schedule": 600,
     },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)

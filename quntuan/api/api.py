@@ -37,7 +37,7 @@ def application_error(request, exc: ApplicationError):
 
 ROUTED_APPS = [
     "accounts", "catalog", "cases", "notifications", "organizations", "workdays", "core",
-    "activities", "volunteers", "routing", "programs", "assessment", "reports",
+    "activities", "volunteers", "routing", "programs", "assessment", "reports", "search",
 ]
 
 for app in ROUTED_APPS:

@@ -1,0 +1,238 @@
+"""Search: one ranked, permission-filtered, highlighted page of documents.
+
+How a query runs (``search``):
+
+1. ``text.parse_query`` segments it (jieba, precise mode) into tokens; each token may also be
+   found as its parts or a synonym (the catalogue's rules) and, from two characters on, as a
+   prefix. All tokens must match; when nothing matches and there are several, any token may.
+2. Per kind, the full-text index returns the candidates the user may see: the user's
+   permission keys (``permissions.user_keys``) are part of the same index lookup. At most
+   ``CANDIDATES`` per kind, the newest first, are ranked — PostgreSQL ``ts_rank_cd`` over the
+   weighted ``tsvector``, SQLite FTS5 ``bm25`` with the title weighted ten times the body — so a
+   word that occurs in half a million cases costs no more than one in a thousand.
+3. The page's documents are checked once more with each app's policy (``visible(user)``), then
+   titles and snippets are highlighted (``text.highlight``: escaped, ``<mark>``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from quntuan.search import permissions
+from quntuan.search.models import DocumentKind, SearchDocument
+from quntuan.search.text import (
+    MAX_QUERY_CHARS,
+    ParsedQuery,
+    fts5_query_text,
+    highlight,
+    parse_query,
+    tsquery_text,
+)
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+CANDIDATES = 1000
+SNIPPET_CHARS = 90
+KIND_ORDER = [DocumentKind.SERVICE, DocumentKind.ACTIVITY, DocumentKind.PLAN, DocumentKind.CASE]
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    kind_label: str
+    object_id: int
+    title: SafeString
+    snippet: SafeString
+    meta: str
+    url: str
+    rank: float
+
+
+@dataclass
+class KindCount:
+    kind: str
+    label: str
+    count: int
+    capped: bool
+
+
+@dataclass
+class SearchPage:
+    query: str
+    tokens: list[str] = field(default_factory=list)
+    kind: str | None = None
+    hits: list[SearchHit] = field(default_factory=list)
+    counts: list[KindCount] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    pages: int = 0
+    mode: str = "none"  # "all" (every token matched) | "any" (some token) | "none"
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def kinds_for(user) -> list[str]:
+    """Kinds this user may search: everyone searches the catalogue, activities and plans (what
+    they may see of them); cases only a signed-in user (their own, or their organization's)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return list(KIND_ORDER)
+    return [k for k in KIND_ORDER if k != DocumentKind.CASE]
+
+
+def _acl_keys(kind: str, keys: set[str] | None) -> list[str] | None:
+    """The user's keys that can grant a document of ``kind`` (None: no filter)."""
+    if keys is None:
+        return None
+    prefixes = {
+        DocumentKind.SERVICE: ("pub",),
+        DocumentKind.ACTIVITY: ("pub", "ad"),
+        DocumentKind.PLAN: ("pd", "pp"),
+        DocumentKind.CASE: ("cr", "cu", "co", "cd"),
+    }[kind]
+    return sorted(k for k in keys if k.startswith(prefixes))
+
+
+# --- the two backends -------------------------------------------------------------------------------
+
+def _postgres_candidates(kind: str, parsed: ParsedQuery, keys: list[str] | None, any_term: bool):
+    content = tsquery_text(parsed.terms, any_term=any_term)
+    kind_key = permissions.kind_key(kind)
+    if keys is None:
+        acl = kind_key
+    else:
+        acl = f"{kind_key} & (" + " | ".join(keys) + ")"
+    sql = """
+        SELECT id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank, sort_at
+        FROM (
+            SELECT id, content_tsv, sort_at FROM search_document
+            WHERE content_tsv @@ to_tsquery('simple', %s) AND acl_tsv @@ to_tsquery('simple', %s)
+              AND kind = %s
+            ORDER BY sort_at DESC LIMIT %s
+        ) candidates
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [content, content, acl, kind, CANDIDATES + 1])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _sqlite_candidates(kind: str, parsed: ParsedQuery, keys: list[str] | None, any_term: bool):
+    content = fts5_query_text(parsed.terms, any_term=any_term)
+    kind_key = permissions.kind_key(kind)
+    acl = f'acl : "{kind_key}"'
+    if keys is not None:
+        acl += " AND acl : (" + " OR ".join(f'"{k}"' for k in keys) + ")"
+    match = f"{{title_tokens body_tokens}} : ({content}) AND {acl}"
+    sql = """
+        SELECT d.id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank, d.sort_at
+        FROM search_fts JOIN search_document d ON d.id = search_fts.rowid
+        WHERE search_fts MATCH %s AND d.kind = %s
+        ORDER BY d.sort_at DESC LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, kind, CANDIDATES + 1])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def candidates(kind: str, parsed: ParsedQuery, keys: set[str] | None, *, any_term: bool = False):
+    """[(document id, rank)] of ``kind`` matching ``parsed`` that ``keys`` may see."""
+    acl = _acl_keys(kind, keys)
+    if acl is not None and not acl:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgres_candidates(kind, parsed, acl, any_term)
+    return _sqlite_candidates(kind, parsed, acl, any_term)
+
+
+# --- the policy check of the page ---------------------------------------------------------------
+
+def _allowed_ids(user, kind: str, object_ids: list[int]) -> set[int]:
+    if not object_ids:
+        return set()
+    if kind == DocumentKind.SERVICE:
+        from quntuan.catalog.policies import service_policy as policy
+    elif kind == DocumentKind.PLAN:
+        from quntuan.programs.policies import plan_policy as policy
+    elif kind == DocumentKind.ACTIVITY:
+        from quntuan.activities.policies import activity_policy as policy
+    else:
+        from quntuan.cases.policies import case_policy as policy
+    return set(policy.visible(user).filter(pk__in=object_ids).values_list("pk", flat=True))
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
+           page_size: int = PAGE_SIZE) -> SearchPage:
+    """One page of results for ``query`` that ``user`` may see. Never raises for bad input: an
+    empty, symbol-only or over-long query comes back with a notice saying why."""
+    parsed = parse_query(query)
+    result = SearchPage(query=parsed.text, tokens=parsed.tokens, page_size=max(1, min(page_size, MAX_PAGE_SIZE)))
+    allowed_kinds = kinds_for(user)
+    result.kind = kind if kind in allowed_kinds else None
+    if parsed.truncated:
+        result.notices.append(_("关键词太长,只按前 %(n)d 个字搜索。") % {"n": MAX_QUERY_CHARS})
+    if not parsed.text:
+        result.notices.append(_("请输入要搜索的关键词。"))
+        return result
+    if parsed.is_empty:
+        result.notices.append(_("关键词里没有可以搜索的文字,请输入中文、字母或数字。"))
+        return result
+
+    keys = permissions.user_keys(user)
+    found: dict[str, list] = {}
+    result.mode = "all"
+    for any_term in (False, True):
+        found = {k: candidates(k, parsed, keys, any_term=any_term) for k in allowed_kinds}
+        if any(found.values()) or len(parsed.terms) < 2 or any_term:
+            break
+        result.mode = "any"
+    if not any(found.values()):
+        result.mode = "none"
+
+    for k in allowed_kinds:
+        rows = found.get(k, [])
+        result.counts.append(KindCount(kind=k, label=DocumentKind(k).label, count=min(len(rows), CANDIDATES),
+                                       capped=len(rows) > CANDIDATES))
+    selected = [(row, k) for k in allowed_kinds if result.kind in (None, k) for row in found[k][:CANDIDATES]]
+    selected.sort(key=lambda item: (-item[0][1], -item[0][0]))
+    result.total = len(selected)
+    result.capped = any(c.capped for c in result.counts if result.kind in (None, c.kind))
+    result.pages = math.ceil(result.total / result.page_size) if result.total else 0
+    result.page = max(1, min(page, result.pages or 1))
+    start = (result.page - 1) * result.page_size
+    page_rows = selected[start:start + result.page_size]
+
+    docs = SearchDocument.objects.in_bulk([row[0] for row, _ in page_rows])
+    by_kind: dict[str, list[int]] = {}
+    for doc in docs.values():
+        by_kind.setdefault(doc.kind, []).append(doc.object_id)
+    allowed = {k: _allowed_ids(user, k, ids) for k, ids in by_kind.items()}
+    words = parsed.highlight_words()
+    for row, _k in page_rows:
+        doc = docs.get(row[0])
+        if doc is None or doc.object_id not in allowed.get(doc.kind, ()):
+            continue  # the index lags behind a change: show nothing rather than too much
+        result.hits.append(SearchHit(
+            kind=doc.kind, kind_label=doc.get_kind_display(), object_id=doc.object_id,
+            title=highlight(doc.title, words), snippet=highlight(doc.body, words, width=SNIPPET_CHARS),
+            meta=doc.meta, url=doc.url, rank=round(row[1], 6),
+        ))
+    if result.mode == "any":
+        result.notices.append(_("没有同时包含所有关键词的结果,下面是包含部分关键词的结果。"))
+    if result.capped:
+        result.notices.append(_("匹配结果较多,只在最新的 %(n)d 条中排序,请增加关键词缩小范围。") % {"n": CANDIDATES})
+    return result
