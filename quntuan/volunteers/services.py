@@ -576,6 +576,16 @@ def enrollment_add(*, actor, course: TrainingCourse, trainee) -> Enrollment:
         raise Conflict(f"{trainee.name or '该居民'}已是本课程学员。", code="already_enrolled") from None
 
 
+@transaction.atomic
+def enrollment_self(*, trainee, course: TrainingCourse) -> Enrollment:
+    """A resident enrols themself (from a targeted notice or the course page). The same checks as
+    ``enrollment_add`` but no staff check; a retry returns the existing enrolment."""
+    if trainee is None or not trainee.is_active or is_staff_user(trainee):
+        raise ApplicationError("学员须是已注册的居民。", code="not_resident")
+    enrollment, _created = Enrollment.objects.get_or_create(course=course, trainee=trainee)
+    return enrollment
+
+
 def trainee_by_mobile(mobile: str):
     from quntuan.accounts.models import Role, User
 

@@ -77,6 +77,16 @@ def course(world):
     return c
 
 
+def test_resident_enrols_themself_once(world, course):
+    person = make_resident(world.district, name="丁")
+    first = services.enrollment_self(trainee=person, course=course)
+    again = services.enrollment_self(trainee=person, course=course)
+    assert first.pk == again.pk
+    assert course.enrollments.filter(trainee=person).count() == 1
+    with pytest.raises(ApplicationError, match="学员须是已注册的居民"):
+        services.enrollment_self(trainee=world.youth_staff, course=course)
+
+
 def test_course_completion_and_figures(world, course):
     assert course.completion_percent == 80
     people = [make_resident(world.district, name=n) for n in ("甲", "乙", "丙")]
