@@ -238,8 +238,14 @@ class Notice(TimeStampedModel):
     district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="notices")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices")
+    # What a resident signs up for from the notice: at most one of an activity, a training course
+    # or a catalogue service (a service sign-up opens a case through the cases intake).
     activity = models.ForeignKey("activities.Activity", verbose_name="报名活动", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    course = models.ForeignKey("volunteers.TrainingCourse", verbose_name="报名培训课程", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    service = models.ForeignKey("catalog.Service", verbose_name="申请服务", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     purpose = models.CharField("推送类别", max_length=20, choices=Purpose.choices)
     title = models.CharField("标题", max_length=100)
     body = models.TextField("内容")
@@ -296,6 +302,9 @@ class NoticeDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     signed_up_at = models.DateTimeField(null=True, blank=True)
+    # What the sign-up made: a case's tracking number, "activity:<registration id>" or
+    # "course:<enrollment id>".
+    signup_ref = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = "推送送达"

@@ -240,6 +240,38 @@ def profile_update(*, resident: User, attributes: dict) -> ResidentProfile:
     return profile
 
 
+SENSITIVE_FIELDS = {"disability": ("disability_type", "disability_grade"), "hardship": ("hardship",)}
+
+
+@transaction.atomic
+def profile_save(*, resident: User, attributes: dict, sensitive_consent: dict[str, bool]) -> ResidentProfile:
+    """The resident's profile page in one step: grant or withdraw the separate consent for each
+    sensitive category (``{"disability": bool, "hardship": bool}``), then set the attributes.
+    A sensitive value without its category's consent is refused; withdrawing erases it."""
+    _require_resident(resident)
+    profile = profile_for(resident)
+    unknown = set(sensitive_consent) - set(SENSITIVE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"未知的敏感信息类别:{'、'.join(sorted(unknown))}。")
+    attributes = dict(attributes)
+    for category, fields in SENSITIVE_FIELDS.items():
+        if category not in sensitive_consent:
+            continue
+        wanted, held = bool(sensitive_consent[category]), getattr(profile, f"consent_{category}")
+        if not wanted:
+            filled = [f for f in fields if attributes.get(f)]
+            if filled:
+                label = SensitiveCategory(category).label
+                raise ApplicationError(f"填写{label}须先勾选单独同意。", code="consent_required")
+            for f in fields:
+                attributes.pop(f, None)
+            if held:
+                _consent(resident, [category], False, "profile")
+        elif not held:
+            _consent(resident, [category], True, "profile")
+    return profile_update(resident=resident, attributes=attributes)
+
+
 def _sensitive_values(profile: ResidentProfile) -> dict:
     return {**decrypt(profile.disability_cipher), **decrypt(profile.hardship_cipher)}
 
@@ -398,7 +430,10 @@ def target_group_save(*, actor, organization: Organization, name: str, criteria:
 @transaction.atomic
 def notice_create(*, actor, organization: Organization, title: str, body: str, purpose: str,
                   target_group: TargetGroup | None = None, criteria: dict | None = None, plan: Plan | None = None,
-                  activity=None, channels=("inbox",)) -> Notice:
+                  activity=None, course=None, service=None, channels=("inbox",)) -> Notice:
+    """A draft notice. Residents may sign up from it into at most one of ``activity`` (a district
+    activity), ``course`` (a training course of this organization) or ``service`` (an active
+    catalogue service of the district: the sign-up opens a case)."""
     if organization.pk not in staff_org_ids(actor):
         raise PermissionDenied("只有本组织工作人员可以发起推送。")
     if purpose not in Purpose.values:
@@ -415,12 +450,18 @@ def notice_create(*, actor, organization: Organization, title: str, body: str, p
     crit.validate(criteria)
     if plan is not None and plan.organization_id != organization.pk:
         raise ApplicationError("只能为本组织的计划发起推送。")
+    if sum(x is not None for x in (activity, course, service)) > 1:
+        raise ApplicationError("报名对象只能选一项:活动、培训课程或服务。")
     if activity is not None and activity.district_id != organization.district_id:
         raise ApplicationError("报名活动须为本区活动。")
+    if course is not None and course.organization_id != organization.pk:
+        raise ApplicationError("只能邀请报名本组织的培训课程。")
+    if service is not None and (not service.is_active or service.organization.district_id != organization.district_id):
+        raise ApplicationError("所选服务不存在或不属于本区。")
     return Notice.objects.create(
         district_id=organization.district_id, organization=organization, title=_text(title, "标题", 100),
         body=_text(body, "内容", 2000), purpose=purpose, criteria=criteria, target_group=target_group,
-        plan=plan, activity=activity, channels=channels, created_by=actor,
+        plan=plan, activity=activity, course=course, service=service, channels=channels, created_by=actor,
     )
 
 
@@ -586,20 +627,73 @@ def notice_open(*, resident, notice: Notice, now: datetime | None = None) -> Not
     return delivery
 
 
+def signup_target(notice: Notice) -> tuple[str, object] | None:
+    """("activity" | "course" | "service", the row) residents sign up for, or None."""
+    for kind in ("activity", "course", "service"):
+        if getattr(notice, f"{kind}_id"):
+            return kind, getattr(notice, kind)
+    return None
+
+
 @transaction.atomic
 def notice_signup(*, resident, notice: Notice, now: datetime | None = None):
-    """Sign up from the notice into its activity (the activities app's registration)."""
-    from quntuan.activities.services import registration_create
-
+    """Sign up from the notice into its activity (the activities app's registration), its
+    training course (the volunteers app's enrolment) or its service (a case through the cases
+    intake, so the service's organization handles it under the usual time limits). Counts as the
+    notice's sign-up; once per resident and notice."""
     delivery = _delivery_for(resident, notice)
-    if notice.activity is None:
-        raise ApplicationError("该推送没有可报名的活动,请按推送中的联系方式咨询。")
-    registration = registration_create(resident=resident, activity=notice.activity, now=now)
+    delivery = NoticeDelivery.objects.select_for_update().get(pk=delivery.pk)
+    target = signup_target(notice)
+    if target is None:
+        raise ApplicationError("该推送没有可报名的项目,请按推送中的联系方式咨询。")
+    if delivery.signed_up_at is not None:
+        raise Conflict("您已通过这条推送报名,无需重复报名。")
+    kind, row = target
+    if kind == "activity":
+        from quntuan.activities.services import registration_create
+
+        made = registration_create(resident=resident, activity=row, now=now)
+        ref = f"activity:{made.pk}"
+    elif kind == "course":
+        made = _course_enroll(resident, notice, row)
+        ref = f"course:{made.pk}"
+    else:
+        made = _service_request(resident, notice, row)
+        ref = made.tracking_no
     now = now or timezone.now()
-    delivery.signed_up_at = delivery.signed_up_at or now
+    delivery.signed_up_at = now
     delivery.opened_at = delivery.opened_at or now
-    delivery.save(update_fields=["signed_up_at", "opened_at"])
-    return registration
+    delivery.signup_ref = ref
+    delivery.save(update_fields=["signed_up_at", "opened_at", "signup_ref"])
+    return made
+
+
+def _course_enroll(resident, notice: Notice, course):
+    """The volunteers app enrols only through a course manager; the notice's author (staff of the
+    course's organization, checked when the notice was made) invited the resident, so the
+    enrolment is made in their name."""
+    from quntuan.volunteers.policies import course_policy
+    from quntuan.volunteers.services import enrollment_add
+
+    author = notice.created_by
+    if author is None or not course_policy.can_manage(author, course):
+        raise ApplicationError(f"“{course.title}”暂不能在线报名,请联系{notice.organization.name}。")
+    return enrollment_add(actor=author, course=course, trainee=resident)
+
+
+def _service_request(resident, notice: Notice, service):
+    """A service request: a case for the service's organization, submitted by the resident."""
+    from quntuan.cases.models import Channel
+    from quntuan.cases.services import case_submit
+
+    return case_submit(
+        district=notice.district, title=f"申请服务:{service.name}"[:100],
+        content=f"通过推送“{notice.title}”({notice.organization.name})申请办理“{service.name}”。",
+        requester=resident, requester_name=resident.name, requester_mobile=resident.mobile,
+        requester_email=resident.email or "", channel=Channel.WEB, service=service,
+        community=resident.community if resident.community_id else None,
+        idempotency_key=f"notice-{notice.pk}-{resident.pk}",
+    )
 
 
 @transaction.atomic
