@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quntuan.accounts.decorators import staff_required
-from quntuan.assessment import charts, queries, services
+from quntuan.assessment import lists, queries, services
 from quntuan.assessment.models import Assignment, Indicator, Source
 from quntuan.assessment.policies import assessment_policy
 from quntuan.assessment.scoping import parse_int, scope_from_params
 from quntuan.cases.policies import case_policy
-from quntuan.cases.queries import overdue_q
 from quntuan.core.exceptions import ApplicationError, NotFound
 from quntuan.organizations.models import Organization, Region
 
@@ -51,63 +50,14 @@ def dashboard(request):
     })
 
 
-RECORD_KINDS = {
-    "cases": _("诉求"), "overdue": _("逾期诉求"), "residents": _("注册群众"), "activities": _("活动"),
-    "checkins": _("签到记录"), "service_records": _("志愿服务记录"), "assignments": _("督查任务"),
-}
-
-
-def _month_filter(qs, field: str, month: str | None):
-    if not month:
-        return qs
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
-    lo, _hi = queries.bounds(first, first)
-    hi = queries.bounds(queries.next_month(first), queries.next_month(first))[0]
-    return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
-
-
 @staff_required
 def records(request):
     """The records behind a chart point: ?kind=…&district&org&street&start&end[&status][&month]."""
-    kind = request.GET.get("kind", "cases")
-    if kind not in RECORD_KINDS:
-        raise ApplicationError(_("未知的记录类型。"))
-    scope = _scope(request)
-    month = request.GET.get("month")
-    if kind in ("cases", "overdue"):
-        if kind == "overdue":
-            qs = charts.Case.objects.filter(district=scope.district).filter(overdue_q(timezone.localdate(), "yellow"))
-            if scope.organization:
-                qs = qs.filter(handling_org=scope.organization)
-            if scope.street:
-                qs = qs.filter(community__parent=scope.street)
-        else:
-            qs = _month_filter(charts.cases_in(scope), "received_at", month)
-        status = request.GET.get("status")
-        if status:
-            qs = qs.filter(status=status)
-        qs = qs.filter(pk__in=case_policy.visible(request.user).values("pk")).select_related("handling_org")
-        qs = qs.order_by("-received_at")
-    elif kind == "residents":
-        if not assessment_policy.sees_whole_district(request.user, scope.district):
-            raise ApplicationError(_("只有区督查和审计人员可以查看注册群众名单。"), status=403)
-        qs = _month_filter(charts.residents_in(scope), "date_joined", month).order_by("-date_joined")
-    elif kind == "activities":
-        qs = _month_filter(charts.activities_in(scope), "start", month).select_related("primary_host").order_by("start")
-    elif kind == "checkins":
-        qs = _month_filter(charts.checkins_in(scope), "activity__start", month).select_related("activity")
-    elif kind == "service_records":
-        qs = _month_filter(charts.service_records_in(scope), "shift__start", month).select_related(
-            "volunteer", "shift__activity").order_by("shift__start")
-    else:
-        qs = charts.assignments_in(scope).select_related("item", "organization").order_by("due_date")
+    kind, scope, qs = lists.record_rows(request.user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/pages/records.html", {
-        "kind": kind, "title": RECORD_KINDS[kind], "page": page, "scope": scope, "month": month,
-        "today": timezone.localdate(),
+        "kind": kind, "title": lists.RECORD_KINDS[kind], "page": page, "scope": scope,
+        "month": request.GET.get("month"), "today": timezone.localdate(),
     })
 
 
@@ -143,14 +93,10 @@ def ledgers(request):
 @staff_required
 def supervision(request):
     scope = _scope(request)
-    visible = assessment_policy.visible_orgs(request.user)
-    assignments = (Assignment.objects.filter(item__district=scope.district, organization__in=visible)
-                   .select_related("item", "organization").order_by("due_date", "item_id", "organization_id"))
-    today = timezone.localdate()
     can_create = assessment_policy.can_manage_supervision(request.user, scope.district.pk)
     return render(request, "assessment/pages/supervision.html", {
-        "scope": scope, "today": today, "can_create": can_create,
-        "rows": [{"a": a, "overdue": a.is_overdue(today)} for a in assignments],
+        "scope": scope, "today": timezone.localdate(), "can_create": can_create,
+        "rows": lists.supervision_rows(request.user, scope),
         "orgs": Organization.objects.filter(district=scope.district, is_active=True).order_by("id"),
     })
 
@@ -228,13 +174,8 @@ def evidence_file(request, pk: int):
 def dispatch(request):
     """调度会: one month across all organizations, for a projector (1920×1080, large type)."""
     scope = _scope(request)
-    month_s = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-    try:
-        month = date.fromisoformat(f"{month_s}-01")
-    except ValueError as exc:
-        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
-    visible = set(assessment_policy.visible_orgs(request.user).values_list("pk", flat=True))
-    rows = [r for r in queries.dispatch_board(scope.district, month) if r["assignment"].organization_id in visible]
+    month = lists.month_param(request.GET.get("month"))
+    rows = lists.dispatch_rows(request.user, scope, month)
     done = sum(1 for r in rows if r["done"])
     return render(request, "assessment/pages/dispatch.html", {
         "scope": scope, "month": month, "rows": rows, "done": done,
@@ -280,18 +221,10 @@ def indicators(request):
 def results(request, year: int):
     scope = _scope(request)
     target = request.GET.get("scope", Indicator.Scope.ORGANIZATION)
-    if target not in Indicator.Scope.values:
-        raise ApplicationError(_("考核对象无效。"))
-    whole = assessment_policy.sees_whole_district(request.user, scope.district)
-    if target == Indicator.Scope.STREET and not whole:
-        raise ApplicationError(_("只有区督查和审计人员可以查看街道排名。"), status=403)
-    rows = queries.assessment_results(scope.district, year, target)
-    if not whole:
-        visible = set(assessment_policy.visible_orgs(request.user).values_list("pk", flat=True))
-        rows = [r for r in rows if r["target_id"] in visible]
-    indicators = list(Indicator.objects.filter(district=scope.district, year=year, scope=target))
+    rows, indicators, whole = lists.result_rows(request.user, scope, year, target)
     return render(request, "assessment/pages/results.html", {
         "scope": scope, "year": year, "rows": rows, "indicators": indicators, "target": target, "whole": whole,
+        "can_edit": assessment_policy.can_edit_indicators(request.user, scope.district.pk),
     })
 
 

@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quntuan.accounts.decorators import staff_required
-from quntuan.activities.policies import activity_policy
-from quntuan.cases.queries import QUEUES, case_queue
 from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Region
-from quntuan.reports import services, xlsx
+from quntuan.reports import exports, services, xlsx
 from quntuan.reports.compose import compose
 from quntuan.reports.docx import build_docx
 from quntuan.reports.forms import DraftForm, ImportForm, NarrativeForm
@@ -30,7 +28,6 @@ from quntuan.reports.importer import (
 from quntuan.reports.models import ImportRun
 from quntuan.reports.pdf import build_pdf
 from quntuan.reports.policies import report_policy
-from quntuan.volunteers.policies import volunteer_policy
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -112,37 +109,10 @@ def _stamp() -> str:
 
 @require_GET
 @staff_required
-def export_cases(request):
-    queue = request.GET.get("queue", "mine")
-    if queue not in QUEUES:
-        queue = "mine"
-    rows = case_queue(user=request.user, queue=queue)
-    return xlsx.export(rows, [
-        ("受理编号", "tracking_no"), ("标题", "title"), ("诉求人", "requester_name"),
-        ("状态", "status"), ("承办组织", "handling_org.name"), ("首问组织", "first_inquirer_org.name"),
-        ("受理时间", "received_at"), ("办结时限", "due_date"), ("办结时间", "closed_at"), ("紧急", "is_urgent"),
-    ], filename=f"诉求列表-{_stamp()}", sheet_title="诉求")
-
-
-@require_GET
-@staff_required
-def export_activities(request):
-    rows = (activity_policy.visible(request.user).select_related("primary_host", "venue")
-            .order_by("-start", "-id"))
-    return xlsx.export(rows, [
-        ("标题", "title"), ("类型", "kind"), ("主办单位", "primary_host.name"), ("开始时间", "start"),
-        ("结束时间", "end"), ("阵地", "venue.name"), ("名额", "capacity"), ("状态", "status"),
-    ], filename=f"活动列表-{_stamp()}", sheet_title="活动")
-
-
-@require_GET
-@staff_required
-def export_volunteers(request):
-    rows = volunteer_policy.visible(request.user).select_related("district").order_by("district_id", "id")
-    return xlsx.export(rows, [
-        ("志愿者编号", "number"), ("姓名", "real_name"), ("证件号码", "masked_id"), ("所属区", "district.name"),
-        ("技能特长", "skills"), ("状态", "status"), ("注册时间", "created_at"),
-    ], filename=f"志愿者名册-{_stamp()}", sheet_title="志愿者")
+def export_list(request, name: str):
+    """Any staff list as .xlsx: the rows the list page shows (all its pages), with Chinese headers."""
+    spec, rows, columns = exports.build(request, name)
+    return xlsx.export(rows, columns, filename=f"{spec.label}-{_stamp()}", sheet_title=spec.label)
 
 
 # --- roster import -----------------------------------------------------------------------------------
@@ -156,7 +126,8 @@ def _import_district(request) -> Region | None:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def roster_import_view(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      initial={"kind": request.GET.get("kind")} if request.GET.get("kind") in ROSTERS else None)
     if request.method == "POST" and form.is_valid():
         district = _import_district(request)
         if district is None:
@@ -167,7 +138,8 @@ def roster_import_view(request):
         run = import_run_start(user=request.user, district=district, kind=form.cleaned_data["kind"],
                                filename=upload.name, data=upload.read())
         return redirect("reports:import_run", pk=run.pk)
-    return render(request, "reports/pages/import.html", {"form": form, "rosters": ROSTERS})
+    runs = ImportRun.objects.filter(user=request.user).defer("data")[:20]
+    return render(request, "reports/pages/import.html", {"form": form, "rosters": ROSTERS, "runs": runs})
 
 
 def _run(request, pk: int) -> ImportRun:

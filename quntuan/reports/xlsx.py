@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.db.models import Model
@@ -40,6 +41,8 @@ def _value(row, accessor):
         return value.replace(tzinfo=None)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Model):
         return str(value)
     if value is None or isinstance(value, (int, float, str, date)):
