@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value, When
 
 SIMILARITY_MIN = 0.12
 MIN_SHARED_WORDS = 2  # one shared word (免费, 关爱) is a coincidence, not a common need
@@ -370,12 +371,84 @@ def pair_examples(user, district, pair: Pair, *, limit: int = 6, since: datetime
                                      case__district=district).values("case_id")
     co = CoHandling.objects.filter(Q(case__handling_org_id=a, organization_id=b)
                                    | Q(case__handling_org_id=b, organization_id=a)).values("case_id")
-    condition = Q(pk__in=moved) | Q(pk__in=co)
+    direct = Q(pk__in=moved) | Q(pk__in=co)
+    condition = direct
     categories = pair.categories[:6]
     if categories:
         condition |= Q(category__code__in=categories, handling_org_id__in=[a, b])
     qs = case_policy.visible(user).filter(district=district).filter(condition)
     if since is not None:
         qs = qs.filter(received_at__gte=since)
+    # Cases that went between the two first, then the newest.
+    qs = qs.annotate(between=DbCase(When(direct, then=Value(0)), default=Value(1), output_field=IntegerField()))
     return list(qs.select_related("category", "handling_org", "first_inquirer_org")
-                .order_by("-received_at", "-id")[:limit])
+                .order_by("between", "-received_at", "-id")[:limit])
+
+
+# --- presentation and the who-leads notes ------------------------------------------------------------
+def pair_view(pair: Pair, orgs: dict, category_names: dict[str, str], *, lead=None) -> dict:
+    """A pair as plain data for the page and the API: ids with names, categories with names."""
+    def org(pk: int) -> dict:
+        o = orgs.get(pk)
+        return {"id": pk, "name": o.name if o else ""}
+
+    def cat(code: str) -> dict:
+        return {"code": code, "name": category_names.get(code, code)}
+
+    def service(ref: dict) -> dict:
+        return {"id": ref["id"], "name": ref["name"], "organization": org(ref["organization_id"]),
+                "category": cat(ref["category"])}
+
+    return {
+        "a": org(pair.a), "b": org(pair.b),
+        "weight": pair.weight, "service_count": len(pair.services), "transfer_count": pair.transfer_count,
+        "cohandling_count": pair.cohandling_count, "shared_case_count": pair.shared_case_count,
+        "categories": [cat(c) for c in pair.categories],
+        "services": [{"a": service(s["a"]), "b": service(s["b"]), "score": s["score"], "terms": s["terms"]}
+                     for s in pair.services],
+        "transfers": [{"from_org": org(t["from_org"]), "to_org": org(t["to_org"]), "category": cat(t["category"]),
+                       "requested": t["requested"], "accepted": t["accepted"], "returned": t["returned"]}
+                      for t in pair.transfers],
+        "cohandlings": [{"handling_org": org(c["handling_org"]), "cohandling_org": org(c["cohandling_org"]),
+                         "category": cat(c["category"]), "count": c["count"]} for c in pair.cohandlings],
+        "shared_needs": [{"owner_org": org(s["owner_org"]), "handling_org": org(s["handling_org"]),
+                          "category": cat(s["category"]), "count": s["count"]} for s in pair.shared_needs],
+        "lead": lead_view(lead, orgs) if lead is not None else None,
+    }
+
+
+def lead_view(lead, orgs: dict) -> dict:
+    lead_org = orgs.get(lead.lead_org_id)
+    return {"lead_org": {"id": lead.lead_org_id, "name": lead_org.name} if lead_org else None,
+            "note": lead.note, "updated_at": lead.updated_at,
+            "updated_by": (lead.updated_by.name or lead.updated_by.login_name) if lead.updated_by else ""}
+
+
+def leads_by_pair(district) -> dict[tuple[int, int], object]:
+    from quntuan.routing.overlap_models import OverlapLead
+
+    return {(x.org_a_id, x.org_b_id): x
+            for x in OverlapLead.objects.filter(district=district).select_related("updated_by")}
+
+
+def lead_for(pair: Pair):
+    from quntuan.routing.overlap_models import OverlapLead
+
+    return OverlapLead.objects.filter(org_a_id=pair.a, org_b_id=pair.b).select_related("updated_by").first()
+
+
+def lead_history(lead, orgs: dict, *, limit: int = 10) -> list[dict]:
+    """The recorded changes of a pair's who-leads note (audit records), newest first."""
+    if lead is None:
+        return []
+    from quntuan.accounts.models import AuditRecord
+    from quntuan.routing.overlap_services import AUDIT_ACTION, AUDIT_OBJECT
+
+    rows = (AuditRecord.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=str(lead.pk))
+            .select_related("actor").order_by("-at", "-id")[:limit])
+    out = []
+    for r in rows:
+        lead_org = orgs.get(r.detail.get("lead_org"))
+        out.append({"at": r.at, "actor": (r.actor.name or r.actor.login_name) if r.actor else "",
+                    "lead_org": lead_org.name if lead_org else "", "note": r.detail.get("note", "")})
+    return out

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quntuan.routing import views
 
 app_name = "routing"
-urlpatterns: list = []
+urlpatterns = [
+    path("overlap/", views.overlap_page, name="overlap"),
+    path("overlap/pair/", views.overlap_pair, name="overlap_pair"),
+    path("overlap/lead/", views.overlap_lead, name="overlap_lead"),
+]
