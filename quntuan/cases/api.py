@@ -30,6 +30,7 @@ from quntuan.cases.schemas import (
     CohandlerIn,
     CoHandlingOut,
     CohandlingReplyIn,
+    DuplicateOut,
     ErrorOut,
     EventOut,
     ExtensionDecisionIn,
@@ -39,6 +40,7 @@ from quntuan.cases.schemas import (
     FollowUpOut,
     LookupIn,
     MaterialRequestIn,
+    MergeIn,
     NoteIn,
     OtpIn,
     OtpSentOut,
@@ -217,6 +219,9 @@ def _case_out(request: HttpRequest, case: Case, *, new: bool = False) -> dict:
         result=case.result,
         closed_at=_local(case.closed_at),
         reopen_count=case.reopen_count,
+        merged_into=case.merged_into.tracking_no if case.merged_into_id else None,
+        merged_cases=list(case.merged_cases.order_by("received_at").values_list("tracking_no", flat=True))
+        if staff_view and not new else [],
         attachments=[] if new else [_attachment(a) for a in case.attachments.order_by("uploaded_at", "pk")],
         ratings=[] if new else [_rating(r) for r in case.ratings.order_by("round")],
         cohandlings=[_cohandling(c) for c in case.cohandlings.select_related("organization").order_by("pk")]
@@ -714,3 +719,35 @@ def case_attachment_add(request, tracking_no: str,
     case = _case(request, tracking_no)
     attachment = case_services.case_attachment_add(case=case, actor=request_user(request), uploaded_file=file)
     return 201, _attachment(attachment)
+
+
+# --- duplicates and merging ----------------------------------------------------------------------
+
+
+@router.get("/{tracking_no}/duplicates", response=_responses(200, list[DuplicateOut]), summary="可能重复的诉求",
+            operation_id="cases_duplicates")
+def case_duplicates(request, tracking_no: str):
+    """同一社区(或同一地点)近期和未办结的诉求中,可能反映同一事项的,按相似度排列;仅首问责任人和承办单位可查。"""
+    user = request_user(request)
+    case = _case(request, tracking_no)
+    if not case_policy.can_merge(user, case):
+        raise PermissionDenied(_("只有首问责任人或承办单位的工作人员才能查看可能重复的诉求。"))
+    if not case_policy.can_see_duplicates(user, case):
+        return []
+    rows = queries.likely_duplicates(
+        user=user, text=f"{case.title}。{case.content}", district_id=case.district_id,
+        community_id=case.community_id, address=case.address, exclude_id=case.pk,
+        categories=(case.category.code,) if case.category_id else None)
+    return [{"tracking_no": r["tracking_no"], "title": r["title"], "status": r["status"],
+             "received_at": _local(r["received_at"]), "score": r["score"], "shared": r["shared"]} for r in rows]
+
+
+@router.post("/{tracking_no}/merge", response=_responses(200, CaseOut), summary="并入原诉求",
+             operation_id="cases_merge")
+def case_merge(request, tracking_no: str, payload: MergeIn):
+    """把本诉求(重复反映)并入原诉求:本诉求结束并跟随原诉求,诉求人收到原诉求的办理进展,两位诉求人都收到通知;
+    统计只计原诉求。须是两件诉求的首问责任人或承办单位工作人员;同一请求重复提交不会重复合并。"""
+    duplicate = _case(request, tracking_no)
+    into = _case(request, payload.into)
+    case_services.case_merge(actor=request_user(request), duplicate=duplicate, into=into, note=payload.note)
+    return _done(request, duplicate)

@@ -131,6 +131,8 @@ class CaseFormBase(forms.Form):
     requester_email = forms.EmailField(label=_("电子邮箱(选填)"), required=False,
                                        error_messages={"invalid": _("请输入有效的电子邮箱。")})
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Filled when a routing suggestion is accepted ("您要找的可能是…") and no service is chosen.
+    category = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
 
     def __init__(self, *args, user=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,6 +152,17 @@ class CaseFormBase(forms.Form):
         if service is None:
             raise forms.ValidationError(_("所选服务事项不存在或已停用。"))
         return service
+
+    def clean_category(self):
+        from quntuan.catalog.models import Category
+
+        code = (self.cleaned_data.get("category") or "").strip()
+        if not code:
+            return None
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            raise forms.ValidationError(_("所选服务类别不存在。"))
+        return category
 
     def clean_community(self):
         value = self.cleaned_data.get("community")
@@ -227,7 +240,7 @@ class StaffIntakeForm(CaseFormBase):
 
     field_order = ["channel", "received_org", "requester_name", "requester_mobile", "requester_email",
                    "service", "title", "content", "community", "address", "is_urgent", "missing_materials",
-                   "attachments", "idempotency_key"]
+                   "attachments", "idempotency_key", "category"]
 
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +257,16 @@ class StaffIntakeForm(CaseFormBase):
         if membership is None:
             raise forms.ValidationError(_("请选择首问单位。"))
         return membership
+
+
+class MergeForm(forms.Form):
+    """Merge this case and another likely duplicate: the later one is merged into the earlier."""
+
+    other = forms.CharField(widget=forms.HiddenInput, max_length=24,
+                            error_messages={"required": _("请选择要合并的诉求。")})
+
+    def clean_other(self):
+        return self.cleaned_data["other"].strip().upper()
 
 
 class LookupForm(forms.Form):

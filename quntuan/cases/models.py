@@ -28,6 +28,9 @@ class CaseStatus(models.TextChoices):
     AWAITING_MATERIAL = "awaiting_material", "待补充材料"
     CLOSED = "closed", "已办结"
     TRANSFERRED_OUT = "transferred_out", "已转政府部门"
+    # A repeat report of another case's matter: it follows that case (``merged_into``) and is
+    # left out of every count (services/merge.py).
+    MERGED = "merged", "已并入"
 
 
 OPEN_STATUSES = (
@@ -148,10 +151,13 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "due_date"], name="case_status_due"),
             models.Index(fields=["requester", "-received_at"], name="case_requester"),
             models.Index(fields=["district", "received_at"], name="case_district_time"),
+            # Duplicate check at intake: a community's recent cases, newest first.
+            models.Index(fields=["community", "-received_at"], name="case_community_recent"),
             models.Index(fields=["transfer_to_org", "status"], name="case_transfer_to"),
-            # 三率: an organization's cases received in a period, with what the response rate needs.
-            models.Index(fields=["first_inquirer_org", "received_at"], name="case_fi_org_received",
-                         include=["contacted_at", "first_contact_due_at"]),
+            # 三率: an organization's cases received in a period, with what the response rate needs
+            # (status: merged repeat reports are not counted).
+            models.Index(fields=["first_inquirer_org", "received_at"], name="case_fi_org_received_st",
+                         include=["contacted_at", "first_contact_due_at", "status"]),
             # The escalation sweep: each level only looks at the cases still below it, so these
             # partial indexes stay small however many cases there are.
             models.Index(fields=["remind_on"], name="case_sweep_remind",
@@ -187,6 +193,31 @@ class Case(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class CaseFollower(models.Model):
+    """Someone kept informed of a case they did not file: the requester of a repeat report that
+    was merged into it. They get the case's progress and reply notifications."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    via_case = models.OneToOneField(
+        Case, verbose_name="并入的诉求", on_delete=models.CASCADE, related_name="following",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账户", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField("姓名", max_length=64)
+    mobile = models.CharField("联系电话", max_length=11)
+    email = models.EmailField("电子邮箱", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "关注人"
+        verbose_name_plural = "关注人"
+
+    def __str__(self):
+        return f"{self.case_id} 关注 {self.via_case_id}"
 
 
 class CaseEvent(models.Model):

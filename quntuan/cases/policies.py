@@ -134,6 +134,19 @@ class CasePolicy(BasePolicy):
             and case.status == CaseStatus.CLOSED
         )
 
+    def can_merge(self, user, case: Case) -> bool:
+        """Merge a repeat report (either side of the merge): the case's first inquirer, or a
+        member of the organization that handles it."""
+        return (
+            _authenticated(user)
+            and user.role != Role.RESIDENT
+            and (case.first_inquirer_id == user.pk or is_member(user, case.handling_org_id))
+        )
+
+    def can_see_duplicates(self, user, case: Case) -> bool:
+        """The likely-duplicates panel: whoever may merge the case while it is open."""
+        return case.status in OPEN_STATUSES and case.merged_into_id is None and self.can_merge(user, case)
+
     def can_add_note(self, user, case: Case) -> bool:
         """Internal notes: staff who may see the case (not residents)."""
         return _authenticated(user) and user.role != Role.RESIDENT and self.can_view(user, case)

@@ -28,6 +28,9 @@ from quntuan.organizations.models import Organization
 # The clock stops while the requester is asked for material.
 RUNNING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
 
+# Cases that count in statistics: a repeat report merged into another case is that case's matter.
+COUNTED = ~Q(status=CaseStatus.MERGED)
+
 QUEUES = ("mine", "org", "first_inquiry", "cohandling", "transfers_in", "overdue", "followups")
 
 LIST_RELATED = ("handling_org", "first_inquirer_org", "first_inquirer", "handler", "service", "transfer_to_org")
@@ -153,10 +156,11 @@ def org_three_rates(*, organization: Organization, start: date, end: date) -> di
     since, until = _period(start, end)
     received = Case.objects.filter(first_inquirer_org=organization, received_at__gte=since,
                                    received_at__lt=until).aggregate(
-        # Counting a column of the covering index keeps this an index-only scan.
-        received=Count("received_at"),
-        contacted_in_time=Count("received_at", filter=Q(contacted_at__isnull=False,
-                                                     contacted_at__lte=F("first_contact_due_at"))),
+        # Counting a column of the covering index keeps this an index-only scan. A merged repeat
+        # report is the same matter as its original: counted once, as the original.
+        received=Count("received_at", filter=COUNTED),
+        contacted_in_time=Count("received_at", filter=COUNTED & Q(contacted_at__isnull=False,
+                                                                 contacted_at__lte=F("first_contact_due_at"))),
     )
     ratings = _ratings_of(organization, since, until).aggregate(
         rated=Count("rated_at"),
@@ -200,3 +204,63 @@ def overdue_board(*, user, level: str = "yellow") -> QuerySet[Case]:
     else:
         qs = base.filter(handling_org_id__in=sorted(user_leader_org_ids(user)))
     return qs.order_by("due_date", "id")
+
+
+# --- likely duplicates at intake ----------------------------------------------------------------------------
+DUPLICATE_WINDOW_DAYS = 60
+DUPLICATE_CANDIDATES = 200
+DUPLICATE_OPEN_OLDER = 50
+CANDIDATE_TEXT = 600  # a matter's clues (place, unit, person, problem) are in its first lines
+
+
+def duplicate_candidates(*, user, district_id: int, community_id: int | None = None, address: str = "",
+                         exclude_id: int | None = None, now: datetime | None = None) -> QuerySet[Case]:
+    """Cases a new one may repeat, pre-filtered in the database: in the same community (or, with
+    no community, the same address in the district), received in the last 60 days or still open,
+    not merged, and visible to ``user``. Newest first, at most ``DUPLICATE_CANDIDATES`` (+ 50
+    older open ones). Read by the index on (community, received_at desc), or (district,
+    received_at) for an address, so the cost does not grow with the table."""
+    now = now or timezone.now()
+    since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    base = case_policy.visible(user).filter(district_id=district_id).exclude(status=CaseStatus.MERGED)
+    if exclude_id is not None:
+        base = base.exclude(pk=exclude_id)
+    if community_id:
+        scope = base.filter(community_id=community_id)
+    elif address.strip():
+        scope = base.filter(address=address.strip())
+    else:
+        return Case.objects.none()
+    fields = ("id", "tracking_no", "title", "content", "category__code", "status", "received_at", "address",
+              "community_id", "handling_org_id")
+    recent = scope.filter(received_at__gte=since).order_by("-received_at").values_list("id", flat=True)
+    older_open = (scope.filter(received_at__lt=since, status__in=OPEN_STATUSES)
+                  .order_by("-received_at").values_list("id", flat=True))
+    ids = list(recent[:DUPLICATE_CANDIDATES]) + list(older_open[:DUPLICATE_OPEN_OLDER])
+    return Case.objects.filter(pk__in=ids).order_by("-received_at").values(*fields)
+
+
+def likely_duplicates(*, user, text: str, district_id: int, community_id: int | None = None, address: str = "",
+                      exclude_id: int | None = None, categories: tuple[str, ...] | None = None,
+                      limit: int = 5) -> list[dict]:
+    """The candidates (``duplicate_candidates``) that most likely report the same matter as
+    ``text``, best first: each a dict of the case's fields plus ``score`` and ``shared`` (the
+    clues both share: place, unit, person, problem words)."""
+    from quntuan.routing.services import routing_duplicates
+
+    rows = list(duplicate_candidates(user=user, district_id=district_id, community_id=community_id,
+                                     address=address, exclude_id=exclude_id))
+    if not rows:
+        return []
+    found = routing_duplicates(
+        text=text, limit=limit, categories=categories,
+        candidates=[{"id": r["id"], "text": f"{r['title']}。{r['content'][:CANDIDATE_TEXT]}",
+                     "category": r["category__code"]} for r in rows],
+    )
+    by_id = {r["id"]: r for r in rows}
+    return [{**by_id[f["id"]], "score": f["score"], "shared": f["shared"]} for f in found]
+
+
+def merged_into_case(case: Case) -> list[Case]:
+    """The repeat reports merged into ``case``, with what they carry (events, attachments)."""
+    return list(case.merged_cases.order_by("received_at").prefetch_related("attachments", "events"))

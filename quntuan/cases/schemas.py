@@ -146,6 +146,20 @@ class NoteIn(Schema):
     note: PlainText = Field("", title="说明", description="说明(可选)", max_length=2000)
 
 
+class MergeIn(Schema):
+    into: str = Field(..., title="原诉求", description="把本诉求并入的原诉求的受理编号", min_length=1, max_length=24)
+    note: PlainText = Field("", title="说明", description="说明(可选)", max_length=500)
+
+
+class DuplicateOut(Schema):
+    tracking_no: str = Field(..., description="受理编号")
+    title: str = Field(..., description="标题")
+    status: str = Field(..., description="状态代码")
+    received_at: datetime = Field(..., description="受理时间")
+    score: float = Field(..., description="相似度(0–1)")
+    shared: list[str] = Field(..., description="共同线索:地点、单位、人物、问题")
+
+
 class RequiredNoteIn(Schema):
     note: RequiredText = Field(..., title="说明", description="说明(必填)", min_length=1, max_length=2000)
 
@@ -336,6 +350,8 @@ class CaseOut(CaseListItemOut):
     result: str = Field(..., description="办理结果")
     closed_at: datetime | None = Field(None, description="办结时间")
     reopen_count: int = Field(..., description="重办次数")
+    merged_into: str | None = Field(None, description="已并入的原诉求的受理编号(重复反映并入后)")
+    merged_cases: list[str] = Field(..., description="已并入本诉求的重复反映的受理编号(仅工作人员可见)")
     attachments: list[AttachmentOut] = Field(..., description="附件")
     ratings: list[RatingOut] = Field(..., description="评价")
     cohandlings: list[CoHandlingOut] = Field(..., description="协办(仅工作人员可见)")

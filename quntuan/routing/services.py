@@ -9,6 +9,7 @@ import logging
 import pickle
 import random
 import threading
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Max
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 _cache: dict = {}
 _lock = threading.Lock()
 HELD_OUT_SHARE = 0.2
+MAX_TEXT = 20_000  # longer text is cut here: the clues of a matter are in its first lines
 
 
 def _active_router() -> Router:
@@ -49,7 +51,7 @@ def reset_cache() -> None:
 
 def routing_suggest(*, text: str | None, channel: str | None = None, service=None) -> list[dict]:
     """Top three {category, organization, confidence, reason}; [] when the text says nothing."""
-    text = (text or "")
+    text = (text or "")[:MAX_TEXT]
     if service is not None:
         text = f"{getattr(service, 'name', '')}。{text}"
     if not has_content(text):
@@ -143,27 +145,40 @@ def _weights() -> ClueWeights:
         return _cache["weights"]
 
 
+@lru_cache(maxsize=50_000)
+def _clues_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A stored case's clues, remembered per process: the same open cases are candidates for
+    many new ones, and their texts rarely change (the text is the key, so an edit is a miss)."""
+    spec, gen = clue_sets(text)
+    return frozenset(spec), frozenset(gen)
+
+
 def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int = 5,
-                       threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
+                       threshold: float = DEFAULT_THRESHOLD, categories: tuple[str, ...] | None = None) -> list[dict]:
     """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?}), best first,
     each with its score and the clues both share. The caller passes only rows the user may see
-    (open and recent cases of the same community or address)."""
+    (open and recent cases of the same community or address). ``categories``: the text's
+    suggested categories when the caller has them already (else they are computed)."""
     if not has_content(text):
         return []
-    sugg = _active_router().suggest(text, with_reasons=False)
-    cats = tuple(s.category for s in sugg) or ("",)
+    text = text[:MAX_TEXT]
+    if not categories:
+        sugg = _active_router().suggest(text, with_reasons=False)
+        categories = tuple(s.category for s in sugg)
+    cats = tuple(categories) or ("",)
+    org = cats[0].split(".", 1)[0]
     weights = _weights()
     spec, gen = clue_sets(text)
     mine = spec | gen
     found = []
     for c in candidates[:500]:
-        ctext = str(c.get("text") or "")
+        ccat = c.get("category") or ""
+        if ccat and org and ccat.split(".", 1)[0] != org and ccat not in cats:
+            continue  # another organization's matter: not the same request
+        ctext = str(c.get("text") or "")[:MAX_TEXT]
         if not has_content(ctext):
             continue
-        cspec, cgen = clue_sets(ctext)
-        ccat = c.get("category") or ""
-        if ccat and ccat.split(".", 1)[0] != cats[0].split(".", 1)[0] and ccat not in cats:
-            continue
+        cspec, cgen = _clues_of(ctext)
         shared = mine & (cspec | cgen)
         if not (spec & cspec) and len(shared) < 2:
             continue

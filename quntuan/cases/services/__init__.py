@@ -24,6 +24,7 @@ from quntuan.cases.services.handling import (
     case_transfer_return,
 )
 from quntuan.cases.services.intake import case_receipt, case_submit, next_tracking_no
+from quntuan.cases.services.merge import case_merge
 from quntuan.cases.services.privacy import case_personal_data_view
 from quntuan.cases.services.rating import case_rate, followup_record
 
@@ -35,6 +36,7 @@ __all__ = [
     "case_confirm_requester_informed",
     "case_contact",
     "case_decide_extension",
+    "case_merge",
     "case_personal_data_view",
     "case_rate",
     "case_receipt",

@@ -267,9 +267,11 @@ def _notify(**kwargs) -> None:
     notify(**kwargs)
 
 
-def notify_requester(case: Case, event: CaseEvent, *, title: str, body: str) -> None:
+def notify_requester(case: Case, event: CaseEvent, *, title: str, body: str, followers: bool = True) -> None:
     """Tell the requester: inbox when they have an account, SMS to the case's mobile number,
-    e-mail when they gave one. Keyed on the event, so a retry sends nothing twice."""
+    e-mail when they gave one. Keyed on the event, so a retry sends nothing twice. The case's
+    followers (requesters of repeat reports merged into it) are told too, with a link to their
+    own case, which shows this one's progress."""
     _notify(
         title=title,
         body=body,
@@ -280,6 +282,19 @@ def notify_requester(case: Case, event: CaseEvent, *, title: str, body: str) -> 
         link=case_link(case),
         case=case,
     )
+    if not followers:
+        return
+    for follower in case.followers.select_related("via_case", "user").order_by("id"):
+        _notify(
+            title=_("(同一事项 %(no)s)%(title)s") % {"no": case.tracking_no, "title": title},
+            body=body,
+            dedup_key=f"case:{case.pk}:event:{event.pk}:follower:{follower.pk}",
+            user=follower.user,
+            mobile=follower.mobile,
+            email=follower.email,
+            link=case_link(follower.via_case),
+            case=follower.via_case,
+        )
 
 
 def notify_staff(case: Case, users, event: CaseEvent, *, title: str, body: str) -> None:

@@ -20,7 +20,7 @@ from quntuan.cases import forms as f
 from quntuan.cases import services
 from quntuan.cases.models import Case, CaseStatus, CoHandling, ExtensionRequest, FollowUp
 from quntuan.cases.policies import case_policy
-from quntuan.cases.queries import case_timeline
+from quntuan.cases.queries import case_timeline, merged_into_case
 from quntuan.cases.views.common import (
     FLAG_LABELS,
     SESSION_RECEIPTS,
@@ -62,6 +62,16 @@ def _followup(case, data):
     if followup is None:
         raise ApplicationError(_("回访记录不存在。"), status=404)
     return followup
+
+
+def _merge(user, case, other_no):
+    """The later of the two reports is merged into the earlier one."""
+    other = case_policy.visible(user).filter(tracking_no=other_no).first()
+    if other is None:
+        raise ApplicationError(_("要合并的诉求不存在,或您无权查看。"), status=404)
+    if (case.received_at, case.pk) > (other.received_at, other.pk):
+        return services.case_merge(actor=user, duplicate=case, into=other)
+    return services.case_merge(actor=user, duplicate=other, into=case)
 
 
 ACTIONS: dict[str, Action] = {
@@ -113,6 +123,8 @@ ACTIONS: dict[str, Action] = {
                                                                 outcome=d["outcome"], solved=d["solved"],
                                                                 note=d["note"]),
                        gettext_lazy("回访记录已保存。")),
+    "merge": Action(f.MergeForm, lambda r, c, d: _merge(r.user, c, d["other"]),
+                    gettext_lazy("已合并:重复反映已并入原诉求,两位诉求人都已收到通知。")),
     # The requester's own actions.
     "supply": Action(f.SupplyMaterialForm,
                      lambda r, c, d: services.case_supply_material(case=c, actor=r.user, note=d["note"],
@@ -169,6 +181,8 @@ def _staff_context(request, case, bound=None, error=None, done=None):
     return {
         "case": case,
         "staff_view": True,
+        "merged_cases": merged_into_case(case),
+        "show_duplicates": p.can_see_duplicates(user, case),
         "forms": forms,
         "error": error,
         "done": done,
@@ -198,6 +212,7 @@ def _resident_context(request, case, bound=None, error=None, done=None):
     return {
         "case": case,
         "staff_view": False,
+        "original": _original_progress(case),
         "forms": forms,
         "error": error,
         "done": done,
@@ -205,6 +220,17 @@ def _resident_context(request, case, bound=None, error=None, done=None):
         "attachments": list(case.attachments.order_by("id")),
         "ratings": list(case.ratings.order_by("round")),
     }
+
+
+def _original_progress(case):
+    """For the requester of a merged case: the original's state and public steps (what was done
+    and by which organization, not the notes, which speak of the other requester)."""
+    if case.merged_into_id is None:
+        return None
+    original = Case.objects.select_related("handling_org").get(pk=case.merged_into_id)
+    events = [{"at": e.at, "label": e.get_kind_display(), "org": e.organization.name if e.organization else ""}
+              for e in original.events.filter(internal=False).select_related("organization").order_by("at", "id")]
+    return {"case": original, "events": events}
 
 
 def _error(request, name, message):
@@ -227,6 +253,12 @@ def _render_detail(request, case, *, bound=None, error=None, done=None, status=2
 @require_GET
 @login_required
 def detail(request, tracking_no):
+    if tracking_no.isdigit():
+        # Notification links name the case by id.
+        found = case_policy.visible(request.user).filter(pk=int(tracking_no)).values_list("tracking_no", flat=True)
+        if not found:
+            raise Http404(_("未找到该诉求,或您无权查看。"))
+        return redirect("cases:detail", tracking_no=found[0])
     case = visible_case(request.user, tracking_no)
     return _render_detail(request, case)
 
@@ -326,8 +358,14 @@ def receipt(request, tracking_no):
 @require_GET
 @login_required
 def attachment(request, tracking_no, pk):
-    """An attachment, only to those who may see its case (files are not served publicly)."""
-    case = visible_case(request.user, tracking_no)
+    """An attachment, only to those who may see its case, or the case it was merged into (files
+    are not served publicly)."""
+    try:
+        case = visible_case(request.user, tracking_no)
+    except Http404:
+        case = Case.objects.filter(tracking_no=tracking_no, merged_into__isnull=False).select_related("merged_into").first()
+        if case is None or not request.user.is_staff_member or not case_policy.can_view(request.user, case.merged_into):
+            raise
     item = case.attachments.filter(pk=pk).first()
     if item is None:
         raise Http404(_("附件不存在。"))

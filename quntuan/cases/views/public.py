@@ -15,7 +15,7 @@ from quntuan.catalog.queries import catalogue_search, catalogue_services
 from quntuan.core.exceptions import ApplicationError
 from quntuan.notifications.services import otp_send as send_code
 from quntuan.notifications.services import otp_verify
-from quntuan.organizations.models import Region
+from quntuan.organizations.models import Organization, Region
 
 LOOKUP_LIMIT = 20
 LOOKUP_WINDOW = 10 * 60
@@ -95,6 +95,12 @@ def _submit_valid(request, form, resident, district):
             return None
         request.session[SESSION_VERIFIED_MOBILE] = data["requester_mobile"]
     service = data["service"]
+    category = service.category if service else data["category"]
+    # An accepted suggestion without a service: the category's organization receives the case.
+    organization = None
+    if service is None and category is not None:
+        organization = Organization.objects.filter(district=case_district, code=category.org_code,
+                                                   is_active=True).first()
     try:
         case = case_submit(
             district=case_district,
@@ -106,7 +112,8 @@ def _submit_valid(request, form, resident, district):
             channel=_channel(request),
             requester=resident,
             service=service,
-            category=service.category if service else None,
+            category=category,
+            organization=organization,
             community=data["community"],
             address=data["address"],
             is_urgent=data["is_urgent"],

@@ -90,7 +90,7 @@ def intake(request):
                     requester_email=data["requester_email"],
                     channel=data["channel"],
                     service=service,
-                    category=service.category if service else None,
+                    category=service.category if service else data["category"],
                     community=data["community"],
                     address=data["address"],
                     is_urgent=data["is_urgent"],
