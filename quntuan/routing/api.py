@@ -74,3 +74,9 @@ def duplicates(request, payload: DuplicatesIn):
     by_id = {r["id"]: r for r in rows}
     return [{"id": f["id"], "tracking_no": by_id[f["id"]]["tracking_no"], "title": by_id[f["id"]]["title"],
              "score": f["score"], "shared": f["shared"]} for f in found]
+
+
+# --- overlap matrix (quntuan/routing/overlap_api.py) ---------------------------------------------
+from quntuan.routing.overlap_api import router as overlap_router  # noqa: E402
+
+router.add_router("/overlap", overlap_router)

@@ -54,3 +54,30 @@ class OverlapPolicy(BasePolicy):
 
 
 overlap_policy = OverlapPolicy()
+
+
+PERIOD_DAYS = (90, 180, 365, 0)  # 0: all time
+DEFAULT_DAYS = 365
+
+
+def overlap_scope(user, *, district_id: int | None, days: int | None):
+    """(district, days, since) for a viewer: the chosen district among those they may see (the
+    first by code when none is chosen) and the period of case history (``days``, 0 for all)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
+
+    if not _staff(user):
+        raise PermissionDenied(_("职能交叉矩阵仅限工作人员查看。"))
+    districts = overlap_policy.visible_districts(user).order_by("code")
+    district = districts.filter(pk=district_id).first() if district_id is not None else districts.first()
+    if district is None:
+        raise NotFound(_("没有这个区,或您无权查看。") if district_id is not None else _("您没有可查看的区。"))
+    days = DEFAULT_DAYS if days is None else days
+    if days not in PERIOD_DAYS:
+        raise ApplicationError(_("时间范围只能是 90、180、365 天或 0(全部)。"), code="invalid")
+    since = timezone.now() - timedelta(days=days) if days else None
+    return district, days, since

@@ -3,29 +3,26 @@ read through ``overlap.py``, record through ``overlap_services.py``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from quntuan.accounts.decorators import staff_required
-from quntuan.core.exceptions import ApplicationError, PermissionDenied
+from quntuan.core.exceptions import ApplicationError
 from quntuan.organizations.models import Organization
 from quntuan.routing import overlap
-from quntuan.routing.overlap_policies import overlap_policy
+from quntuan.routing.overlap_policies import PERIOD_DAYS, overlap_policy, overlap_scope
 from quntuan.routing.overlap_services import overlap_lead_record
 
-PERIODS = [(90, gettext_lazy("近三个月")), (180, gettext_lazy("近半年")), (365, gettext_lazy("近一年")),
-           (0, gettext_lazy("全部"))]
+PERIODS = list(zip(PERIOD_DAYS, (gettext_lazy("近三个月"), gettext_lazy("近半年"), gettext_lazy("近一年"),
+                                gettext_lazy("全部")), strict=True))
 EXAMPLE_PAIRS = 12  # pairs of the list that show two example cases inline
-DEFAULT_DAYS = 365
 PAIRS_SHOWN = 40
 
 
@@ -39,19 +36,10 @@ def _int(value, label: str) -> int | None:
 
 
 def _scope(request, params) -> dict:
-    """District, organization filter and period from the query (or form), checked."""
-    districts = list(overlap_policy.visible_districts(request.user).order_by("code"))
-    if not districts:
-        raise PermissionDenied(_("您没有可查看的区。"))
-    district_id = _int(params.get("district"), _("区"))
-    district = next((d for d in districts if d.pk == district_id), None) if district_id else districts[0]
-    if district is None:
-        raise Http404(_("没有这个区,或您无权查看。"))
-    days = _int(params.get("days"), _("时间范围"))
-    days = DEFAULT_DAYS if days is None else days
-    if days not in {d for d, _label in PERIODS}:
-        raise ApplicationError(_("时间范围参数无效。"), code="invalid")
-    since = timezone.now() - timedelta(days=days) if days else None
+    """District and period from the query (or form), checked by the policy."""
+    district, days, since = overlap_scope(request.user, district_id=_int(params.get("district"), _("区")),
+                                          days=_int(params.get("days"), _("时间范围")))
+    districts = list(overlap_policy.visible_districts(request.user).order_by("code")[:50])
     return {"districts": districts, "district": district, "days": days, "since": since}
 
 
