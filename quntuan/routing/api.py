@@ -3,13 +3,11 @@ Thin: validation here, the work in ``services.py``; odd text gets an empty answe
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
 from quntuan.api.auth import AUTH, AUTH_OPTIONAL, request_user
+from quntuan.core.exceptions import ApplicationError
 from quntuan.routing import services
 
 router = Router(tags=["智能分派"])
@@ -35,8 +33,9 @@ class SuggestOut(Schema):
 
 class DuplicatesIn(Schema):
     text: str = Field("", max_length=MAX_TEXT)
-    community_id: int | None = None
-    days: int = Field(60, ge=1, le=365)
+    community_id: int | None = Field(None, description="社区编号;与 address 至少填一项")
+    address: str = Field("", max_length=200, description="地点(同一地点的诉求)")
+    district_id: int | None = Field(None, description="所属区;不填时取社区所属区或本人单位所在区")
 
 
 class DuplicateOut(Schema):
@@ -59,24 +58,25 @@ def suggest(request, payload: SuggestIn):
 
 @router.post("/duplicates", response=list[DuplicateOut], auth=AUTH, summary="可能重复的诉求")
 def duplicates(request, payload: DuplicatesIn):
-    from quntuan.cases.policies import case_policy
+    """同一社区(或同一地点)近 60 天内和仍未办结的诉求中,与这段文字可能反映同一事项的,按相似度排列。
+    只在本人有权查看的诉求中查找;按社区与受理时间的索引预筛选,诉求再多也只比较几百件。"""
+    from quntuan.cases.policies import user_memberships
+    from quntuan.cases.queries import likely_duplicates
+    from quntuan.organizations.models import Region
 
     user = request_user(request)
-    since = timezone.now() - timedelta(days=payload.days)
-    qs = case_policy.visible(user).filter(created_at__gte=since)
+    district_id = payload.district_id
     if payload.community_id:
-        qs = qs.filter(community_id=payload.community_id)
-    rows = list(qs.order_by("-created_at").values("id", "tracking_no", "title", "content", "category__code")[:500])
-    found = services.routing_duplicates(
-        text=payload.text,
-        candidates=[{"id": r["id"], "text": f"{r['title']}。{r['content']}", "category": r["category__code"]} for r in rows],
-    )
-    by_id = {r["id"]: r for r in rows}
-    return [{"id": f["id"], "tracking_no": by_id[f["id"]]["tracking_no"], "title": by_id[f["id"]]["title"],
-             "score": f["score"], "shared": f["shared"]} for f in found]
-
-
-# --- overlap matrix (quntuan/routing/overlap_api.py) ---------------------------------------------
-from quntuan.routing.overlap_api import router as overlap_router  # noqa: E402
-
-router.add_router("/overlap", overlap_router)
+        community = Region.objects.filter(pk=payload.community_id, level=Region.Level.COMMUNITY).first()
+        if community is None:
+            raise ApplicationError("所选社区不存在。", code="invalid")
+        district_id = community.district_id
+    if district_id is None:
+        district_id = user_memberships(user).values_list("organization__district_id", flat=True).first() \
+            or getattr(user, "region_id", None)
+    if district_id is None or not (payload.community_id or payload.address.strip()):
+        return []
+    rows = likely_duplicates(user=user, text=payload.text, district_id=district_id,
+                             community_id=payload.community_id, address=payload.address)
+    return [{"id": r["id"], "tracking_no": r["tracking_no"], "title": r["title"], "score": r["score"],
+             "shared": r["shared"]} for r in rows]
