@@ -112,7 +112,8 @@ def budget_history(budgets) -> list[dict]:
     for b in rows:
         prev = by_year.get(b.year - 1)
         growth = float((b.amount - prev) / prev) if prev else None
-        out.append({"budget": b, "previous": prev, "growth": growth})
+        out.append({"budget": b, "previous": prev, "growth": growth,
+                    "growth_pct": None if growth is None else round(growth * 100, 1)})
     return out
 
 

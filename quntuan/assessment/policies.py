@@ -1,8 +1,8 @@
 """Who may see and change ledgers, supervision items and assessment scores.
 
-* Organization staff and leaders see their own organizations' ledgers, assignments and scores;
-  leaders edit their organization's ledgers; staff and leaders report progress on their
-  organization's assignments.
+* Organization staff and leaders see their own organizations' ledgers, assignments and scores,
+  edit their own organization's ledgers (never another's, never district-level rows) and report
+  progress on their organization's assignments.
 * The district supervisor (Role.SUPERVISOR) sees the whole district (or city), creates
   supervision items, edits indicators and weights, gives manual scores and veto flags, and edits
   any ledger of the district. Only the supervisor edits indicators and weights.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from quntuan.accounts.models import Role
-from quntuan.cases.policies import is_platform_admin, user_leader_org_ids, user_org_ids
+from quntuan.cases.policies import is_platform_admin, user_org_ids
 from quntuan.core.policies import BasePolicy
 from quntuan.organizations.models import Organization, Region
 
@@ -80,11 +80,23 @@ class AssessmentPolicy(BasePolicy):
                 and self.visible_districts(user).filter(pk=district_id).exists())
 
     def can_edit_ledger(self, user, organization: Organization | None, district_id: int) -> bool:
-        if self.is_supervisor_of(user, district_id):
+        """The district supervisor (and the platform administrator) edit every ledger of the
+        district, district-level rows included; an organization's staff and leaders edit their own
+        organization's rows (台账 are kept by the organization's office); the auditor reads only."""
+        if self.is_supervisor_of(user, district_id) or is_platform_admin(user):
             return True
         if organization is None or not _authenticated(user) or user.role == Role.AUDITOR:
             return False
-        return organization.pk in user_leader_org_ids(user)
+        return organization.pk in user_org_ids(user)
+
+    def ledger_orgs(self, user, district: Region) -> QuerySet[Organization]:
+        """The district's organizations whose ledgers this user may edit."""
+        orgs = Organization.objects.filter(district=district, is_active=True).order_by("id")
+        if self.is_supervisor_of(user, district.pk) or is_platform_admin(user):
+            return orgs
+        if not _authenticated(user) or user.role == Role.AUDITOR:
+            return orgs.none()
+        return orgs.filter(pk__in=sorted(user_org_ids(user)))
 
     def can_manage_supervision(self, user, district_id: int) -> bool:
         return self.is_supervisor_of(user, district_id)

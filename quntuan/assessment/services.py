@@ -58,11 +58,8 @@ def _ledger_guard(actor, organization: Organization | None, district: Region) ->
 @transaction.atomic
 def post_create(*, actor, organization: Organization, name: str, kind: str, authorized: int, filled: int) -> Post:
     _ledger_guard(actor, organization, organization.district)
-    if kind not in Post.Kind.values:
-        raise ApplicationError(_("岗位类别无效。"))
-    if authorized < 0 or filled < 0:
-        raise ApplicationError(_("核定数和实有数不能为负数。"))
-    post = Post.objects.create(organization=organization, name=name.strip()[:64], kind=kind,
+    name = _check_post(kind, authorized, filled, name)
+    post = Post.objects.create(organization=organization, name=name, kind=kind,
                                authorized=authorized, filled=filled)
     audit_record(actor=actor, action="ledger.post_create", object_type="assessment.Post", object_id=post.pk)
     return post
@@ -123,6 +120,8 @@ def office_space_create(*, actor, organization: Organization, address: str, area
 def media_report_create(*, actor, district: Region, organization: Organization | None, title: str, outlet: str,
                         published_on: date, level: str, link: str = "") -> MediaReport:
     _ledger_guard(actor, organization, district)
+    if organization is not None and organization.district_id != district.pk:
+        raise ApplicationError(_("该组织不属于本区。"))
     if level not in MediaReport.Level.values:
         raise ApplicationError(_("报道级别只能是市级、省级或国家级。"))
     if link:
@@ -137,6 +136,8 @@ def media_report_create(*, actor, district: Region, organization: Organization |
 def cadre_training_create(*, actor, district: Region, organization: Organization | None, title: str, start: date,
                           days: int, trainees: int) -> CadreTraining:
     _ledger_guard(actor, organization, district)
+    if organization is not None and organization.district_id != district.pk:
+        raise ApplicationError(_("该组织不属于本区。"))
     if trainees < 0 or days < 1:
         raise ApplicationError(_("参训人数不能为负,天数至少为 1。"))
     training = CadreTraining.objects.create(district=district, organization=organization, title=title[:200],
@@ -144,6 +145,114 @@ def cadre_training_create(*, actor, district: Region, organization: Organization
     audit_record(actor=actor, action="ledger.training_create", object_type="assessment.CadreTraining",
                  object_id=training.pk)
     return training
+
+
+def _ledger_entry_guard(actor, entry) -> None:
+    """The actor may change ``entry`` (any ledger row) where it is now."""
+    organization = getattr(entry, "organization", None)
+    district = entry.district if hasattr(entry, "district_id") else organization.district
+    _ledger_guard(actor, organization, district)
+
+
+def _check_post(kind: str, authorized: int, filled: int, name: str) -> str:
+    if kind not in Post.Kind.values:
+        raise ApplicationError(_("岗位类别无效。"))
+    if authorized < 0 or filled < 0:
+        raise ApplicationError(_("核定数和实有数不能为负数。"))
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("请填写岗位名称。"))
+    return name[:64]
+
+
+@transaction.atomic
+def post_update(*, actor, post: Post, name: str, kind: str, authorized: int, filled: int) -> Post:
+    _ledger_entry_guard(actor, post)
+    post.name = _check_post(kind, authorized, filled, name)
+    post.kind, post.authorized, post.filled = kind, authorized, filled
+    post.save()
+    audit_record(actor=actor, action="ledger.post_update", object_type="assessment.Post", object_id=post.pk,
+                 detail={"authorized": authorized, "filled": filled})
+    return post
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, name: str, kind: str, start: date, end: date | None = None,
+                 position: str = "", from_unit: str = "") -> Cadre:
+    _ledger_entry_guard(actor, cadre)
+    if kind not in Cadre.Kind.values:
+        raise ApplicationError(_("干部类别无效(专职、兼职或挂职)。"))
+    if end is not None and end < start:
+        raise ApplicationError(_("截止日期不能早于起始日期。"))
+    if not (name or "").strip():
+        raise ApplicationError(_("请填写姓名。"))
+    cadre.name, cadre.kind, cadre.start, cadre.end = name.strip()[:64], kind, start, end
+    cadre.position, cadre.from_unit = position[:64], from_unit[:100]
+    cadre.save()
+    audit_record(actor=actor, action="ledger.cadre_update", object_type="assessment.Cadre", object_id=cadre.pk)
+    return cadre
+
+
+@transaction.atomic
+def office_space_update(*, actor, space: OfficeSpace, address: str, area, rooms: int = 1,
+                        note: str = "") -> OfficeSpace:
+    _ledger_entry_guard(actor, space)
+    space.area = _decimal(area, _("面积必须是不小于 0 的数字。"))
+    if rooms < 0:
+        raise ApplicationError(_("房间数不能为负数。"))
+    space.address, space.rooms, space.note = address[:128], rooms, note[:200]
+    space.save()
+    audit_record(actor=actor, action="ledger.office_update", object_type="assessment.OfficeSpace",
+                 object_id=space.pk)
+    return space
+
+
+@transaction.atomic
+def media_report_update(*, actor, report: MediaReport, organization: Organization | None, title: str, outlet: str,
+                        published_on: date, level: str, link: str = "") -> MediaReport:
+    _ledger_entry_guard(actor, report)
+    _ledger_guard(actor, organization, report.district)  # and where it moves to
+    if organization is not None and organization.district_id != report.district_id:
+        raise ApplicationError(_("该组织不属于本区。"))
+    if level not in MediaReport.Level.values:
+        raise ApplicationError(_("报道级别只能是市级、省级或国家级。"))
+    if link:
+        _check_url(link, _("报道链接不是有效的网址。"))
+    report.organization, report.title, report.outlet = organization, title[:200], outlet[:100]
+    report.published_on, report.level, report.link = published_on, level, link
+    report.save()
+    audit_record(actor=actor, action="ledger.media_update", object_type="assessment.MediaReport",
+                 object_id=report.pk)
+    return report
+
+
+@transaction.atomic
+def cadre_training_update(*, actor, training: CadreTraining, organization: Organization | None, title: str,
+                          start: date, days: int, trainees: int) -> CadreTraining:
+    _ledger_entry_guard(actor, training)
+    _ledger_guard(actor, organization, training.district)
+    if organization is not None and organization.district_id != training.district_id:
+        raise ApplicationError(_("该组织不属于本区。"))
+    if trainees < 0 or days < 1:
+        raise ApplicationError(_("参训人数不能为负,天数至少为 1。"))
+    training.organization, training.title, training.start = organization, title[:200], start
+    training.days, training.trainees = days, trainees
+    training.save()
+    audit_record(actor=actor, action="ledger.training_update", object_type="assessment.CadreTraining",
+                 object_id=training.pk)
+    return training
+
+
+@transaction.atomic
+def ledger_entry_delete(*, actor, entry) -> None:
+    """Delete one ledger row (post, cadre, budget, office space, media report, cadre training)."""
+    if not isinstance(entry, (Post, Cadre, Budget, OfficeSpace, MediaReport, CadreTraining)):
+        raise ApplicationError(_("不是台账记录。"))
+    _ledger_entry_guard(actor, entry)
+    label = entry._meta.label
+    pk = entry.pk
+    entry.delete()
+    audit_record(actor=actor, action="ledger.delete", object_type=label, object_id=pk)
 
 
 # --- supervision ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from quntuan.accounts.decorators import staff_required
 from quntuan.assessment import lists, queries, services
+from quntuan.assessment.forms import LEDGER_FORMS
 from quntuan.assessment.models import Assignment, Indicator, Source
 from quntuan.assessment.policies import assessment_policy
 from quntuan.assessment.scoping import parse_int, scope_from_params
-from quntuan.cases.policies import case_policy
-from quntuan.core.exceptions import ApplicationError, NotFound
+from quntuan.cases.policies import case_policy, is_platform_admin
+from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Organization, Region
 
 PARAMS = ("district", "org", "street", "start", "end")
@@ -67,26 +69,23 @@ def ledgers(request):
     year = _year(request)
     user = request.user
     whole = assessment_policy.sees_whole_district(user, scope.district)
-    orgs = list(assessment_policy.visible_orgs(user).filter(district=scope.district).order_by("id"))
-    ids = [o.pk for o in orgs]
+    ids = [o.pk for o in lists.ledger_orgs(user, scope)]
     start, end = queries.year_range(year)
-    staffing = queries.staffing_by_org(ids)
-    cadres = queries.cadres_serving(ids, min(end, timezone.localdate()))
-    budgets = queries.budget_growth(ids, year)
-    office = queries.office_space_by_org(ids)
     scoped = None if whole else ids
+    editable = set(assessment_policy.ledger_orgs(user, scope.district).values_list("pk", flat=True))
+    supervisor = assessment_policy.is_supervisor_of(user, scope.district.pk) or is_platform_admin(user)
     return render(request, "assessment/pages/ledgers.html", {
         "scope": scope, "year": year, "whole": whole,
-        "rows": [{"org": o, "staffing": staffing[o.pk], "cadres": cadres[o.pk], "budget": budgets[o.pk],
-                  "office": office[o.pk]} for o in orgs],
+        "rows": lists.ledger_summary_rows(user, scope, year),
         "budget_total": queries.budget_total(ids, year),
         "coverage": queries.coverage_by_street(scope.district),
         "coverage_total": queries.coverage_district(scope.district),
-        "media": queries.media_reports(scope.district, start, end, scoped),
+        "media": lists.media_rows(user, scope, year),
         "media_levels": queries.media_by_level(scope.district, start, end, scoped),
-        "trainings": queries.cadre_trainings(scope.district, start, end, scoped),
+        "trainings": lists.training_rows(user, scope, year),
         "training_totals": queries.cadre_training_totals(scope.district, start, end, scoped),
-        "cadre_list": queries.cadres_serving_qs(ids, min(end, timezone.localdate())).select_related("organization"),
+        "cadre_list": lists.cadre_rows(user, scope, year),
+        "editable": editable, "supervisor": supervisor, "can_add": bool(editable) or supervisor,
     })
 
 
@@ -251,3 +250,170 @@ def indicator_drill(request, pk: int, target_id: int):
     return render(request, "assessment/pages/indicator_records.html", {
         "indicator": ind, "target": target, "kind": kind, "page": page, "today": timezone.localdate(),
     })
+
+
+# --- ledger entry pages ----------------------------------------------------------------------------
+
+def _ledger_kind(kind: str):
+    if kind not in LEDGER_FORMS:
+        raise NotFound(_("未知的台账类型。"))
+    return LEDGER_FORMS[kind]
+
+
+def _org_for_ledger(request, org_id) -> Organization:
+    org = assessment_policy.visible_orgs(request.user).filter(pk=org_id).select_related("district").first()
+    if org is None:
+        raise NotFound(_("未找到该组织,或您无权查看。"))
+    return org
+
+
+def _entry_visible(request, model, pk: int):
+    entry = model.objects.filter(pk=pk).first()
+    if entry is None:
+        raise NotFound()
+    org_id = getattr(entry, "organization_id", None)
+    if org_id is not None:
+        if not assessment_policy.can_view_org(request.user, org_id):
+            raise NotFound()
+    elif not assessment_policy.visible_districts(request.user).filter(pk=entry.district_id).exists():
+        raise NotFound()
+    return entry
+
+
+def _entry_district(entry) -> Region:
+    return entry.district if hasattr(entry, "district_id") else entry.organization.district
+
+
+def _after_ledger(entry_or_org, district: Region, year: int | None = None):
+    org_id = getattr(entry_or_org, "organization_id", None)
+    suffix = f"?year={year}" if year else ""
+    if org_id:
+        return redirect(f"/assessment/ledgers/org/{org_id}/{suffix}")
+    return redirect(f"/assessment/ledgers/?district={district.pk}{'&' + suffix[1:] if suffix else ''}")
+
+
+@staff_required
+def ledger_org(request, org_id: int):
+    """One organization's whole ledger with its rows, edit links for those who may edit."""
+    org = _org_for_ledger(request, org_id)
+    year = _year(request)
+    start, end = queries.year_range(year)
+    can_edit = assessment_policy.can_edit_ledger(request.user, org, org.district_id)
+    return render(request, "assessment/pages/ledger_org.html", {
+        "org": org, "year": year, "can_edit": can_edit, "scope": {"district": org.district, "end": end},
+        "posts": org.posts.annotate(vacancy=F("authorized") - F("filled")), "cadres": org.cadres.all(),
+        "budgets": list(reversed(lists.budget_history(org.budgets.all()))),
+        "offices": org.office_spaces.all(),
+        "media": org.media_reports.filter(published_on__gte=start, published_on__lte=end),
+        "trainings": org.cadre_trainings.filter(start__gte=start, start__lte=end),
+    })
+
+
+def _ledger_form(request, kind: str, *, instance=None, district: Region, organization: Organization | None):
+    _model, form_class, _label = LEDGER_FORMS[kind]
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    if kind in ("media", "training"):
+        return form_class(*data, instance=instance, organizations=assessment_policy.ledger_orgs(request.user, district),
+                          allow_district=assessment_policy.is_supervisor_of(request.user, district.pk)
+                          or is_platform_admin(request.user))
+    initial = None
+    if kind == "budget" and instance is None:
+        initial = {"year": parse_int(request.GET.get("year"), _("年度")) or timezone.localdate().year}
+    return form_class(*data, instance=instance, initial=initial)
+
+
+def _save_ledger(request, kind: str, form, *, instance, district: Region, organization: Organization | None):
+    d, user = form.cleaned_data, request.user
+    if kind in ("media", "training"):
+        organization = d["organization"]
+    if kind == "post":
+        fields = {"name": d["name"], "kind": d["kind"], "authorized": d["authorized"], "filled": d["filled"]}
+        return (services.post_update(actor=user, post=instance, **fields) if instance
+                else services.post_create(actor=user, organization=organization, **fields))
+    if kind == "cadre":
+        fields = {k: d[k] for k in ("name", "kind", "start", "end", "position", "from_unit")}
+        return (services.cadre_update(actor=user, cadre=instance, **fields) if instance
+                else services.cadre_create(actor=user, organization=organization, **fields))
+    if kind == "budget":
+        year = instance.year if instance else d["year"]
+        return services.budget_set(actor=user, organization=organization, year=year, amount=d["amount"],
+                                   note=d["note"])
+    if kind == "office":
+        fields = {"address": d["address"], "area": d["area"], "rooms": d["rooms"], "note": d["note"]}
+        return (services.office_space_update(actor=user, space=instance, **fields) if instance
+                else services.office_space_create(actor=user, organization=organization, **fields))
+    if kind == "media":
+        fields = {k: d[k] for k in ("title", "outlet", "published_on", "level", "link")}
+        return (services.media_report_update(actor=user, report=instance, organization=organization, **fields)
+                if instance else services.media_report_create(actor=user, district=district,
+                                                              organization=organization, **fields))
+    fields = {k: d[k] for k in ("title", "start", "days", "trainees")}
+    return (services.cadre_training_update(actor=user, training=instance, organization=organization, **fields)
+            if instance else services.cadre_training_create(actor=user, district=district,
+                                                            organization=organization, **fields))
+
+
+def _ledger_page(request, kind: str, *, instance, district: Region, organization: Organization | None):
+    form = _ledger_form(request, kind, instance=instance, district=district, organization=organization)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                entry = _save_ledger(request, kind, form, instance=instance, district=district,
+                                     organization=organization)
+            except PermissionDenied:
+                raise
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("台账已保存。"))
+                return _after_ledger(entry, district, getattr(entry, "year", None))
+        status = 400
+    previous = None
+    if kind == "budget" and organization is not None:
+        year = instance.year if instance else (parse_int(request.POST.get("year") or request.GET.get("year"),
+                                                         _("年度")) or timezone.localdate().year)
+        previous = organization.budgets.filter(year=year - 1).first()
+    return render(request, "assessment/pages/ledger_form.html", {
+        "form": form, "kind": kind, "label": LEDGER_FORMS[kind][2], "entry": instance, "organization": organization,
+        "district": district, "previous": previous, "scope": {"district": district, "end": timezone.localdate()},
+    }, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ledger_new(request, kind: str):
+    _ledger_kind(kind)
+    if kind in ("media", "training"):
+        district = _scope(request).district
+        if not assessment_policy.ledger_orgs(request.user, district).exists() and not (
+                assessment_policy.is_supervisor_of(request.user, district.pk) or is_platform_admin(request.user)):
+            raise PermissionDenied(_("您无权修改该台账。"))
+        return _ledger_page(request, kind, instance=None, district=district, organization=None)
+    org = _org_for_ledger(request, parse_int(request.GET.get("org"), _("组织")))
+    if not assessment_policy.can_edit_ledger(request.user, org, org.district_id):
+        raise PermissionDenied(_("您无权修改该台账。"))
+    return _ledger_page(request, kind, instance=None, district=org.district, organization=org)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ledger_edit(request, kind: str, pk: int):
+    model = _ledger_kind(kind)[0]
+    entry = _entry_visible(request, model, pk)
+    district = _entry_district(entry)
+    organization = getattr(entry, "organization", None)
+    if not assessment_policy.can_edit_ledger(request.user, organization, district.pk):
+        raise PermissionDenied(_("您无权修改该台账。"))
+    return _ledger_page(request, kind, instance=entry, district=district, organization=organization)
+
+
+@staff_required
+@require_http_methods(["POST"])
+def ledger_delete(request, kind: str, pk: int):
+    model = _ledger_kind(kind)[0]
+    entry = _entry_visible(request, model, pk)
+    district = _entry_district(entry)
+    services.ledger_entry_delete(actor=request.user, entry=entry)
+    messages.success(request, _("已删除。"))
+    return _after_ledger(entry, district)

@@ -164,10 +164,11 @@ def test_manual_score_needs_evidence_and_range(world):
     assert list(ManualScore.objects.values_list("score", "evidence")) == [(Decimal("90.00"), "补充材料")]
 
 
-def test_ledger_edits_by_leader_and_supervisor_only(world):
+def test_ledger_edits_by_own_organization_and_supervisor_only(world):
     services.budget_set(actor=world.union_leader, organization=world.union, year=2026, amount="300000")
+    services.budget_set(actor=world.union_staff, organization=world.union, year=2026, amount="310000")
     services.budget_set(actor=world.supervisor, organization=world.union, year=2026, amount="320000")
-    for who in ("union_staff", "youth_staff", "auditor"):
+    for who in ("youth_staff", "auditor"):
         with pytest.raises(PermissionDenied):
             services.budget_set(actor=getattr(world, who), organization=world.union, year=2026, amount="1")
     with pytest.raises(ApplicationError) as exc:
