@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quntuan.activities.models import AudienceGroup
@@ -19,6 +20,21 @@ from quntuan.programs.services import OUTCOME_FIELDS, PlanInput
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BOOL_CHOICES = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
 CHANNEL_CHOICES = [("inbox", _("站内消息")), ("email", _("电子邮件")), ("sms", _("短信"))]
+
+
+class ActivityChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}({timezone.localtime(obj.start):%Y-%m-%d})"
+
+
+class ActivityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}({timezone.localtime(obj.start):%Y-%m-%d %H:%M})"
+
+
+class ServiceChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}({obj.organization.name})"
 
 
 def _single_org(field, orgs) -> None:
@@ -47,7 +63,7 @@ class PlanForm(forms.Form):
     contact_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     target_group = forms.ModelChoiceField(label=_("目标人群"), queryset=None, required=False,
                                           empty_label=_("不指定"))
-    activities = forms.ModelMultipleChoiceField(label=_("关联活动"), queryset=None, required=False,
+    activities = ActivityChoices(label=_("关联活动"), queryset=None, required=False,
                                                 widget=forms.CheckboxSelectMultiple,
                                                 help_text=_("本组织主办或协办的活动"))
     services = forms.ModelMultipleChoiceField(label=_("关联服务"), queryset=None, required=False,
@@ -222,9 +238,9 @@ class NoticeForm(forms.Form):
     channels = forms.MultipleChoiceField(label=_("渠道"), choices=CHANNEL_CHOICES, initial=["inbox"],
                                          widget=forms.CheckboxSelectMultiple)
     plan = forms.ModelChoiceField(label=_("关联计划"), queryset=None, required=False, empty_label=_("不关联"))
-    activity = forms.ModelChoiceField(label=_("报名活动"), queryset=None, required=False, empty_label=_("无"))
+    activity = ActivityChoice(label=_("报名活动"), queryset=None, required=False, empty_label=_("无"))
     course = forms.ModelChoiceField(label=_("报名培训课程"), queryset=None, required=False, empty_label=_("无"))
-    service = forms.ModelChoiceField(label=_("申请服务"), queryset=None, required=False, empty_label=_("无"),
+    service = ServiceChoice(label=_("申请服务"), queryset=None, required=False, empty_label=_("无"),
                                      help_text=_("居民点“申请”即提交一件诉求,由服务的责任组织受理"))
 
     def __init__(self, *args, user, **kwargs):
@@ -251,7 +267,7 @@ class ReferralForm(forms.Form):
     resident_mobile = forms.CharField(label=_("居民手机号"), max_length=11,
                                       widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     plan = forms.ModelChoiceField(label=_("转介到计划"), queryset=None, required=False, empty_label=_("不选"))
-    service = forms.ModelChoiceField(label=_("或转介到服务"), queryset=None, required=False, empty_label=_("不选"))
+    service = ServiceChoice(label=_("或转介到服务"), queryset=None, required=False, empty_label=_("不选"))
     reason = forms.CharField(label=_("转介原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     resident_consented = forms.BooleanField(
         label=_("居民本人已同意转介,并同意把姓名、联系方式和转介原因告知接收组织"), required=False)

@@ -259,13 +259,14 @@ def groups(request):
 @require_POST
 def group_preview(request):
     """The audience size and the breakdown by community for the builder's current criteria:
-    counts only. Bad criteria → 400 with the Chinese message."""
+    counts only. Bad criteria → 422 with the Chinese message (swapped into the preview box; 422
+    rather than 400 so that django-htmx's debug handler leaves the page alone)."""
     _require_org(request.user)
     form = CriteriaForm(request.POST, user=request.user)
     context: dict = {}
     status = 200
     if not form.is_valid():
-        context["error"], status = _first_error(form), 400
+        context["error"], status = _first_error(form), 422
     else:
         try:
             criteria = form.criteria()
@@ -275,7 +276,7 @@ def group_preview(request):
             context["purpose_label"] = Purpose(form.cleaned_data["purpose"]).label
             context["criteria_json"] = json.dumps(criteria, ensure_ascii=False)
         except ApplicationError as exc:
-            context["error"], status = exc.message, exc.status_code
+            context["error"], status = exc.message, 422 if exc.status_code == 400 else exc.status_code
     return render(request, "programs/partials/audience.html", context, status=status)
 
 

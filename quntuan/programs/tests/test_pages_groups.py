@@ -67,7 +67,7 @@ def test_live_preview_counts_by_community_and_never_names(client, world, people)
 def test_bad_criteria_get_a_400_with_a_chinese_message(client, world, extra, message):
     client.force_login(world["union_staff"])
     response = client.post("/programs/groups/preview/", _base(world, **extra), headers={"HX-Request": "true"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'class="msg msg-error"' in response.content.decode()
     assert message in response.content.decode()
     saved = client.post("/programs/groups/", _base(world, name="测试人群", **extra))
