@@ -6,7 +6,6 @@ request; the periodic ``index_refresh`` picks the row up later."""
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -16,27 +15,35 @@ from quntuan.search.models import DocumentKind
 logger = logging.getLogger(__name__)
 
 
-def _refresh(kind: str, object_id: int) -> None:
-    from quntuan.search.services import document_refresh
+class _Refresh:
+    """One pending refresh of a document, run after commit (at most once)."""
 
-    try:
-        document_refresh(kind=kind, object_id=object_id)
-    except Exception:  # the change itself is committed; the periodic refresh will retry
-        logger.exception("搜索索引更新失败:%s %s", kind, object_id)
+    def __init__(self, kind: str, object_id: int):
+        self.key = (kind, object_id)
+        self.done = False
+
+    def __call__(self) -> None:
+        from quntuan.search.services import document_refresh
+
+        self.done = True
+        try:
+            document_refresh(kind=self.key[0], object_id=self.key[1])
+        except Exception:  # the change itself is committed; the periodic refresh will retry
+            logger.exception("搜索索引更新失败:%s %s", *self.key)
 
 
 def schedule_refresh(kind: str, object_id: int | None) -> None:
+    """Refresh the document after the current transaction commits (now, outside one); a row
+    saved several times in one transaction is refreshed once."""
     if object_id is None:
         return
     connection = transaction.get_connection()
     key = (kind, object_id)
     if connection.in_atomic_block and any(
-        getattr(func, "search_key", None) == key for _, func, _ in connection.run_on_commit
+        isinstance(func, _Refresh) and func.key == key and not func.done for _, func, _ in connection.run_on_commit
     ):
         return
-    callback = partial(_refresh, kind, object_id)
-    callback.search_key = key
-    transaction.on_commit(callback)
+    transaction.on_commit(_Refresh(kind, object_id))
 
 
 def _receiver(kind: str, attribute: str = "pk"):
