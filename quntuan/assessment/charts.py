@@ -1,6 +1,10 @@
 """Dashboard data: each function returns one chart's data (categories, series) plus, for every
 point, the filter that opens the records behind it (``drill``: query parameters for the
 records page). District, organization and street levels through ``Scope``; all grouped queries.
+
+The case, rating and resident charts read the rollups (quntuan/assessment/rollups.py: exact,
+kept by triggers in the same transaction as every change); the others group the source rows.
+Cases merged into another case (a repeat report of the same matter) are never counted.
 """
 
 from __future__ import annotations
@@ -8,17 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from quntuan.accounts.models import Role, User
 from quntuan.activities.models import Activity, ActivityStatus, CheckIn
+from quntuan.assessment import rollups
 from quntuan.assessment.models import Assignment
-from quntuan.assessment.queries import assessment_results, bounds, supervision_stats
-from quntuan.cases.models import Case, CaseStatus, Rating
-from quntuan.cases.queries import overdue_q
+from quntuan.assessment.queries import PLAN_OUTCOME_FIELDS, assessment_results, bounds, supervision_stats
+from quntuan.cases.models import Case, CaseStatus
 from quntuan.organizations.models import Organization, Region
+from quntuan.programs.models import Plan
 from quntuan.volunteers.models import ServiceRecord
 
 
@@ -66,8 +71,9 @@ def _month_labels(scope: Scope) -> list[str]:
 # --- record querysets shared by charts and the drill-down page -----------------------------------
 
 def cases_in(scope: Scope) -> QuerySet[Case]:
+    """The scope's cases received in the range, merged repeat reports left out."""
     lo, hi = bounds(scope.start, scope.end)
-    qs = Case.objects.filter(district=scope.district, received_at__gte=lo, received_at__lt=hi)
+    qs = rollups.counted_cases().filter(district=scope.district, received_at__gte=lo, received_at__lt=hi)
     if scope.organization:
         qs = qs.filter(handling_org=scope.organization)
     if scope.street:
@@ -107,6 +113,18 @@ def service_records_in(scope: Scope) -> QuerySet[ServiceRecord]:
     return qs
 
 
+def plans_in(scope: Scope) -> QuerySet[Plan]:
+    """Work plans (not drafts) of the district ending in the range; a street's are those of its
+    communities."""
+    qs = Plan.objects.filter(district=scope.district, end_date__gte=scope.start, end_date__lte=scope.end
+                             ).exclude(status=Plan.Status.DRAFT)
+    if scope.organization:
+        qs = qs.filter(organization=scope.organization)
+    if scope.street:
+        qs = qs.filter(community__parent=scope.street)
+    return qs
+
+
 def assignments_in(scope: Scope) -> QuerySet[Assignment]:
     qs = Assignment.objects.filter(item__district=scope.district, due_date__gte=scope.start, due_date__lte=scope.end)
     if scope.organization:
@@ -119,11 +137,10 @@ def assignments_in(scope: Scope) -> QuerySet[Assignment]:
 def residents_chart(scope: Scope) -> dict:
     """New registrations per month, the running total and month-on-month growth."""
     labels = _month_labels(scope)
-    lo, hi = bounds(scope.start, scope.end)
-    base = residents_in(scope)
-    before = base.filter(date_joined__lt=lo).count()
-    per = {_month_key(r["m"]): r["n"] for r in base.filter(date_joined__gte=lo, date_joined__lt=hi)
-           .annotate(m=TruncMonth("date_joined")).values("m").annotate(n=Count("id")).order_by()}
+    street_id = scope.street.pk if scope.street else None
+    before = rollups.residents_before(day=scope.start, district_id=scope.district.pk, street_id=street_id)
+    per = {f"{k[0]:%Y-%m}": v["n"] for k, v in rollups.residents(
+        start=scope.start, end=scope.end, district_id=scope.district.pk, street_id=street_id).items()}
     new = [per.get(m, 0) for m in labels]
     total, running, growth = [], before, []
     for n in new:
@@ -135,71 +152,78 @@ def residents_chart(scope: Scope) -> dict:
             "drill": [{**scope.base_params(), "kind": "residents", "month": m} for m in labels]}
 
 
+def _case_filters(scope: Scope, org: str = "handling") -> dict:
+    return {"district_id": scope.district.pk, "street_id": scope.street.pk if scope.street else None,
+            "org": org if scope.organization else None,
+            "org_ids": [scope.organization.pk] if scope.organization else None}
+
+
 def cases_by_state_chart(scope: Scope) -> dict:
-    counts = dict(cases_in(scope).values("status").annotate(n=Count("id")).values_list("status", "n").order_by())
+    got = rollups.case_received(start=scope.start, end=scope.end, group=("status",), **_case_filters(scope))
+    counts = {k[0]: v["received"] for k, v in got.items()}
     items = [{"name": label, "value": counts.get(value, 0), "drill": {**scope.base_params(), "kind": "cases",
                                                                         "status": value}}
-             for value, label in CaseStatus.choices]
+             for value, label in CaseStatus.choices if value != CaseStatus.MERGED]
     return {"items": items, "total": sum(i["value"] for i in items)}
 
 
+OPEN = {CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_MATERIAL}
+
+
+def _org_names(ids) -> dict[int, str]:
+    return dict(Organization.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
+
+
 def cases_by_org_chart(scope: Scope) -> dict:
-    rows = list(cases_in(scope).values("handling_org_id", "handling_org__name").annotate(
-        n=Count("id"), open=Count("id", filter=Q(status__in=[CaseStatus.PENDING, CaseStatus.TRANSFERRING,
-                                                             CaseStatus.IN_PROGRESS,
-                                                             CaseStatus.AWAITING_MATERIAL]))
-    ).order_by("-n", "handling_org_id"))
-    return {"categories": [r["handling_org__name"] or "未指定" for r in rows],
-            "total": [r["n"] for r in rows], "open": [r["open"] for r in rows],
-            "drill": [{**scope.base_params(), "kind": "cases", "org": r["handling_org_id"] or ""} for r in rows]}
+    got = rollups.case_received(start=scope.start, end=scope.end, group=("handling_org_id", "status"),
+                                **_case_filters(scope))
+    per: dict = {}
+    for (org_id, status), v in got.items():
+        acc = per.setdefault(org_id, {"n": 0, "open": 0})
+        acc["n"] += v["received"]
+        if status in OPEN:
+            acc["open"] += v["received"]
+    rows = sorted(((org_id, acc) for org_id, acc in per.items() if acc["n"]),
+                  key=lambda r: (-r[1]["n"], r[0] or 0))
+    names = _org_names(per)
+    return {"categories": [names.get(org_id) or "未指定" for org_id, _acc in rows],
+            "total": [acc["n"] for _o, acc in rows], "open": [acc["open"] for _o, acc in rows],
+            "drill": [{**scope.base_params(), "kind": "cases", "org": org_id or ""} for org_id, _acc in rows]}
 
 
 def three_rates_trend(scope: Scope) -> dict:
-    """Monthly 响应率 (first contact in time over received), 解决率 and 满意率 (over ratings given
-    in the month on the scope's cases). Two grouped queries."""
+    """Monthly 响应率 (first contact in time over cases received; for an organization, those it
+    received as first inquirer), 解决率 and 满意率 (over the ratings given in the month; for an
+    organization, those its RATED events name: it was handling the case when rated)."""
     labels = _month_labels(scope)
-    lo, hi = bounds(scope.start, scope.end)
-    received = Case.objects.filter(district=scope.district, received_at__gte=lo, received_at__lt=hi)
-    if scope.organization:
-        received = received.filter(first_inquirer_org=scope.organization)
-    if scope.street:
-        received = received.filter(community__parent=scope.street)
-    resp = {_month_key(r["m"]): r for r in received.annotate(m=TruncMonth("received_at")).values("m").annotate(
-        n=Count("id"), ok=Count("id", filter=Q(contacted_at__isnull=False,
-                                              contacted_at__lte=F("first_contact_due_at")))).order_by()}
-    ratings = Rating.objects.filter(case__district=scope.district, rated_at__gte=lo, rated_at__lt=hi)
-    if scope.organization:
-        ratings = ratings.filter(case__handling_org=scope.organization)
-    if scope.street:
-        ratings = ratings.filter(case__community__parent=scope.street)
-    rat = {_month_key(r["m"]): r for r in ratings.annotate(m=TruncMonth("rated_at")).values("m").annotate(
-        n=Count("id"), solved=Count("id", filter=Q(solved=True)),
-        sat=Count("id", filter=Q(level__in=[Rating.Level.SATISFIED, Rating.Level.BASIC]))).order_by()}
+    resp = {f"{k[0]:%Y-%m}": v for k, v in rollups.case_received(
+        start=scope.start, end=scope.end, group=("month",), **_case_filters(scope, "first_inquirer")).items()}
+    rat = {f"{k[0]:%Y-%m}": v for k, v in rollups.ratings(
+        start=scope.start, end=scope.end, group=("month",), district_id=scope.district.pk,
+        street_id=scope.street.pk if scope.street else None,
+        org_ids=[scope.organization.pk] if scope.organization else None).items()}
 
     def pct(part, whole):
         return round(part * 100 / whole, 1) if whole else None
 
     return {"categories": labels,
-            "response": [pct(resp.get(m, {}).get("ok", 0), resp.get(m, {}).get("n", 0)) for m in labels],
-            "resolution": [pct(rat.get(m, {}).get("solved", 0), rat.get(m, {}).get("n", 0)) for m in labels],
-            "satisfaction": [pct(rat.get(m, {}).get("sat", 0), rat.get(m, {}).get("n", 0)) for m in labels],
+            "response": [pct(resp.get(m, {}).get("contacted_ok", 0), resp.get(m, {}).get("received", 0))
+                         for m in labels],
+            "resolution": [pct(rat.get(m, {}).get("solved", 0), rat.get(m, {}).get("rated", 0)) for m in labels],
+            "satisfaction": [pct(rat.get(m, {}).get("satisfied", 0), rat.get(m, {}).get("rated", 0)) for m in labels],
             "drill": [{**scope.base_params(), "kind": "cases", "month": m} for m in labels]}
 
 
 def overdue_chart(scope: Scope) -> dict:
-    """Open cases past their deadline (yellow) and a working day late (red) per handling organization."""
-    today = timezone.localdate()
-    qs = Case.objects.filter(district=scope.district).filter(overdue_q(today, "yellow"))
-    if scope.organization:
-        qs = qs.filter(handling_org=scope.organization)
-    if scope.street:
-        qs = qs.filter(community__parent=scope.street)
-    rows = list(qs.values("handling_org_id", "handling_org__name").annotate(
-        yellow=Count("id"), red=Count("id", filter=Q(red_flag_after__lt=today))).order_by("-yellow",
-                                                                                       "handling_org_id"))
-    return {"categories": [r["handling_org__name"] or "未指定" for r in rows],
-            "overdue": [r["yellow"] for r in rows], "red": [r["red"] for r in rows],
-            "drill": [{**scope.base_params(), "kind": "overdue", "org": r["handling_org_id"] or ""} for r in rows]}
+    """Running cases past their deadline (yellow) and a working day late (red) per handling organization."""
+    got = rollups.overdue(today=timezone.localdate(), district_id=scope.district.pk,
+                          street_id=scope.street.pk if scope.street else None,
+                          org_ids=[scope.organization.pk] if scope.organization else None)
+    rows = sorted(got.items(), key=lambda r: (-r[1]["yellow"], r[0] or 0))
+    names = _org_names(got)
+    return {"categories": [names.get(org_id) or "未指定" for org_id, _v in rows],
+            "overdue": [v["yellow"] for _o, v in rows], "red": [v["red"] for _o, v in rows],
+            "drill": [{**scope.base_params(), "kind": "overdue", "org": org_id or ""} for org_id, _v in rows]}
 
 
 def activities_chart(scope: Scope) -> dict:
@@ -226,6 +250,22 @@ def volunteer_hours_chart(scope: Scope) -> dict:
            .values("m").annotate(mins=Sum("minutes")).order_by()}
     return {"categories": labels, "hours": [round((per.get(m) or 0) / 60, 1) for m in labels],
             "drill": [{**scope.base_params(), "kind": "service_records", "month": m} for m in labels]}
+
+
+PLAN_OUTCOME_LABELS = {f: str(Plan._meta.get_field(f).verbose_name) for f in PLAN_OUTCOME_FIELDS}
+
+
+def plan_outcomes_chart(scope: Scope) -> dict:
+    """The five outcomes of the work plans ending in the range, per organization (one grouped
+    query); each bar opens that organization's plans."""
+    rows = list(plans_in(scope).values("organization_id", "organization__name").annotate(
+        plans=Count("id"), **{f: Sum(f) for f in PLAN_OUTCOME_FIELDS}).order_by("organization_id"))
+    return {"categories": [r["organization__name"] for r in rows],
+            "plans": [r["plans"] for r in rows],
+            "series": [{"key": f, "name": PLAN_OUTCOME_LABELS[f], "data": [r[f] or 0 for r in rows]}
+                       for f in PLAN_OUTCOME_FIELDS],
+            "totals": {f: sum(r[f] or 0 for r in rows) for f in PLAN_OUTCOME_FIELDS},
+            "drill": [{**scope.base_params(), "kind": "plans", "org": r["organization_id"]} for r in rows]}
 
 
 def supervision_chart(scope: Scope) -> dict:
@@ -261,4 +301,5 @@ CHARTS = {
     "activities": activities_chart,
     "volunteer_hours": volunteer_hours_chart,
     "supervision": supervision_chart,
+    "plan_outcomes": plan_outcomes_chart,
 }

@@ -287,6 +287,7 @@ class Source(models.TextChoices):
     PERSON_TIMES = "person_times", "活动参与人次"
     VOLUNTEER_HOURS = "volunteer_hours", "志愿服务时长(小时)"
     SUPERVISION_ON_TIME = "supervision_on_time", "督查事项按期完成率"
+    PLAN_OUTCOMES = "plan_outcomes", "工作计划成效(五项成效之和)"
     COVERAGE = "coverage", "工作站覆盖率"
     MANUAL = "manual", "人工评分"
 
@@ -380,3 +381,111 @@ class VetoFlag(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization} {self.year} {self.get_kind_display()}"
+
+
+# --- rollups -------------------------------------------------------------------------------------
+# Pre-aggregated counts the dashboards, the assessment and the work report read instead of
+# scanning millions of rows. On PostgreSQL, triggers on the source tables append signed delta
+# rows (+1 for the new state of a row, -1 for the old) in the same transaction as every change,
+# so a sum over a rollup is always exact; ``rollups.compact()`` folds the deltas into one row per
+# key from time to time. Plain integer columns, no foreign keys: these are derived data, rebuilt
+# by ``rollups.rebuild_all()``. See quntuan/assessment/rollups.py.
+
+
+class CaseMonthStat(models.Model):
+    """Cases counted in statistics (not merged) by month received (local time), district, street
+    (the community's parent), handling and first-inquirer organization and status."""
+
+    month = models.DateField()
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    handling_org_id = models.IntegerField(null=True)
+    first_inquirer_org_id = models.IntegerField(null=True)
+    status = models.CharField(max_length=20)
+    received = models.IntegerField(default=0)
+    contacted_ok = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_id", "month"], name="casemonth_district"),
+            models.Index(fields=["first_inquirer_org_id", "month"], name="casemonth_first_org"),
+            models.Index(fields=["handling_org_id", "month"], name="casemonth_handling_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 区{self.district_id} {self.status} {self.received}"
+
+
+class CaseClosedMonthStat(models.Model):
+    """Closed cases (not merged) by month closed, district, street and handling organization."""
+
+    month = models.DateField()
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    handling_org_id = models.IntegerField(null=True)
+    closed = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_id", "month"], name="closedmonth_district"),
+            models.Index(fields=["handling_org_id", "month"], name="closedmonth_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 区{self.district_id} 办结 {self.closed}"
+
+
+class RatingMonthStat(models.Model):
+    """Ratings by month rated, the organization the RATED event names (the one handling the case
+    when rated) and the case's district and street."""
+
+    month = models.DateField()
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    organization_id = models.IntegerField(null=True)
+    rated = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)  # satisfied or basically satisfied
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_id", "month"], name="ratingmonth_district"),
+            models.Index(fields=["organization_id", "month"], name="ratingmonth_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 组织{self.organization_id} 评价 {self.rated}"
+
+
+class OpenCaseDueStat(models.Model):
+    """Running cases (pending, transferring, in progress) by district, street, handling
+    organization, deadline and red-flag day: the overdue chart for any day."""
+
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    handling_org_id = models.IntegerField(null=True)
+    due_date = models.DateField(null=True)
+    red_flag_after = models.DateField(null=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["district_id", "due_date"], name="opendue_district")]
+
+    def __str__(self):
+        return f"区{self.district_id} {self.due_date} {self.n}"
+
+
+class ResidentMonthStat(models.Model):
+    """Resident accounts by month joined, district (the account's region), street and active flag."""
+
+    month = models.DateField()
+    district_id = models.IntegerField(null=True)
+    street_id = models.IntegerField(null=True)
+    is_active = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["district_id", "month"], name="residentmonth_district")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 区{self.district_id} {self.n}"

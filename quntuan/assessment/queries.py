@@ -22,6 +22,10 @@ Platform figures per organization over [start, end] (one grouped query each):
 - ``person_times_by_org(organization_ids, start, end) -> dict[int, int]`` check-ins at them.
 - ``volunteer_hours_by_org(organization_ids, start, end) -> dict[int, float]`` confirmed service
   hours on shifts of their activities.
+- ``plan_outcomes_by_org(organization_ids, start, end) -> dict[int, dict]``: {plans, trained,
+  reemployed, businesses_started, jobs_created, people_served, total} summed over the
+  organizations' work plans (programs.Plan, not drafts) that end in the period; ``total`` is the
+  sum of the five outcomes, the value of the PLAN_OUTCOMES indicator.
 
 Supervision:
 - ``supervision_stats(organization_ids, start, end, today=None) -> dict[int, dict]``:
@@ -63,9 +67,13 @@ from quntuan.assessment.models import (
     Source,
     VetoFlag,
 )
+from quntuan.assessment.rollups import counted_cases
 from quntuan.cases.models import Case
 from quntuan.organizations.models import Organization, Region, Workstation
+from quntuan.programs.models import Plan
 from quntuan.volunteers.models import ServiceRecord
+
+PLAN_OUTCOME_FIELDS = ("trained", "reemployed", "businesses_started", "jobs_created", "people_served")
 
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -237,6 +245,25 @@ def volunteer_hours_by_org(organization_ids, start: date, end: date) -> dict[int
     return {i: round((sums.get(i) or 0) / 60, 1) for i in ids}
 
 
+def plans_qs(organization_ids, start: date, end: date) -> QuerySet[Plan]:
+    """Work plans (published or closed, not drafts) of the organizations ending in [start, end]."""
+    return Plan.objects.filter(organization_id__in=list(organization_ids), end_date__gte=start,
+                               end_date__lte=end).exclude(status=Plan.Status.DRAFT)
+
+
+def plan_outcomes_by_org(organization_ids, start: date, end: date) -> dict[int, dict]:
+    ids = list(organization_ids)
+    empty = {"plans": 0, **{f: 0 for f in PLAN_OUTCOME_FIELDS}, "total": 0}
+    out = {i: dict(empty) for i in ids}
+    rows = (plans_qs(ids, start, end).values("organization_id")
+            .annotate(plans=Count("id"), **{f: Sum(f) for f in PLAN_OUTCOME_FIELDS}).order_by())
+    for r in rows:
+        rec = {"plans": r["plans"], **{f: r[f] or 0 for f in PLAN_OUTCOME_FIELDS}}
+        rec["total"] = sum(rec[f] for f in PLAN_OUTCOME_FIELDS)
+        out[r["organization_id"]] = rec
+    return out
+
+
 # --- supervision ---------------------------------------------------------------------------------
 
 def assignments_due(organization_ids, start: date, end: date) -> QuerySet[Assignment]:
@@ -354,51 +381,38 @@ def rank_rows(rows: list[dict]) -> list[dict]:
 
 
 def three_rates_by_org(organization_ids, start: date, end: date) -> dict[int, dict]:
-    """The same figures as cases.queries.org_three_rates (response, resolution and satisfaction
-    rates and the weighted score), for many organizations in two grouped queries."""
-    from django.db import connection
-
-    from quntuan.cases.models import CaseEvent, Rating
+    """响应率, 解决率 and 满意率 and the weighted score (as cases.queries.org_three_rates) for many
+    organizations at once, from the rollups (quntuan/assessment/rollups.py): cases received as
+    first inquirer in the period (merged repeat reports left out) and their first contacts in
+    time; ratings given in the period that the organization's RATED events name (each rating
+    with the event written with it). Also the counts behind the rates: received, contacted_ok,
+    rated, solved, satisfied (满意 and 基本满意)."""
+    from quntuan.assessment import rollups
     from quntuan.organizations.models import DistrictRules
 
     ids = list(organization_ids)
-    lo, hi = bounds(start, end)
-    received = {r["first_inquirer_org_id"]: r for r in Case.objects.filter(
-        first_inquirer_org_id__in=ids, received_at__gte=lo, received_at__lt=hi).values("first_inquirer_org_id")
-        .annotate(received=Count("received_at"),
-                  ok=Count("received_at", filter=Q(contacted_at__isnull=False,
-                                                   contacted_at__lte=F("first_contact_due_at")))).order_by()}
-    ratings: dict[int, tuple] = {}
-    if ids:
-        ev, rt = CaseEvent._meta.db_table, Rating._meta.db_table
-        marks = ", ".join(["%s"] * len(ids))
-        # Table names come from the models; every value is a parameter.
-        sql = (
-            f"SELECT e.organization_id, COUNT(*), "  # noqa: S608
-               f"SUM(CASE WHEN r.solved THEN 1 ELSE 0 END), "
-               f"SUM(CASE WHEN r.level IN (%s, %s) THEN 1 ELSE 0 END) "
-               f"FROM {rt} r JOIN (SELECT DISTINCT organization_id, case_id FROM {ev} "
-               f"WHERE kind = %s AND at >= %s AND at < %s AND organization_id IN ({marks})) e "
-               f"ON e.case_id = r.case_id WHERE r.rated_at >= %s AND r.rated_at < %s GROUP BY e.organization_id")
-        params = [Rating.Level.SATISFIED, Rating.Level.BASIC, CaseEvent.Kind.RATED, lo, hi, *ids, lo, hi]
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            ratings = {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in cur.fetchall()}
+    received = {k[0]: v for k, v in rollups.case_received(start=start, end=end, group=("first_inquirer_org_id",),
+                                                           org="first_inquirer", org_ids=ids).items()}
+    rated = {k[0]: v for k, v in rollups.ratings(start=start, end=end, group=("organization_id",),
+                                                  org_ids=ids).items()}
     orgs = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "district_id"))
     rules = {r.district_id: r for r in DistrictRules.objects.filter(district_id__in=set(orgs.values()))}
     out = {}
     for org_id in ids:
-        rec = received.get(org_id, {"received": 0, "ok": 0})
-        rated, solved, sat = ratings.get(org_id, (0, 0, 0))
-        rates = {"response_rate": _ratio(rec["ok"], rec["received"]), "resolution_rate": _ratio(solved, rated),
-                 "satisfaction_rate": _ratio(sat, rated)}
+        rec = received.get(org_id, {})
+        rat = rated.get(org_id, {})
+        counts = {"received": rec.get("received", 0), "contacted_ok": rec.get("contacted_ok", 0),
+                  "rated": rat.get("rated", 0), "solved": rat.get("solved", 0), "satisfied": rat.get("satisfied", 0)}
+        rates = {"response_rate": _ratio(counts["contacted_ok"], counts["received"]),
+                 "resolution_rate": _ratio(counts["solved"], counts["rated"]),
+                 "satisfaction_rate": _ratio(counts["satisfied"], counts["rated"])}
         rule = rules.get(orgs.get(org_id)) or DistrictRules()
         weights = {"response_rate": rule.weight_response, "resolution_rate": rule.weight_resolution,
                    "satisfaction_rate": rule.weight_satisfaction}
         used = {k: w for k, w in weights.items() if rates[k] is not None}
         total = sum(used.values())
         score = round(sum(rates[k] * w for k, w in used.items()) * 100 / total, 2) if total else None
-        out[org_id] = {**rates, "score": score, "received": rec["received"], "rated": rated}
+        out[org_id] = {**rates, "score": score, **counts}
     return out
 
 
@@ -412,6 +426,8 @@ def _org_values(source: str, org_ids: list[int], start: date, end: date, distric
         return person_times_by_org(org_ids, start, end)
     if source == Source.VOLUNTEER_HOURS:
         return volunteer_hours_by_org(org_ids, start, end)
+    if source == Source.PLAN_OUTCOMES:
+        return {i: r["total"] for i, r in plan_outcomes_by_org(org_ids, start, end).items()}
     if source == Source.SUPERVISION_ON_TIME:
         stats = supervision_stats(org_ids, start, end)
         return {i: s["on_time_rate"] for i, s in stats.items()}
@@ -439,8 +455,8 @@ def _street_values(source: str, street_ids: list[int], start: date, end: date, d
         return {i: counts.get(i, 0) for i in street_ids}
     if source == Source.RESOLUTION_RATE:
         # Cases received at the street's workstations in the period: closed over received.
-        rows = (Case.objects.filter(workstation__community__parent_id__in=street_ids, received_at__gte=lo,
-                                    received_at__lt=hi)
+        rows = (counted_cases().filter(workstation__community__parent_id__in=street_ids, received_at__gte=lo,
+                                       received_at__lt=hi)
                 .values("workstation__community__parent_id")
                 .annotate(n=Count("id"), closed=Count("id", filter=Q(status="closed"))).order_by())
         got = {r["workstation__community__parent_id"]: _ratio(r["closed"], r["n"]) for r in rows}
@@ -523,8 +539,8 @@ def grade_of(total: float | None) -> str:
 
 def indicator_records(indicator: Indicator, target_id: int) -> tuple[str, QuerySet]:
     """(kind, queryset) of the records behind one computed value: "cases", "ratings",
-    "activities", "checkins", "service_records", "assignments", "workstations" or "manual"."""
-    from quntuan.cases.models import CaseEvent, Rating
+    "activities", "checkins", "service_records", "plans", "assignments", "workstations" or
+    "manual"."""
 
     start, end = year_range(indicator.year)
     lo, hi = bounds(start, end)
@@ -547,16 +563,15 @@ def indicator_records(indicator: Indicator, target_id: int) -> tuple[str, QueryS
                                                       activity__status=ActivityStatus.PUBLISHED,
                                                       activity__start__gte=lo, activity__start__lt=hi
                                                       ).select_related("activity").order_by("id")
-        return "cases", Case.objects.filter(workstation__community__parent_id=target_id, received_at__gte=lo,
-                                            received_at__lt=hi).order_by("received_at")
+        return "cases", counted_cases().filter(workstation__community__parent_id=target_id, received_at__gte=lo,
+                                               received_at__lt=hi).order_by("received_at")
     if src == Source.RESPONSE_RATE:
-        return "cases", Case.objects.filter(first_inquirer_org_id=target_id, received_at__gte=lo,
-                                            received_at__lt=hi).order_by("received_at")
+        return "cases", counted_cases().filter(first_inquirer_org_id=target_id, received_at__gte=lo,
+                                               received_at__lt=hi).order_by("received_at")
     if src in (Source.THREE_RATES, Source.RESOLUTION_RATE, Source.SATISFACTION_RATE):
-        rated = CaseEvent.objects.filter(organization_id=target_id, kind=CaseEvent.Kind.RATED, at__gte=lo,
-                                         at__lt=hi).values("case_id")
-        return "ratings", Rating.objects.filter(rated_at__gte=lo, rated_at__lt=hi, case_id__in=rated
-                                                ).select_related("case").order_by("rated_at")
+        from quntuan.assessment.rollups import rated_ratings
+
+        return "ratings", rated_ratings(start, end, target_id).select_related("case").order_by("rated_at")
     if src == Source.ACTIVITIES:
         return "activities", activities_qs([target_id], start, end).order_by("start")
     if src == Source.PERSON_TIMES:
@@ -564,6 +579,8 @@ def indicator_records(indicator: Indicator, target_id: int) -> tuple[str, QueryS
     if src == Source.VOLUNTEER_HOURS:
         return "service_records", service_records_qs([target_id], start, end).select_related(
             "volunteer", "shift__activity").order_by("id")
+    if src == Source.PLAN_OUTCOMES:
+        return "plans", plans_qs([target_id], start, end).select_related("organization").order_by("end_date", "id")
     if src == Source.SUPERVISION_ON_TIME:
         return "assignments", assignments_due([target_id], start, end).order_by("due_date")
     return "none", Case.objects.none()

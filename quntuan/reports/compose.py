@@ -53,6 +53,9 @@ def generated_sentences(draft: ReportDraft, period_phrase: str, end_text: str) -
         f"帮助{f['reemployed']}实现再就业，扶持创业项目{f['businesses_started']}。"
         f"组织志愿服务活动{f['volunteer_activities']}，服务群众{f['people_served']}，"
         f"累计志愿服务时长{f['volunteer_hours']}。"
+        f"{period_phrase}完成工作计划{f['plans_ended']}，通过计划培训{f['plan_trained']}，"
+        f"帮助{f['plan_reemployed']}再就业，扶持创业{f['plan_businesses_started']}，"
+        f"带动就业岗位{f['plan_jobs_created']}，服务群众{f['plan_people_served']}。"
     )
     grass = (f"全区{f['communities']}社区中已有{f['workstations']}建立群团工作站，覆盖率达到"
              f"{f['workstation_coverage']}。{period_phrase}共开展各类活动{f['activities_held']}，"
@@ -93,6 +96,12 @@ def compose(draft: ReportDraft) -> list[Block]:
                 ["志愿服务活动", f["volunteer_activities"]],
                 ["志愿服务群众", f["people_served"]],
                 ["志愿服务时长", f["volunteer_hours"]],
+                ["完成工作计划", f["plans_ended"]],
+                ["工作计划培训人数", f["plan_trained"]],
+                ["工作计划再就业人数", f["plan_reemployed"]],
+                ["工作计划扶持创业", f["plan_businesses_started"]],
+                ["带动就业岗位", f["plan_jobs_created"]],
+                ["工作计划服务人次", f["plan_people_served"]],
             ]))
     blocks.append(Block("heading", f"二、{PROBLEMS[1]}"))
     if draft.narrative.get(PROBLEMS[0]):

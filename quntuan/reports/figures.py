@@ -17,11 +17,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quntuan.accounts.models import Role, User
 from quntuan.activities.models import Activity, ActivityKind, ActivityStatus, CheckIn
 from quntuan.assessment import queries as aq
-from quntuan.cases.models import Case, CaseStatus
-from quntuan.cases.queries import org_three_rates
+from quntuan.assessment import rollups
 from quntuan.core.exceptions import ApplicationError
 from quntuan.organizations.models import DistrictRules, Organization, Region
 from quntuan.volunteers.models import ActivityServiceSummary, ServiceRecord
@@ -150,11 +148,12 @@ def _fig(func_name: str, key: str, label: str, value, unit: str, source: str) ->
 # --- the figures -------------------------------------------------------------------------------------
 @figure_query
 def registered_residents(scope: Scope, period: Period) -> list[Figure]:
-    """Residents registered in the district by the end of the period, and those new in it."""
-    lo, hi = period.bounds()
-    base = User.objects.filter(role=Role.RESIDENT, region=scope.district, is_active=True)
-    total = base.filter(date_joined__lt=hi).count()
-    new = base.filter(date_joined__gte=lo, date_joined__lt=hi).count()
+    """Residents registered in the district by the end of the period, and those new in it
+    (active accounts; the assessment app's resident rollup)."""
+    total = rollups.residents_before(day=period.end + timedelta(days=1), district_id=scope.district.pk,
+                                     active_only=True)
+    new = rollups.residents(start=period.start, end=period.end, district_id=scope.district.pk, group=(),
+                            active_only=True).get((), {}).get("n", 0)
     src = f"平台居民账户（角色为群众、所属区为{scope.district.name}、有效）"
     return [
         _fig("registered_residents", "registered_residents", "平台注册用户", total, "人",
@@ -164,24 +163,20 @@ def registered_residents(scope: Scope, period: Period) -> list[Figure]:
     ]
 
 
-def _case_scope_q(scope: Scope, field: str = "handling_org") -> Q:
-    if scope.organization is not None:
-        return Q(**{f"{field}_id": scope.organization.pk})
-    return Q(district=scope.district)
-
-
 @figure_query
 def services_delivered(scope: Scope, period: Period) -> list[Figure]:
-    """Cases received and cases closed (办结) in the period."""
-    lo, hi = period.bounds()
-    received = Case.objects.filter(_case_scope_q(scope, "first_inquirer_org"),
-                                   received_at__gte=lo, received_at__lt=hi).count()
-    closed = Case.objects.filter(_case_scope_q(scope), status=CaseStatus.CLOSED,
-                                 closed_at__gte=lo, closed_at__lt=hi).count()
+    """Cases received and cases closed (办结) in the period; merged repeat reports are counted
+    once, as their original (the assessment app's case rollups)."""
+    org_ids = [scope.organization.pk] if scope.organization is not None else None
+    district_id = None if scope.organization is not None else scope.district.pk
+    received = rollups.case_received(start=period.start, end=period.end, group=(), district_id=district_id,
+                                     org="first_inquirer", org_ids=org_ids).get((), {}).get("received", 0)
+    closed = rollups.case_closed(start=period.start, end=period.end, group=(), district_id=district_id,
+                                 org_ids=org_ids).get((), {}).get("closed", 0)
     who = f"承办组织为{scope.label}" if scope.organization else f"所属区为{scope.label}"
     return [
         _fig("services_delivered", "cases_received", "受理群众诉求", received, "件",
-             f"诉求受理记录（{'首问组织为' + scope.label if scope.organization else who}），"
+             f"诉求受理记录（{'首问组织为' + scope.label if scope.organization else who}，不含已并入的重复诉求），"
              f"受理时间在{period.start.isoformat()}至{period.end.isoformat()}"),
         _fig("services_delivered", "services_delivered", "办结群众诉求（提供服务）", closed, "件",
              f"诉求记录（{who}），状态为已办结且办结时间在期内"),
@@ -190,20 +185,19 @@ def services_delivered(scope: Scope, period: Period) -> list[Figure]:
 
 @figure_query
 def three_rates(scope: Scope, period: Period) -> list[Figure]:
-    """响应率, 解决率, 满意率: the cases app's org_three_rates, summed over the scope's organizations."""
-    sums = {"received": 0, "contacted_in_time": 0, "rated": 0, "solved": 0, "satisfied": 0, "basic": 0}
-    for org in Organization.objects.filter(pk__in=scope.organization_ids):
-        counts = org_three_rates(organization=org, start=period.start, end=period.end)["counts"]
-        for k in sums:
-            sums[k] += counts[k]
+    """响应率, 解决率, 满意率: the assessment app's three_rates_by_org (the same counts as the
+    yearly assessment and the dashboards), summed over the scope's organizations."""
+    per_org = aq.three_rates_by_org(scope.organization_ids, period.start, period.end)
+    sums = {k: sum(r[k] for r in per_org.values())
+            for k in ("received", "contacted_ok", "rated", "solved", "satisfied")}
 
     def ratio(a, b):
         return round(a / b, 4) if b else None
 
     rates = {
-        "response_rate": ratio(sums["contacted_in_time"], sums["received"]),
+        "response_rate": ratio(sums["contacted_ok"], sums["received"]),
         "resolution_rate": ratio(sums["solved"], sums["rated"]),
-        "satisfaction_rate": ratio(sums["satisfied"] + sums["basic"], sums["rated"]),
+        "satisfaction_rate": ratio(sums["satisfied"], sums["rated"]),
     }
     rules = DistrictRules.objects.filter(district=scope.district).first() or DistrictRules()
     weights = {"response_rate": rules.weight_response, "resolution_rate": rules.weight_resolution,
@@ -211,14 +205,14 @@ def three_rates(scope: Scope, period: Period) -> list[Figure]:
     used = {k: w for k, w in weights.items() if rates[k] is not None}
     total = sum(used.values())
     score = round(sum(rates[k] * w for k, w in used.items()) * 100 / total, 2) if total else None
-    src = "quntuan.cases.queries.org_three_rates 对{}各组织计数求和".format(scope.label)
+    src = "quntuan.assessment.queries.three_rates_by_org 对{}各组织计数求和".format(scope.label)
     return [
         _fig("three_rates", "response_rate", "响应率", rates["response_rate"], "%",
-             f"{src}：按时首次联系 {sums['contacted_in_time']} 件 / 受理 {sums['received']} 件"),
+             f"{src}：按时首次联系 {sums['contacted_ok']} 件 / 受理 {sums['received']} 件"),
         _fig("three_rates", "resolution_rate", "解决率", rates["resolution_rate"], "%",
              f"{src}：已解决 {sums['solved']} 件 / 评价 {sums['rated']} 件"),
         _fig("three_rates", "satisfaction_rate", "满意率", rates["satisfaction_rate"], "%",
-             f"{src}：满意及基本满意 {sums['satisfied'] + sums['basic']} 件 / 评价 {sums['rated']} 件"),
+             f"{src}：满意及基本满意 {sums['satisfied']} 件 / 评价 {sums['rated']} 件"),
         _fig("three_rates", "three_rates_score", "三率综合得分", score, "分",
              f"三率按区权重（响应{weights['response_rate']}/解决{weights['resolution_rate']}/"
              f"满意{weights['satisfaction_rate']}）加权"),
@@ -288,6 +282,28 @@ def volunteer_service(scope: Scope, period: Period) -> list[Figure]:
              "已确认的志愿服务记录（岗位开始时间在期内）的认定时长之和"),
         _fig("volunteer_service", "volunteers_serving", "参与服务的志愿者", agg["people"], "人",
              "已确认的志愿服务记录中的不同志愿者"),
+    ]
+
+
+@figure_query
+def plan_outcomes(scope: Scope, period: Period) -> list[Figure]:
+    """Outcomes recorded on the work plans (programs.Plan, not drafts) ending in the period: the
+    assessment app's plan_outcomes_by_org summed over the scope's organizations."""
+    per_org = aq.plan_outcomes_by_org(scope.organization_ids, period.start, period.end)
+    total = {k: sum(r[k] for r in per_org.values()) for k in ("plans", *aq.PLAN_OUTCOME_FIELDS)}
+    src = (f"quntuan.assessment.queries.plan_outcomes_by_org：{scope.label}各组织已发布或已结束、"
+           f"结束日期在{period.start.isoformat()}至{period.end.isoformat()}的工作计划")
+    return [
+        _fig("plan_outcomes", "plans_ended", "完成工作计划", total["plans"], "项", src),
+        _fig("plan_outcomes", "plan_trained", "工作计划培训人数", total["trained"], "人", f"{src}登记的培训人数之和"),
+        _fig("plan_outcomes", "plan_reemployed", "工作计划再就业人数", total["reemployed"], "人",
+             f"{src}登记的再就业人数之和"),
+        _fig("plan_outcomes", "plan_businesses_started", "工作计划扶持创业", total["businesses_started"], "户",
+             f"{src}登记的创业户数之和"),
+        _fig("plan_outcomes", "plan_jobs_created", "带动就业岗位", total["jobs_created"], "个",
+             f"{src}登记的带动就业岗位之和"),
+        _fig("plan_outcomes", "plan_people_served", "工作计划服务人次", total["people_served"], "人次",
+             f"{src}登记的服务人次之和"),
     ]
 
 
