@@ -12,7 +12,7 @@ from quntuan.api.auth import AUTH, request_user
 from quntuan.catalog.models import Service
 from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Organization, Region
-from quntuan.programs import services
+from quntuan.programs import queries, services
 from quntuan.programs.models import Notice, Plan, Referral
 from quntuan.programs.policies import (
     is_program_staff,
@@ -206,6 +206,7 @@ def _notice(request, pk: int) -> Notice:
 def _notice_out(notice: Notice) -> dict:
     return {"id": notice.pk, "title": notice.title, "purpose": notice.purpose, "channels": notice.channels,
             "criteria": notice.criteria, "plan_id": notice.plan_id, "activity_id": notice.activity_id,
+            "course_id": notice.course_id, "service_id": notice.service_id,
             "progress": services.notice_progress(notice=notice)}
 
 
@@ -224,10 +225,27 @@ def notice_create(request, payload: NoticeIn):
         activity = activity_policy.visible(user).filter(pk=payload.activity_id).first()
         if activity is None:
             raise ApplicationError("所选活动不存在。")
+    course = service = None
+    if payload.course_id:
+        course = queries.own_courses(user).filter(pk=payload.course_id).first()
+        if course is None:
+            raise ApplicationError("所选培训课程不存在或不属于本组织。")
+    if payload.service_id:
+        service = queries.district_services(user).filter(pk=payload.service_id).first()
+        if service is None:
+            raise ApplicationError("所选服务不存在或不属于本区。")
     notice = services.notice_create(actor=user, organization=org, title=payload.title, body=payload.body,
                                     purpose=payload.purpose, target_group=group, criteria=payload.criteria,
-                                    plan=plan, activity=activity, channels=payload.channels)
+                                    plan=plan, activity=activity, course=course, service=service,
+                                    channels=payload.channels)
     return 201, _notice_out(notice)
+
+
+@router.get("/notices", summary="本组织的推送(含送达、阅读、报名人数)")
+def notice_list(request):
+    user = _staff(request)
+    return [{"id": n.pk, "title": n.title, "purpose": n.purpose, "status": n.status, "audience_size": n.audience_size,
+             "plan_id": n.plan_id, **n.figures} for n in queries.notices_with_figures(user)]
 
 
 @router.get("/notices/{pk}", summary="推送进度与统计")
@@ -269,6 +287,18 @@ def my_profile(request, payload: ProfileIn):
     return services.resident_export(resident=user)
 
 
+@router.post("/notices/{pk}/signup", summary="从推送报名(活动、培训课程或服务)", response={201: dict})
+def notice_signup(request, pk: int):
+    user = _resident(request)
+    notice = Notice.objects.filter(pk=pk, deliveries__resident=user).first()
+    if notice is None:
+        raise NotFound("未找到该推送。")
+    made = services.notice_signup(resident=user, notice=notice)
+    kind, _row = services.signup_target(notice)
+    return 201, {"notice_id": notice.pk, "kind": kind, "id": made.pk,
+                 "tracking_no": getattr(made, "tracking_no", None)}
+
+
 @router.post("/me/consent/grant", summary="同意")
 def consent_grant(request, payload: ConsentIn):
     services.consent_grant(resident=_resident(request), purposes=payload.purposes, source="api")
@@ -291,9 +321,11 @@ def _referral_out(r: Referral) -> dict:
             "plan_id": r.plan_id, "service_id": r.service_id, "reason": r.reason, "outcome": r.outcome}
 
 
-@router.get("/referrals", summary="转介(转出和转入)")
-def referral_list(request):
-    return [_referral_out(r) for r in referral_policy.visible(request_user(request))[:200]]
+@router.get("/referrals", summary="转介(转出和转入;side=in 只看转给本组织的,side=out 只看转出的)")
+def referral_list(request, side: str = ""):
+    user = request_user(request)
+    rows = queries.referrals_for(user, side) if side in ("in", "out") else referral_policy.visible(user)
+    return [_referral_out(r) for r in rows[:200]]
 
 
 @router.post("/referrals", summary="发起转介", response={201: dict})

@@ -60,6 +60,8 @@ class NoticeIn(Schema):
     criteria: dict | None = Field(None, title="筛选条件")
     plan_id: int | None = Field(None, title="计划")
     activity_id: int | None = Field(None, title="报名活动")
+    course_id: int | None = Field(None, title="报名培训课程")
+    service_id: int | None = Field(None, title="申请服务")
     channels: list[str] = Field(default_factory=lambda: ["inbox"], title="渠道")
 
 

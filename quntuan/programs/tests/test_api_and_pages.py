@@ -131,3 +131,55 @@ def test_progress_bar_polls_while_sending_and_only_for_the_owner(client, world, 
     assert 'hx-trigger="every 2s"' in partial
     assert 'aria-valuenow="0"' in partial
     assert "<html" not in partial
+
+
+def test_notice_with_a_service_and_sign_up_through_the_api(client, world):
+    from quntuan.cases.models import Case
+    from quntuan.core.testing import make_service, make_staff
+    from quntuan.programs.models import FanoutShard, Notice
+
+    make_staff(world["union"], on_duty=True)
+    service = make_service(world["union"], name="职工技能培训补贴申领")
+    resident = resident_with(world, employment_status="unemployed")
+    client.force_login(world["union_staff"])
+    created = _post(client, "/api/programs/notices", {"organization_id": world["union"].pk, "title": "补贴申领",
+                                                      "body": "可在线申请", "purpose": "employment",
+                                                      "criteria": UNEMPLOYED, "service_id": service.pk})
+    assert created.status_code == 201
+    assert (created.json()["service_id"], created.json()["course_id"]) == (service.pk, None)
+    notice_id = created.json()["id"]
+    notice = Notice.objects.get(pk=notice_id)
+    services.notice_publish(actor=world["union_staff"], notice=notice,
+                            now=notice.created_at.replace(hour=4, minute=0))  # 12:00 in Beijing
+    services.notice_fanout_batch(shard_id=FanoutShard.objects.get(notice=notice).pk,
+                                 now=notice.created_at.replace(hour=4, minute=0))
+    outsider = make_resident(world["district"])
+    client.force_login(outsider)
+    assert client.post(f"/api/programs/notices/{notice_id}/signup").status_code == 404
+    client.force_login(resident)
+    response = client.post(f"/api/programs/notices/{notice_id}/signup")
+    assert response.status_code == 201
+    case = Case.objects.get()
+    assert response.json() == {"notice_id": notice_id, "kind": "service", "id": case.pk,
+                               "tracking_no": case.tracking_no}
+    again = client.post(f"/api/programs/notices/{notice_id}/signup")
+    assert again.status_code == 409
+    assert again.json()["message"] == "您已通过这条推送报名,无需重复报名。"
+    client.force_login(world["union_staff"])
+    listed = client.get("/api/programs/notices").json()
+    assert [(n["id"], n["delivered"], n["signed_up"]) for n in listed] == [(notice_id, 1, 1)]
+
+
+def test_referrals_by_side_through_the_api(client, world):
+    plan = services.plan_create(actor=world["women_staff"], organization=world["women"], data=services.PlanInput(
+        title="巾帼创业行动", goal="扶持创业", start_date=date(2026, 3, 1), end_date=date(2026, 12, 31)))
+    resident = make_resident(world["district"])
+    client.force_login(world["union_staff"])
+    response = _post(client, "/api/programs/referrals", {"from_organization_id": world["union"].pk,
+                                                          "resident_id": resident.pk, "reason": "想创业",
+                                                          "resident_consented": True, "plan_id": plan.pk})
+    assert response.status_code == 201
+    assert [r["id"] for r in client.get("/api/programs/referrals?side=out").json()] == [response.json()["id"]]
+    assert client.get("/api/programs/referrals?side=in").json() == []
+    client.force_login(world["women_staff"])
+    assert [r["status"] for r in client.get("/api/programs/referrals?side=in").json()] == ["pending"]
