@@ -1,4 +1,4 @@
-"""Roster import from .xlsx (residents, volunteers, staff): every row is checked first and the
+"""Roster import from .xlsx (residents, volunteers, staff, training-course trainees): every row is checked first and the
 whole file is refused with a row-by-row error report if any row is wrong; a clean file is
 imported in one transaction, so nothing is ever half-imported."""
 
@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from quntuan.accounts.models import Role, User
-from quntuan.cases.policies import is_platform_admin, user_leader_org_ids
+from quntuan.cases.policies import is_platform_admin, user_leader_org_ids, user_org_ids
 from quntuan.core.exceptions import ApplicationError, PermissionDenied
 from quntuan.core.text import is_valid_mobile
 from quntuan.organizations.models import Membership, Organization, Region
 from quntuan.reports.policies import _in_region
 from quntuan.volunteers import rules as volunteer_rules
-from quntuan.volunteers.models import IdType, Volunteer
+from quntuan.volunteers.models import Enrollment, IdType, TrainingCourse, Volunteer
 from quntuan.volunteers.services import volunteer_register
 
 MAX_ROWS = 10_000
@@ -57,6 +57,7 @@ ROSTERS = {
     "residents": Roster("residents", "居民名册", ("姓名", "手机号"), ("所在社区", "注册日期")),
     "volunteers": Roster("volunteers", "志愿者名册", ("手机号", "真实姓名", "身份证号码"), ("技能特长",)),
     "staff": Roster("staff", "工作人员名册", ("用户名", "姓名", "组织代码"), ("岗位",)),
+    "trainees": Roster("trainees", "培训学员名册", ("课程编号", "手机号"), ("姓名", "报名日期")),
 }
 
 
@@ -285,13 +286,86 @@ def _create_staff(cleaned, *, district: Region, progress, **_kw) -> int:
     return len(users)
 
 
-CHECKS: dict[str, Callable] = {"residents": _check_residents, "volunteers": _check_volunteers, "staff": _check_staff}
-CREATES: dict[str, Callable] = {"residents": _create_residents, "volunteers": _create_volunteers, "staff": _create_staff}
+def _check_trainees(rows, *, district: Region, errors: list[RowError], allowed_org_ids: set[int] | None, **_kw):
+    """课程编号 is the course's number on the courses page (its id); 手机号 a registered resident
+    of the district; 姓名, when given, must be that resident's name; 报名日期 is optional."""
+    course_ids = set()
+    for _n, r in rows:
+        text = _text(r.get("课程编号"))
+        if text.isdigit():
+            course_ids.add(int(text))
+    courses = {c.pk: c for c in TrainingCourse.objects.filter(pk__in=sorted(course_ids),
+                                                              organization__district=district)}
+    mobiles = [_text(r.get("手机号")) for _, r in rows]
+    residents = {u.mobile: u for u in User.objects.filter(mobile__in=mobiles, role=Role.RESIDENT, is_active=True)}
+    enrolled = set(Enrollment.objects.filter(course_id__in=list(courses), trainee__in=list(residents.values()))
+                   .values_list("course_id", "trainee_id"))
+    seen: dict[tuple[int, str], int] = {}
+    today = timezone.localdate()
+    cleaned = []
+    for number, r in rows:
+        code, mobile, name = _text(r.get("课程编号")), _text(r.get("手机号")), _text(r.get("姓名"))
+        course = courses.get(int(code)) if code.isdigit() else None
+        if course is None:
+            errors.append(RowError(number, "课程编号", _("课程编号“%(v)s”不是本区的培训课程。") % {"v": code}))
+        elif allowed_org_ids is not None and course.organization_id not in allowed_org_ids:
+            errors.append(RowError(number, "课程编号", _("您只能导入本组织举办的课程的学员。")))
+        user = residents.get(mobile)
+        if not is_valid_mobile(mobile):
+            errors.append(RowError(number, "手机号", _("手机号“%(v)s”不正确，应为 11 位手机号码。") % {"v": mobile}))
+        elif user is None:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 没有对应的居民账户，请先导入居民名册。") % {"v": mobile}))
+        elif user.region_id != district.pk:
+            errors.append(RowError(number, "手机号", _("手机号 %(v)s 的居民不属于本区。") % {"v": mobile}))
+        else:
+            if name and name != user.name:
+                errors.append(RowError(number, "姓名", _("姓名“%(v)s”与该手机号登记的居民姓名不一致。") % {"v": name}))
+            if course is not None and (course.pk, user.pk) in enrolled:
+                errors.append(RowError(number, "手机号", _("手机号 %(v)s 的居民已是该课程学员。") % {"v": mobile}))
+        if course is not None and mobile:
+            key = (course.pk, mobile)
+            if key in seen:
+                errors.append(RowError(number, "手机号", _("该课程的手机号 %(v)s 与第 %(n)d 行重复。")
+                                       % {"v": mobile, "n": seen[key]}))
+            seen.setdefault(key, number)
+        try:
+            joined = _date(r.get("报名日期"))
+        except ValueError:
+            joined = None
+            errors.append(RowError(number, "报名日期", _("日期“%(v)s”无法识别，应为 2026-01-31 这样的格式。")
+                                   % {"v": _text(r.get("报名日期"))}))
+        if joined and joined > today:
+            errors.append(RowError(number, "报名日期", _("报名日期不能晚于今天。")))
+        cleaned.append((number, course, user, joined))
+    return cleaned
+
+
+def _create_trainees(cleaned, *, progress, **_kw) -> int:
+    rows = [Enrollment(course=course, trainee=user) for _n, course, user, _j in cleaned]
+    Enrollment.objects.bulk_create(rows, batch_size=1000)
+    progress(80)
+    # created_at is set on insert; the enrolment date from the file replaces it, one update a day.
+    tz = timezone.get_default_timezone()
+    by_day: dict[date, list[int]] = {}
+    for enrollment, (_n, _course, _user, joined) in zip(rows, cleaned, strict=True):
+        if joined:
+            by_day.setdefault(joined, []).append(enrollment.pk)
+    for day, ids in by_day.items():
+        Enrollment.objects.filter(pk__in=ids).update(created_at=timezone.make_aware(datetime.combine(day, time(9)), tz))
+    progress(100)
+    return len(rows)
+
+
+CHECKS: dict[str, Callable] = {"residents": _check_residents, "volunteers": _check_volunteers, "staff": _check_staff,
+                               "trainees": _check_trainees}
+CREATES: dict[str, Callable] = {"residents": _create_residents, "volunteers": _create_volunteers,
+                                "staff": _create_staff, "trainees": _create_trainees}
 
 
 def may_import(user, *, district: Region, kind: str) -> set[int] | None:
     """None if the user may import any row of the district; for staff rosters, the organization
-    ids a leader may import into. Raises PermissionDenied otherwise."""
+    ids a leader may import into; for trainee rosters, the organizations whose courses a staff
+    member may fill. Raises PermissionDenied otherwise."""
     if not getattr(user, "is_authenticated", False) or user.role == Role.AUDITOR:
         raise PermissionDenied(_("您无权导入名册。"))
     if is_platform_admin(user) or (user.role == Role.SUPERVISOR and _in_region(user, district)):
@@ -300,7 +374,13 @@ def may_import(user, *, district: Region, kind: str) -> set[int] | None:
                       .values_list("pk", flat=True))
     if kind == "staff" and leader_orgs:
         return leader_orgs
-    raise PermissionDenied(_("您无权导入该名册：居民和志愿者名册由区督查人员导入，工作人员名册由组织负责人导入本组织人员。"))
+    if kind == "trainees":
+        member_orgs = set(Organization.objects.filter(pk__in=sorted(user_org_ids(user)), district=district)
+                          .values_list("pk", flat=True))
+        if member_orgs:
+            return member_orgs
+    raise PermissionDenied(_("您无权导入该名册：居民和志愿者名册由区督查人员导入，工作人员名册由组织负责人导入本组织人员，"
+                             "培训学员名册由举办课程的组织导入。"))
 
 
 def roster_import(*, user, district: Region, kind: str, data: bytes,
