@@ -80,3 +80,9 @@ def duplicates(request, payload: DuplicatesIn):
                              community_id=payload.community_id, address=payload.address)
     return [{"id": r["id"], "tracking_no": r["tracking_no"], "title": r["title"], "score": r["score"],
              "shared": r["shared"]} for r in rows]
+
+
+# --- overlap matrix (quntuan/routing/overlap_api.py; helper "overlap" keeps this block) ---------
+from quntuan.routing.overlap_api import router as overlap_router  # noqa: E402
+
+router.add_router("/overlap", overlap_router)
