@@ -139,7 +139,7 @@ def overlap_lead(request):
         done = _("已记录牵头单位和分工说明。")
     except ApplicationError as exc:
         error, status = exc.message, exc.status_code
-        if a not in orgs or b not in orgs:
+        if a not in orgs or b not in orgs or a == b:
             return render(request, "includes/error_fragment.html", {"message": error}, status=status)
     if not request.htmx:
         # Without htmx: back to the page with the pair open (post/redirect/get).
