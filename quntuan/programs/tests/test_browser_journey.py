@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from quntuan.activities import services as activity_services
 from quntuan.activities.models import ActivityKind, Registration
-from quntuan.core.testing import browser_login, make_community, make_district, make_org, make_resident, make_staff
+from quntuan.core.testing import (
+    browser_login,
+    make_community,
+    make_district,
+    make_org,
+    make_resident,
+    make_staff,
+)
 from quntuan.programs import services
 from quntuan.programs.models import Notice, NoticeDelivery, ProgramRules, TargetGroup
 
