@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from quntuan.search import documents
@@ -80,6 +80,29 @@ def index_rebuild(*, kinds: Iterable[str] | None = None, prune: bool = True, chu
             SearchDocument.objects.filter(kind=kind, object_id__gt=last_id).delete()
         counts[kind] = total
     return counts
+
+
+GIN_INDEX = "search_document_fts"
+GIN_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON search_document USING gin (content_tsv, acl_tsv)"
+
+
+def gin_index_drop() -> bool:
+    """Drop the full-text GIN index before a bulk load (PostgreSQL; building it once afterwards is
+    several times faster than maintaining it row by row). Returns whether anything was done."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+    return True
+
+
+def gin_index_create() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(GIN_INDEX_SQL)
+        cursor.execute("ANALYZE search_document")
 
 
 def index_refresh(*, kinds: Iterable[str] | None = None, chunk: int = documents.CHUNK) -> dict[str, int]:

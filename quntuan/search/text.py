@@ -25,11 +25,24 @@ MAX_BODY_CHARS = 4000  # text kept per document for snippets (and segmented for 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ASCII = re.compile(r"^[a-z0-9]+$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A tracking number (QT-20261123-000001) is one token in the index, so also in the query.
+_TRACKING_NO = re.compile(r"\b[A-Za-z]{1,4}-\d{6,8}-\d{3,8}\b")
 
 
 def clean_token(token: str) -> str:
     """Letters and digits only, lower-case: safe inside a tsquery or an FTS5 string."""
     return _NOT_WORD.sub("", token or "").lower()
+
+
+# jieba segments each run of these characters on its own (its ``re_han_default``), so a text's
+# tokens are the union of its runs' tokens; runs repeat a lot (place names, organization names,
+# set phrases), so they are segmented once and cached.
+_JIEBA_BLOCK_SPLIT = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+
+
+@lru_cache(maxsize=200_000)
+def _block_tokens(block: str) -> tuple[str, ...]:
+    return tuple(t for t in (clean_token(x) for x in catalog_search.tokenize_text(block)) if t)
 
 
 def index_tokens(*texts: str) -> list[str]:
@@ -38,10 +51,10 @@ def index_tokens(*texts: str) -> list[str]:
     for text in texts:
         if not text:
             continue
-        for token in catalog_search.tokenize_text(text[:MAX_BODY_CHARS]):
-            token = clean_token(token)
-            if token:
-                out.setdefault(token, None)
+        for block in _JIEBA_BLOCK_SPLIT.split(text[:MAX_BODY_CHARS]):
+            if block:
+                for token in _block_tokens(block):
+                    out.setdefault(token, None)
     return list(out)
 
 
@@ -99,8 +112,8 @@ def parse_query(query: str | None) -> ParsedQuery:
     parsed = ParsedQuery(text=text, truncated=truncated)
     if not text:
         return parsed
-    tokens: list[str] = []
-    for token in catalog_search.tokenize_query(text):
+    tokens: list[str] = [clean_token(m) for m in _TRACKING_NO.findall(text)]
+    for token in catalog_search.tokenize_query(_TRACKING_NO.sub(" ", text)):
         cleaned = clean_token(token)
         if cleaned and cleaned not in tokens:
             tokens.append(cleaned)

@@ -185,3 +185,11 @@ def test_bad_queries_answer_without_error(world, query):
     assert result.hits == [] or query == "欠" * 20_000
     if query.strip(" \x00") == "" or query in ("🙂🙂", "!!!"):
         assert result.notices
+
+
+def test_tracking_number_finds_the_case(world, fresh):
+    with fresh():
+        case = world.submit(title="路灯不亮", content="小区路灯坏了。")
+        world.submit(title="路灯闪烁", content="路灯一直闪。")
+    assert titles(world.union_staff, case.tracking_no) == ["路灯不亮"]
+    assert titles(world.union_staff, case.tracking_no.lower()) == ["路灯不亮"]

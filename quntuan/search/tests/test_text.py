@@ -86,3 +86,8 @@ def test_pinyin_of_an_organization_name():
     forms = name_pinyin("区总工会")
     assert {"quzonggonghui", "qzgh", "zonggonghui", "zgh", "gonghui", "gh"} <= set(forms)
     assert name_pinyin("ACME") == ()
+
+
+def test_tracking_number_is_one_token():
+    parsed = parse_query("查询 QT-20261123-000001 进度")
+    assert parsed.tokens == ["qt20261123000001", "查询", "进度"]
