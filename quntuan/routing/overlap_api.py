@@ -18,97 +18,97 @@ from quntuan.routing.overlap_services import NOTE_MAX, overlap_lead_record
 router = Router(tags=["智能分派"], auth=AUTH)
 
 
-class OrgRef(Schema):
+class OverlapOrgRef(Schema):
     id: int
     name: str
 
 
-class OrgOut(OrgRef):
+class OverlapOrgOut(OverlapOrgRef):
     kind: str = Field(..., description="mass 群团组织、government 政府部门、social 社会组织、unit 驻区单位")
 
 
-class CategoryRef(Schema):
+class OverlapCategoryRef(Schema):
     code: str
     name: str
 
 
-class ServiceRef(Schema):
+class OverlapServiceRef(Schema):
     id: int
     name: str
-    organization: OrgRef
-    category: CategoryRef
+    organization: OverlapOrgRef
+    category: OverlapCategoryRef
 
 
-class ServicePairOut(Schema):
-    a: ServiceRef
-    b: ServiceRef
+class OverlapServicePairOut(Schema):
+    a: OverlapServiceRef
+    b: OverlapServiceRef
     score: float = Field(..., description="服务文本的 TF-IDF 余弦相似度")
     terms: list[str] = Field(..., description="权重最大的共同关键词")
 
 
-class TransferOut(Schema):
-    from_org: OrgRef
-    to_org: OrgRef
-    category: CategoryRef
+class OverlapTransferOut(Schema):
+    from_org: OverlapOrgRef
+    to_org: OverlapOrgRef
+    category: OverlapCategoryRef
     requested: int = Field(..., description="转办件数")
     accepted: int = Field(..., description="其中被接收")
     returned: int = Field(..., description="其中被退回")
 
 
-class CoHandlingOut(Schema):
-    handling_org: OrgRef
-    cohandling_org: OrgRef
-    category: CategoryRef
+class OverlapCoHandlingOut(Schema):
+    handling_org: OverlapOrgRef
+    cohandling_org: OverlapOrgRef
+    category: OverlapCategoryRef
     count: int
 
 
-class SharedNeedOut(Schema):
-    owner_org: OrgRef = Field(..., description="类别所属组织")
-    handling_org: OrgRef = Field(..., description="未经转办直接办理的组织")
-    category: CategoryRef
+class OverlapSharedNeedOut(Schema):
+    owner_org: OverlapOrgRef = Field(..., description="类别所属组织")
+    handling_org: OverlapOrgRef = Field(..., description="未经转办直接办理的组织")
+    category: OverlapCategoryRef
     count: int
 
 
-class LeadOut(Schema):
-    lead_org: OrgRef | None
+class OverlapLeadOut(Schema):
+    lead_org: OverlapOrgRef | None
     note: str
     updated_at: datetime
     updated_by: str
 
 
-class PairOut(Schema):
-    a: OrgRef
-    b: OrgRef
+class OverlapPairOut(Schema):
+    a: OverlapOrgRef
+    b: OverlapOrgRef
     weight: int = Field(..., description="重叠服务对 + 转办 + 协办 + 在对方窗口办理的件数")
     service_count: int
     transfer_count: int
     cohandling_count: int
     shared_case_count: int
-    categories: list[CategoryRef]
-    services: list[ServicePairOut]
-    transfers: list[TransferOut]
-    cohandlings: list[CoHandlingOut]
-    shared_needs: list[SharedNeedOut]
-    lead: LeadOut | None
+    categories: list[OverlapCategoryRef]
+    services: list[OverlapServicePairOut]
+    transfers: list[OverlapTransferOut]
+    cohandlings: list[OverlapCoHandlingOut]
+    shared_needs: list[OverlapSharedNeedOut]
+    lead: OverlapLeadOut | None
 
 
-class CellOut(Schema):
+class OverlapCellOut(Schema):
     a: int
     b: int
     weight: int
     level: int = Field(..., description="颜色深浅 1–5")
 
 
-class MatrixOut(Schema):
-    district: OrgRef
+class OverlapMatrixOut(Schema):
+    district: OverlapOrgRef
     days: int = Field(..., description="统计的诉求时间范围(天),0 为全部")
-    organizations: list[OrgOut]
-    cells: list[CellOut]
+    organizations: list[OverlapOrgOut]
+    cells: list[OverlapCellOut]
     max_weight: int
-    pairs: list[PairOut]
+    pairs: list[OverlapPairOut]
 
 
-class ExampleOut(Schema):
+class OverlapExampleOut(Schema):
     tracking_no: str
     title: str
     excerpt: str
@@ -118,19 +118,19 @@ class ExampleOut(Schema):
     received_at: datetime
 
 
-class HistoryOut(Schema):
+class OverlapHistoryOut(Schema):
     at: datetime
     actor: str
     lead_org: str
     note: str
 
 
-class PairDetailOut(PairOut):
-    examples: list[ExampleOut] = Field(..., description="调用者有权查看的示例诉求")
-    history: list[HistoryOut]
+class OverlapPairDetailOut(OverlapPairOut):
+    examples: list[OverlapExampleOut] = Field(..., description="调用者有权查看的示例诉求")
+    history: list[OverlapHistoryOut]
 
 
-class LeadIn(Schema):
+class OverlapLeadIn(Schema):
     district: int | None = None
     org_a: int
     org_b: int
@@ -148,7 +148,7 @@ def _orgs(matrix) -> dict:
     return {o.pk: o for o in matrix.organizations}
 
 
-@router.get("/matrix", response=MatrixOut, summary="职能交叉矩阵(组织 × 组织)与交叉的组织对")
+@router.get("/matrix", response=OverlapMatrixOut, summary="职能交叉矩阵(组织 × 组织)与交叉的组织对")
 def overlap_matrix(request, district: int | None = None, org: int | None = None, days: int | None = None):
     """服务目录文本相似的服务对,以及诉求的转办、协办和在对方窗口办理的情况。``org`` 只列出与该组织有关的组织对。"""
     _user, district_obj, days, _since, matrix = _matrix(request, district, days)
@@ -167,7 +167,7 @@ def overlap_matrix(request, district: int | None = None, org: int | None = None,
     }
 
 
-@router.get("/pair", response=PairDetailOut, summary="两个组织的交叉详情与示例诉求")
+@router.get("/pair", response=OverlapPairDetailOut, summary="两个组织的交叉详情与示例诉求")
 def overlap_pair(request, a: int, b: int, district: int | None = None, days: int | None = None):
     user, district_obj, _days, since, matrix = _matrix(request, district, days)
     orgs = _orgs(matrix)
@@ -185,8 +185,8 @@ def overlap_pair(request, a: int, b: int, district: int | None = None, days: int
     }
 
 
-@router.post("/lead", response=LeadOut, summary="记录两个组织交叉处由谁牵头(区督查人员)")
-def overlap_lead(request, payload: LeadIn):
+@router.post("/lead", response=OverlapLeadOut, summary="记录两个组织交叉处由谁牵头(区督查人员)")
+def overlap_lead(request, payload: OverlapLeadIn):
     user = request_user(request)
     district_obj, _days, _since = overlap_scope(user, district_id=payload.district, days=None)
     ids = [payload.org_a, payload.org_b] + ([payload.lead_org] if payload.lead_org is not None else [])
