@@ -153,6 +153,9 @@ class Case(TimeStampedModel):
             models.Index(fields=["district", "received_at"], name="case_district_time"),
             # Duplicate check at intake: a community's recent cases, newest first.
             models.Index(fields=["community", "-received_at"], name="case_community_recent"),
+            # ... and the community's open cases older than the window (few: a partial index).
+            models.Index(fields=["community", "-received_at"], name="case_community_open",
+                         condition=Q(status__in=["pending", "transferring", "in_progress", "awaiting_material"])),
             models.Index(fields=["transfer_to_org", "status"], name="case_transfer_to"),
             # 三率: an organization's cases received in a period, with what the response rate needs
             # (status: merged repeat reports are not counted).

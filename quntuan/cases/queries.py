@@ -209,47 +209,65 @@ def overdue_board(*, user, level: str = "yellow") -> QuerySet[Case]:
 # --- likely duplicates at intake ----------------------------------------------------------------------------
 DUPLICATE_WINDOW_DAYS = 60
 DUPLICATE_CANDIDATES = 200
+DUPLICATE_SCAN = 400  # recent cases of the place read from the index, before the policy filter
 DUPLICATE_OPEN_OLDER = 50
 CANDIDATE_TEXT = 600  # a matter's clues (place, unit, person, problem) are in its first lines
 
 
 def duplicate_candidates(*, user, district_id: int, community_id: int | None = None, address: str = "",
-                         exclude_id: int | None = None, now: datetime | None = None) -> QuerySet[Case]:
+                         exclude_id: int | None = None, now: datetime | None = None,
+                         categories: tuple[str, ...] | None = None) -> QuerySet[Case]:
     """Cases a new one may repeat, pre-filtered in the database: in the same community (or, with
-    no community, the same address in the district), received in the last 60 days or still open,
-    not merged, and visible to ``user``. Newest first, at most ``DUPLICATE_CANDIDATES`` (+ 50
-    older open ones). Read by the index on (community, received_at desc), or (district,
-    received_at) for an address, so the cost does not grow with the table."""
+    no community, the same address in the district), received in the 60 days up to ``now`` or
+    still open, not merged, visible to ``user`` and — when the new text's suggested
+    ``categories`` are given — of the same organization's categories (or none). Newest first, at
+    most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER``.
+
+    Two steps, so the cost does not grow with the table: the place and time pick at most
+    ``DUPLICATE_SCAN`` recent ids from the index on (community, received_at desc) and at most 50
+    older open ones from the partial index of open cases (for an address: the index on
+    (district, received_at)); then the case policy and the categories filter those ids by
+    primary key."""
     now = now or timezone.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    base = case_policy.visible(user).filter(district_id=district_id).exclude(status=CaseStatus.MERGED)
-    if exclude_id is not None:
-        base = base.exclude(pk=exclude_id)
     if community_id:
-        scope = base.filter(community_id=community_id)
+        place = Case.objects.filter(community_id=community_id)
     elif address.strip():
-        scope = base.filter(address=address.strip())
+        place = Case.objects.filter(district_id=district_id, address=address.strip())
     else:
         return Case.objects.none()
+    recent = list(place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
+                  .values_list("id", flat=True)[:DUPLICATE_SCAN])
+    older_open = list(place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
+                      .values_list("id", flat=True)[:DUPLICATE_OPEN_OLDER])
+    qs = case_policy.visible(user).filter(pk__in=recent + older_open).exclude(status=CaseStatus.MERGED)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    if categories:
+        from quntuan.catalog.models import Category
+
+        org = categories[0].split(".", 1)[0]
+        ids = list(Category.objects.filter(Q(org_code=org) | Q(code__in=categories)).values_list("id", flat=True))
+        qs = qs.filter(Q(category_id__in=ids) | Q(category__isnull=True))
     fields = ("id", "tracking_no", "title", "content", "category__code", "status", "received_at", "address",
               "community_id", "handling_org_id")
-    recent = scope.filter(received_at__gte=since).order_by("-received_at").values_list("id", flat=True)
-    older_open = (scope.filter(received_at__lt=since, status__in=OPEN_STATUSES)
-                  .order_by("-received_at").values_list("id", flat=True))
-    ids = list(recent[:DUPLICATE_CANDIDATES]) + list(older_open[:DUPLICATE_OPEN_OLDER])
-    return Case.objects.filter(pk__in=ids).order_by("-received_at").values(*fields)
+    return qs.order_by("-received_at").values(*fields)[:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER]
 
 
 def likely_duplicates(*, user, text: str, district_id: int, community_id: int | None = None, address: str = "",
                       exclude_id: int | None = None, categories: tuple[str, ...] | None = None,
-                      limit: int = 5) -> list[dict]:
+                      limit: int = 5, now: datetime | None = None) -> list[dict]:
     """The candidates (``duplicate_candidates``) that most likely report the same matter as
     ``text``, best first: each a dict of the case's fields plus ``score`` and ``shared`` (the
     clues both share: place, unit, person, problem words)."""
-    from quntuan.routing.services import routing_duplicates
+    from quntuan.routing.services import routing_categories, routing_duplicates
 
+    if not categories:
+        categories = routing_categories(text=text)
+        if not categories:
+            return []  # nothing to compare (empty, emoji only, punctuation)
     rows = list(duplicate_candidates(user=user, district_id=district_id, community_id=community_id,
-                                     address=address, exclude_id=exclude_id))
+                                     address=address, exclude_id=exclude_id, now=now, categories=categories))
     if not rows:
         return []
     found = routing_duplicates(

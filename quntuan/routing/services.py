@@ -60,6 +60,14 @@ def routing_suggest(*, text: str | None, channel: str | None = None, service=Non
     return [s.as_dict() for s in out]
 
 
+def routing_categories(*, text: str | None, channel: str | None = None) -> tuple[str, ...]:
+    """The top three category codes for a text, without reasons (cheaper); () for odd text."""
+    text = (text or "")[:MAX_TEXT]
+    if not has_content(text):
+        return ()
+    return tuple(s.category for s in _active_router().suggest(text, channel, with_reasons=False))
+
+
 def _confirmed_examples() -> list[tuple[str, str]]:
     """Closed cases with their final category: the platform's own confirmed history."""
     from quntuan.cases.models import Case, CaseStatus

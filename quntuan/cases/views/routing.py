@@ -29,6 +29,7 @@ from quntuan.routing.services import routing_suggest
 SUGGEST_TEXT_MAX = 5000  # the form's own limit for the content
 SUGGEST_LIMIT = 120  # requests per address and minute (typing is debounced to one per pause)
 LOW_CONFIDENCE = 0.35  # below this the suggestion is shown as a guess
+MIN_SHOWN = 0.05  # the second and third are left out below this (noise, not a choice)
 
 
 def _district_for(request) -> Region | None:
@@ -69,9 +70,9 @@ def suggest(request):
         raw = routing_suggest(text=text, channel=channel)
         cats = {c.code: c for c in Category.objects.filter(code__in=[s["category"] for s in raw])}
         orgs = _org_names(_district_for(request), [s["organization"] for s in raw])
-        for s in raw:
+        for i, s in enumerate(raw):
             category = cats.get(s["category"])
-            if category is None:
+            if category is None or (i and s["confidence"] < MIN_SHOWN):
                 continue
             suggestions.append({
                 "code": category.code, "name": category.name,
