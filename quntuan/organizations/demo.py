@@ -294,11 +294,12 @@ def seed_domains(district: Region, anchor: date, log) -> dict:
     data exists. Returns {domain: counts} for those that created something."""
     from quntuan.activities.demo import seed_activities
     from quntuan.assessment.demo import seed_assessment
+    from quntuan.programs.demo import seed_programs
     from quntuan.routing.demo import seed_routing
     from quntuan.volunteers.demo import seed_volunteers
 
     seeders = [("activities", seed_activities), ("volunteers", seed_volunteers), ("assessment", seed_assessment),
-               ("routing", seed_routing)]
+               ("routing", seed_routing), ("programs", seed_programs)]
     created = {}
     with _quiet():
         for offset, (name, seeder) in enumerate(seeders, start=2):

@@ -669,16 +669,11 @@ def notice_signup(*, resident, notice: Notice, now: datetime | None = None):
 
 
 def _course_enroll(resident, notice: Notice, course):
-    """The volunteers app enrols only through a course manager; the notice's author (staff of the
-    course's organization, checked when the notice was made) invited the resident, so the
-    enrolment is made in their name."""
-    from quntuan.volunteers.policies import course_policy
-    from quntuan.volunteers.services import enrollment_add
+    """The resident enrols themself; the notice may only link a course of its own organization
+    (checked when the notice was made)."""
+    from quntuan.volunteers.services import enrollment_self
 
-    author = notice.created_by
-    if author is None or not course_policy.can_manage(author, course):
-        raise ApplicationError(f"“{course.title}”暂不能在线报名,请联系{notice.organization.name}。")
-    return enrollment_add(actor=author, course=course, trainee=resident)
+    return enrollment_self(trainee=resident, course=course)
 
 
 def _service_request(resident, notice: Notice, service):
