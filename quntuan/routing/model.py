@@ -74,10 +74,12 @@ class Router:
 
     C: float = 20.0
     use_rules: bool = True
+    calibrate: bool = True
     features: FeatureUnion | None = None
     clf: LogisticRegression | None = None
     classes: list[str] = field(default_factory=list)
     vocab_terms: list[str] = field(default_factory=list)
+    temperature: float = 1.0  # fitted on out-of-fold probabilities (``_fit_temperature``)
 
     def fit(self, texts: list[str], labels: list[str], *, with_catalogue: bool = True) -> Router:
         pairs = list(zip(texts, labels, strict=True))
@@ -87,13 +89,70 @@ class Router:
         y = [c for _, c in pairs]
         self.features = _features()
         M = self.features.fit_transform(X)
-        self.clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
-        self.clf.fit(M, y)
+        self.clf = self._classifier().fit(M, y)
         self.classes = list(self.clf.classes_)
+        self.temperature = self._fit_temperature(X, y) if self.calibrate else 1.0
         return self
 
+    def _classifier(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, solver="saga", tol=1e-3, max_iter=400, class_weight="balanced")
+
+    def _fit_temperature(self, X: list[str], y: list[str], folds: int = 3) -> float:
+        """Temperature scaling: one scalar T that makes the classifier's probabilities honest,
+        chosen to minimize the log-loss of out-of-fold predictions (a model never scores the
+        texts it was trained on). With too little data to split, T stays 1."""
+        from sklearn.model_selection import StratifiedKFold
+
+        counts = np.unique(y, return_counts=True)[1]
+        if len(y) < 60 or counts.min() < folds:
+            return 1.0
+        y_arr = np.asarray(y)
+        logp = np.zeros((len(y), len(self.classes)))
+        for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
+            feats = _features()
+            clf = self._classifier().fit(feats.fit_transform([X[i] for i in tr]), y_arr[tr])
+            p = clf.predict_proba(feats.transform([X[i] for i in te]))
+            cols = [self.classes.index(c) for c in clf.classes_]
+            full = np.full((len(te), len(self.classes)), 1e-9)
+            full[:, cols] = p
+            for row, i in enumerate(te):
+                full[row] = self._with_cues(full[row], X[i])[0]
+            logp[te] = np.log(np.clip(full, 1e-9, 1.0))
+        truth = np.array([self.classes.index(c) for c in y])
+
+        def nll(t: float) -> float:
+            z = logp / t
+            z = z - z.max(axis=1, keepdims=True)
+            lz = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            return float(-lz[np.arange(len(y)), truth].mean())
+
+        grid = np.exp(np.linspace(np.log(0.2), np.log(3.0), 41))
+        return float(grid[int(np.argmin([nll(t) for t in grid]))])
+
     def proba(self, texts: list[str]) -> np.ndarray:
+        """The classifier's own probabilities (before cues and temperature)."""
         return self.clf.predict_proba(self.features.transform([clean(t) for t in texts]))
+
+    def _with_cues(self, p: np.ndarray, text: str) -> tuple[np.ndarray, dict]:
+        """Add ``HINT_BOOST`` for every soft topic cue of the rules and renormalize."""
+        cue_of: dict[str, rules.RuleHit] = {}
+        if not self.use_rules:
+            return p, cue_of
+        p = p.copy()
+        for cue in rules.cues(text):
+            if cue.category in self.classes:
+                cue_of[cue.category] = cue
+                p[self.classes.index(cue.category)] += HINT_BOOST
+        return p / p.sum(), cue_of
+
+    def _sharpen(self, p: np.ndarray) -> np.ndarray:
+        """Temperature scaling (monotone: the order of the categories does not change)."""
+        t = getattr(self, "temperature", 1.0)  # models pickled before calibration existed
+        if t == 1.0:
+            return p
+        z = np.log(np.clip(p, 1e-12, 1.0)) / t
+        z = np.exp(z - z.max())
+        return z / z.sum()
 
     def _top_words(self, text: str, category: str, k: int = 3) -> list[str]:
         """The jieba words of ``text`` that weigh most for ``category`` in the word features."""
@@ -113,12 +172,12 @@ class Router:
         if not has_content(text):
             return []
         text = clean(text)
-        p = self.proba([text])[0].copy()
+        p = self.proba([text])[0]
         hit = rules.route_rules(text) if self.use_rules else None
-        hint = rules.government_hint(text) if self.use_rules and hit is None else None
-        if hint is not None and hint.category in self.classes:
-            p[self.classes.index(hint.category)] += HINT_BOOST
-            p = p / p.sum()
+        cue_of: dict = {}
+        if hit is None:
+            p, cue_of = self._with_cues(p, text)
+        p = self._sharpen(p)
         order = list(np.argsort(-p))
         out: list[Suggestion] = []
         if hit is not None and hit.category in self.classes:
@@ -139,8 +198,8 @@ class Router:
                 continue
             conf = float(p[i]) * scale
             if with_reasons:
-                if hint is not None and hint.category == cat:
-                    reason = f"提示:{hint.reason}"
+                if cat in cue_of:
+                    reason = f"提示:{cue_of[cat].reason}"
                 else:
                     top = self._top_words(text, cat)
                     reason = ("关键词:" + "、".join(top)) if top else "文本整体相似"

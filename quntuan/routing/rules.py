@@ -1,14 +1,27 @@
 """The catalogue's boundary logic as explicit routing rules.
 
 The statistical model learns from words; these rules encode *who* a matter belongs to when the
-same words could point to several organizations (seed 001: the functions overlap). A rule fires
-only when it is certain, and then it overrides the model for the first place. Each hit carries a
-short Chinese reason that staff can read.
+same words could point to several organizations (seed 001: the functions overlap). The surface
+words of a request often name the wrong organization: the requester addresses the women's
+federation about unpaid wages, says they are disabled when the matter is a noisy neighbour, or
+mentions the union while asking for a school place. The rules therefore look at the matter and
+its counterparty (an employer, a family member, classmates, a landlord), not at who asks.
 
-Order matters: the first rule that fires decides. Family violence comes before labour (a husband
-who beats his wife is not a labour matter even if he "didn't pay"), labour comes before who asks
-(a woman, a young person or a disabled person with unpaid wages all go to the union), and the
-government catch-all comes last and only when nothing from a mass organization is in the text.
+Two tiers:
+
+``route_rules`` — *certain* rules. The first one that fires overrides the model for the first
+place. Order matters: harm to a minor by classmates or strangers comes first (the parent who
+reports it is not the offender), then harm inside the family, which comes before labour (a husband who beats his wife
+is not a labour matter even if he "didn't pay"), labour comes before who asks (a woman, a young
+person or a disabled person with unpaid wages all go to the union), a certain government matter
+(school places, housing, landlords, noise, medical insurance...) goes out whoever asks, unless a
+mass organization's own service is named.
+
+``cues`` — *soft* topic cues: words that name one category's own service (两癌筛查, 入团, 学会,
+职工之家...). They add weight to the model's probability and give the reason, but a confident
+model can still win.
+
+Both skip a trigger that is negated just before it (没有家暴, 不是工伤).
 """
 
 from __future__ import annotations
@@ -28,82 +41,169 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _find(rx: re.Pattern, text: str) -> str | None:
-    m = rx.search(text)
-    return m.group(0) if m else None
+_NEGATION = _rx(r"(没有|没|不是|并非|并没有|不存在|无|未|不算|谈不上)$")
+S = r"[^。!?!?\n]"  # inside one sentence
 
 
-# --- family violence and harm inside the family → 妇联 ------------------------------------------
+def _find(rx: re.Pattern, text: str, *, negatable: bool = False) -> str | None:
+    """The first match of ``rx`` in ``text``; with ``negatable`` a match right after a negation
+    (没有家暴, 不是工伤) does not count."""
+    for m in rx.finditer(text):
+        if negatable and _NEGATION.search(text[max(0, m.start() - 3):m.start()]):
+            continue
+        return m.group(0)
+    return None
+
+
+# --- harm inside the family → 妇联 ---------------------------------------------------------------
+_KIN = (r"丈夫|老公|前夫|男友|男朋友|前男友|未婚夫|公公|婆婆|继父|继母|后妈|后爸|老伴|"
+        r"儿子|儿媳|女婿|爸爸|妈妈|父亲|母亲|他爸|她爸|孩子爸|孩子妈|孩子他爸|婆家|娘家人|小叔子")
+_HURT = (r"打我|打她|打他|打孩子|打妈妈|打我妈|殴打|动手|抽她|抽我|踢|掐|施暴|拳打脚踢|用皮带|打得|打伤|"
+         r"打骂|打了我|打了她|打了孩子|推搡|推倒|虐待|家暴|不给饭|不给吃|关在门外|赶出家门|拿刀|威胁要杀|砸我|砸东西|拿东西砸")
 FAMILY_VIOLENCE = _rx(
-    r"家暴|家庭暴力|人身安全保护令|保护令|打老婆|殴打妻子|打妻子|虐待(妻子|老婆|孩子|儿童|女儿|儿子)"
-    r"|(爸爸|妈妈|父亲|母亲|他爸|她爸|孩子爸|孩子妈)[^。!?\n]{0,8}(打孩子|虐待|殴打孩子|把孩子打|打得孩子|用皮带抽)"
-    r"|(丈夫|老公|前夫|男友|男朋友|对象|公公|婆婆|继父|继母|后妈|后爸)[^。!?\n]{0,12}"
-    r"(打我|打她|殴打|动手|抽她|抽我|踢|掐|施暴|拳打脚踢|用皮带|打得|打伤|家暴)"
+    r"家暴|家庭暴力|人身安全保护令|保护令|打老婆|殴打妻子|打妻子|虐待(妻子|老婆|孩子|儿童|女儿|儿子|老人)"
+    rf"|(被|遭)({_KIN}){S}{{0,4}}(打|虐待|殴打|推|关)"
+    rf"|({_KIN}){S}{{0,20}}({_HURT})"
 )
+TRAFFICKING = _rx(r"拐卖|被拐|被卖|卖给[^。!?\n]{0,8}(做媳妇|当媳妇|做老婆)")
+# --- harassment outside a labour relation → 妇联 ---------------------------------------------------
+HARASSMENT = _rx(r"性骚扰|骚扰|尾随|偷拍|露骨|猥亵|跟踪|堵我|下流")
+WORKPLACE_OFFENDER = _rx(r"领导|同事|上司|主管|老板|经理|客户|组长|班长|师傅|工友")
 # --- harm to a minor at school, online or in society → 团委 12355 --------------------------------
+_PEERS = r"同学|同班|男生|女生|高年级|学长|校外的|社会青年|小混混|几个孩子|几个学生"
 MINOR_HARM = _rx(
-    r"校园欺凌|霸凌|被同学[^。!?\n]{0,12}(打|欺负|勒索|孤立|推搡|拍|威胁|要钱)"
-    r"|同(班|学|校)[^。!?\n]{0,10}(打|欺负|勒索|孤立|推搡|殴打|起外号|嘲笑)"
-    r"|(孩子|儿子|女儿|学生|未成年)[^。!?\n]{0,16}(网络|网上|游戏|短视频|直播)[^。!?\n]{0,12}(骗|诈骗|侵害|充值|打赏|裸|威胁|嘲笑)"
-    r"|被[^。!?\n]{0,6}(拍|录)[^。!?\n]{0,10}(发到|传到)[^。!?\n]{0,10}(网|平台|群)"
+    r"校园欺凌|校园霸凌|霸凌|欺凌"
+    rf"|被{S}{{0,8}}({_PEERS}){S}{{0,14}}(打|欺负|勒索|敲诈|孤立|推搡|拍|威胁|要钱|骂|堵|抢|起外号|嘲笑|塞)"
+    rf"|({_PEERS}){S}{{0,14}}(打他|打她|打我|欺负|勒索|敲诈|孤立|推搡|殴打|起外号|嘲笑|堵在|抢|塞垃圾|塞死)"
+    rf"|(孩子|儿子|女儿|学生|未成年|小孩|初中生|小学生){S}{{0,20}}(网络|网上|游戏|短视频|直播|网友){S}{{0,16}}"
+    r"(骗|诈骗|侵害|充值|打赏|裸|威胁|嘲笑|照片|见面|敲诈)"
+    rf"|被{S}{{0,6}}(拍|录){S}{{0,10}}(发到|传到){S}{{0,10}}(网|平台|群)"
+    rf"|(初中生|中学生|未成年|小学生|高中生|孩子们?){S}{{0,24}}(抽烟喝酒|打架斗殴|收保护费|拿着刀|带刀|网吧通宵|夜不归宿|离家出走)"
 )
+MINOR = _rx(r"孩子|儿子|女儿|学生|初[一二三]|高[一二三]|[一二三四五六]年级|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁")
 # --- a labour relation → 工会, whoever asks -------------------------------------------------------
 LABOUR_TOPIC = _rx(
-    r"欠薪|讨薪|拖欠工资|工资|工钱|薪水|薪资|劳动合同|工伤|社保|社会保险|五险|加班费|加班|"
-    r"辞退|劝退|开除|解雇|解除劳动|裁员|经济补偿|赔偿金|试用期|劳动仲裁|劳动争议|绩效"
+    r"欠薪|讨薪|拖欠工资|工资|工钱|薪水|薪资|劳动合同|工伤|社保|社会保险|五险|加班费|加班|全勤奖|提成|"
+    r"辞退|劝退|开除|解雇|解除劳动|裁员|经济补偿|赔偿金|试用期|劳动仲裁|劳动争议|绩效|辞职信|逼我辞职|被迫辞职|"
+    r"逼[^。!?\n]{0,6}辞职|劳务费"
 )
 LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
-    r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|赔偿|不认|被迫|不算|怎么算|不付|少发|降薪|辞职|离职|维权|仲裁|"
-    r"裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼"
+    r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
+    r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法"
 )
 EMPLOYER = _rx(
     r"公司|厂|单位|老板|包工头|工地|企业|店|雇主|车间|项目|平台|酒店|餐馆|饭店|超市|工头|老板娘|上班|"
-    r"员工|职工|工友|打工|干活|入职|用人|劳务|主管|领导|经理|HR|hr|人事"
+    r"员工|职工|工友|打工|干活|入职|用人|劳务|主管|领导|经理|HR|hr|人事|店长|站长|洗车行|车行|商行|作坊"
 )
 LABOUR_EXCLUDE = _rx(
-    r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|结清|救助|困难职工|助学|会费|入会|"
+    r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
     r"护理补贴|生活补贴|没纠纷|全部拿到|已经办完|都已经办完"
 )
+SETTLED = _rx(
+    r"(已经|都|早就)(处理完|处理好|解决|结清|赔完|赔了|拿到|办完|了结)|已经?结清|没有?纠纷|没什么纠纷"
+)
+# --- occupational safety and women workers' special protection → 工会 --------------------------
+SAFETY = _rx(
+    r"粉尘|尘肺|职业病|职业健康|防护罩|防护用品|劳保用品|劳保|防尘口罩|口罩得自己买|铅衣|剂量计|有毒|苯|噪声聋|"
+    r"中暑|高温津贴|防暑降温|安全帽|安全带|安全防护|没有防护|防护措施|耳塞|耳罩|听力(都)?下降|听力受损"
+    rf"|(车间|厂){S}{{0,6}}(噪音|噪声|气味|味道)"
+)
+SAFETY_WORKPLACE = _rx(r"厂|车间|工地|公司|单位|上班|医院|岗位|工人|职工|员工|老板|干活|作业")
+LEGAL_OVER_SAFETY = _rx(r"工伤|欠薪|工资|辞退|开除|解雇|劳动合同|赔偿")
+PREGNANT_WORKER = _rx(rf"(怀孕|孕期|哺乳期|产假){S}{{0,20}}(调岗|车间|岗位|单位|主任|公司|厂)"
+                      rf"|(调岗|车间|岗位|单位|主任|公司|厂){S}{{0,20}}(怀孕|孕期|哺乳期)")
 # --- student aid depends on the parent -----------------------------------------------------------
-STUDENT_AID = _rx(r"助学|资助|学费|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦")
-AID_UNION = _rx(r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员")
+STUDENT_AID = _rx(r"助学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书"
+                  rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁)")
+AID_UNION = _rx(
+    r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员|职工|工人|"
+    r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位"
+)
 AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
-AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|研究生")
+AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|考上大专|研究生|奖学金|助学金|学费")
 # --- job training depends on who ------------------------------------------------------------------
-TRAINING = _rx(r"培训|学技术|学手艺|学门手艺|学门技术|技能|见习|学一门")
-WHO_DISABLED = _rx(r"残疾|残障|盲人|视障|聋|肢残|智障|智力障碍|截肢|坐轮椅")
-WHO_WOMEN = _rx(r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|姐妹们")
+TRAINING = _rx(r"培训|学技术|学手艺|学门手艺|学门技术|技能|学一门|技能等级|职业资格|考[^。!?\n]{0,6}证|想学")
+WHO_DISABLED = _rx(r"残疾|残障|盲人|视障|听障|聋|肢残|智障|智力障碍|截肢|坐轮椅|听力障碍|失明|瘫")
+WHO_WOMEN = _rx(r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们")
 WHO_YOUTH = _rx(r"毕业生|应届|大学生|刚毕业|毕业|青年|见习")
-WHO_WORKER = _rx(r"职工|工人|下岗|失业|转岗|在岗|师傅|车间|岗位")
+WHO_WORKER = _rx(r"职工|工人|下岗|失业|转岗|在岗|师傅|车间|岗位|上班|厂里|司机|单位|公司")
 # --- volunteering ---------------------------------------------------------------------------------
 VOLUNTEER = _rx(
-    r"志愿(者|服务)?[^。!?\n]{0,12}(注册|时长|证明|小时|账号)|(注册|批量注册)[^。!?\n]{0,8}志愿"
+    rf"志愿(者|服务)?{S}{{0,12}}(注册|时长|证明|小时|账号|记录|没记)|(注册|批量注册){S}{{0,8}}志愿"
+    rf"|(当|做|参加){S}{{0,4}}志愿者|志愿(活动|项目|服务){S}{{0,10}}(报名|招募)"
 )
 # --- disability services --------------------------------------------------------------------------
 DIS_SUBSIDY = _rx(r"护理补贴|生活补贴|残疾人补贴|两项补贴")
-DIS_CERT = _rx(r"残疾人?证[^。!?\n]{0,14}(办|换|补|到期|过期|遗失|丢|评定|迁|申请|审核|领)"
-               r"|(办|换|补|申领|申请)[^。!?\n]{0,6}残疾人?证|残疾评定|评残")
+DIS_CERT = _rx(rf"残疾人?证{S}{{0,14}}(办|换|补|到期|过期|遗失|丢|评定|迁|申请|审核|领)"
+               rf"|(办|换|补|申领|申请){S}{{0,6}}残疾人?证|残疾评定|评残")
 DIS_CERT_ASK = _rx(r"(去|能|可以|想|怎么|能不能)办(个|一个)?残疾人?证|评残|残疾评定|够不够")
-DIS_REHAB = _rx(r"轮椅|助听器|假肢|助视器|辅助器具|辅具|康复训练|康复救助|人工耳蜗|盲杖|矫形器|拐杖|助行器")
+_DEVICE = r"轮椅|助听器|假肢|助视器|辅助器具|辅具|人工耳蜗|盲杖|矫形器|拐杖|助行器"
+DIS_DEVICE_ASK = _rx(
+    rf"({_DEVICE}){S}{{0,20}}(坏|失灵|破损|开裂|申请|申领|适配|更换|维修|领取|到哪|怎么领)"
+    rf"|(申请|申领|适配|领|配|换|要){S}{{0,6}}({_DEVICE})"
+)
+DIS_REHAB = _rx(rf"{_DEVICE}|康复训练|康复救助|康复服务|康复驿站|精神障碍康复|日间照料")
 CONSUMER = _rx(r"专卖店|退货|自费买|商家|店里")
-DIS_ACCESS = _rx(r"盲道|无障碍|坡道|坡到|太陡|直梯|(电梯|升降)[^。!?\n]{0,6}(停用|坏)")
-# --- government matters ---------------------------------------------------------------------------
-GOVERNMENT = _rx(
-    r"物业费|噪音扰民|噪声|扰民|医保卡|医保报销|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|消费者|退费|退款|"
-    r"养老金|退休金|学位|转学|自来水|停水|停电|违建|违章|占道|油烟|12345|房产证|不动产|退货"
+DIS_ACCESS = _rx(
+    rf"盲道|无障碍|坡道|坡到|太陡|直梯|台阶{S}{{0,10}}(轮椅|出不了|下不来|上不去)"
+    rf"|(轮椅|残疾){S}{{0,16}}(出不了门|下不来楼|下不了楼|上不去|进不去)"
+    rf"|(轮椅|残疾|盲人){S}{{0,16}}(电梯|升降){S}{{0,6}}(停用|坏)"
 )
-MASS_SIGNAL = _rx(
-    r"残疾|盲|聋|侨|家暴|打老婆|殴打|性骚扰|尾随|偷拍|母婴室|哺乳室|志愿|团员|入团|两癌|工会会员|"
-    r"科普|欺凌|霸凌|工伤|欠薪|拖欠工资|工钱|助学|妇联帮|巾帼"
-)
-PREGNANT_WORKER = _rx(r"(怀孕|孕期|哺乳期|产假)[^。!?\n]{0,20}(调岗|车间|岗位|单位|主任|公司|厂)"
-                      r"|(调岗|车间|岗位|单位|主任|公司|厂)[^。!?\n]{0,20}(怀孕|孕期|哺乳期)")
 QUOTA_EMPLOYMENT = _rx(r"按比例就业|按比例安排|残保金|残疾人就业保障金")
+# --- other boundary rules ---------------------------------------------------------------------------
 NURSING_ROOM = _rx(r"母婴室")
-ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|老家[^。!?\n]{0,8}(亲戚|宗亲|祠堂)")
-HARASSMENT = _rx(r"性骚扰|尾随|偷拍|露骨|猥亵|跟踪")
 WORKPLACE = _rx(r"领导|同事|上司|主管|老板|公司|单位|厂")
+ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|族谱|宗亲|祠堂|老家和")
+OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
+# --- government matters: transferred out whoever asks ----------------------------------------------
+GOVERNMENT = _rx(
+    r"物业费|物业|噪音|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
+    r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
+    r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
+    r"小区电梯|电梯三天两头"
+)
+# a mass organization's own service named in the text (who asks does not count: 残疾人, 侨眷, 会员)
+MASS_SERVICE = _rx(
+    r"残疾人证|评残|护理补贴|生活补贴|两项补贴|康复|轮椅|辅具|助听器|假肢|盲道|无障碍|坡道|按比例|"
+    r"家暴|打老婆|殴打|性骚扰|尾随|偷拍|母婴室|哺乳室|志愿|入团|团员|团费|两癌|宫颈癌|乳腺癌|"
+    r"工会会员卡|职工之家|疗休养|会费|入会|科普|欺凌|霸凌|工伤|欠薪|拖欠工资|工钱|助学|巾帼|"
+    r"大病救助|困难职工|送温暖|侨房|祖产|归侨身份|侨眷身份|寻根|寻亲|学会|见习|春蕾|儿童之家|"
+    r"高温津贴|职业病|劳动合同|加班费|救助|帮扶|防骗|防诈|诈骗|讲座|讲讲|手工|创业|培训|耳塞|耳罩|车间|"
+    r"职工(?!医保)|工人"
+)
+
+# --- soft topic cues: (category, pattern) ----------------------------------------------------------
+CUES: list[tuple[str, re.Pattern, str]] = [
+    ("union.welfare", _rx(r"女职工关爱室|职工之家|户外劳动者驿站|驿站|疗休养|职工文化宫|普惠|会员卡|会员优惠|"
+                          r"职工(书画|羽毛球|篮球|乒乓|运动会|文体|摄影|合唱)|健身房|图书室"), "职工普惠与职工之家"),
+    ("union.membership", _rx(r"入会|加入工会|入工会|会员关系|转会|组建工会|成立工会|建会|会费"), "入会与会员服务"),
+    ("union.hardship", _rx(r"困难职工|送温暖|大病救助|金秋助学|临时救助|生活救助|帮扶|救助"), "困难职工帮扶"),
+    ("union.skills", _rx(r"技能竞赛|技能比武|技能等级|职业资格|转岗|再就业|夜校|技能培训"), "职工技能提升"),
+    ("union.safety", _rx(r"劳动保护|安全生产|职业病|高温津贴|劳保"), "劳动保护"),
+    ("youth.league", _rx(r"入团|团员|团组织|团关系|团费|团支部|超龄离团|青年之家|团课"), "团员与团组织服务"),
+    ("youth.employment", _rx(r"见习|应届|毕业生|青年创业|创业大赛|青年人才公寓|人才公寓|求职|找工作"), "青年就业创业"),
+    ("youth.care", _rx(r"心理老师|心理咨询|心理辅导|厌学|休学|留守儿童|叛逆|12355|未成年"), "青少年关爱"),
+    ("youth.study", _rx(r"希望工程|圆梦助学|奖学金|助学金"), "希望工程助学"),
+    ("youth.volunteer", _rx(r"志愿者|志愿服务|志愿活动"), "志愿服务"),
+    ("women.health", _rx(r"两癌|宫颈癌|乳腺癌|宫颈|乳腺|产后抑郁|孕期心理|产后|母婴室|哺乳室"), "妇女健康关爱"),
+    ("women.entrepreneur", _rx(r"巾帼|妇女创业|创业担保贷款|家政|月嫂|手工|宝妈|居家灵活就业"), "巾帼创业就业"),
+    ("women.family", _rx(r"家庭教育|亲子|最美家庭|婚前|婚姻|夫妻|离婚|婆媳|吵架|二孩|调解"), "婚姻家庭与家庭教育"),
+    ("women.children", _rx(r"儿童之家|暑期托管|托管|困境儿童|春蕾|没人照顾|没人管"), "儿童之家与春蕾计划"),
+    ("women.rights", _rx(r"妇女权益|婚姻财产|财产|共同存款|存款|彩礼|拐卖|保护令|骚扰|起诉离婚"), "妇女儿童维权"),
+    ("science.popular", _rx(r"科普|科技馆|科普日|伪科学|科学知识|防骗|防诈|科技节|科技(竞赛|创新大赛|比赛)|机器人(比赛|大赛)|天文|讲座"),
+     "科普服务"),
+    ("science.talent", _rx(r"学会|专家工作站|科技工作者|成果转化|院士|农技|专家|病虫害|技术攻关|职称|人才评价"), "科技工作者服务"),
+    ("overseas.invest", _rx(r"侨资|侨企|侨商|投资|回乡创业|留学人员创业|留学回国|办厂|外资"), "华侨华人投资与创业"),
+    ("overseas.rights", _rx(r"侨房|祖产|归侨证|归侨身份|侨眷身份|身份认定|归侨侨眷|侨眷|涉侨|法律咨询|困难归侨|归侨救助"), "归侨侨眷权益"),
+    ("overseas.liaison", _rx(r"联谊|夏令营|寻根|寻亲|祭祖|宗亲|侨乡"), "海外联谊与寻根"),
+    ("disabled.certificate", _rx(r"残疾人证|残疾证|评残|残疾等级|换证"), "残疾人证办理"),
+    ("disabled.rehab", _rx(rf"康复|{_DEVICE}|自闭症|孤独症|脑瘫"), "康复与辅助器具"),
+    ("disabled.employment", _rx(r"盲人按摩|残疾人就业|辅助性就业|按比例|残保金"), "残疾人就业培训"),
+    ("disabled.subsidy", _rx(r"护理补贴|生活补贴|两项补贴"), "残疾人两项补贴"),
+    ("disabled.access", _rx(r"盲道|无障碍|坡道|扶手"), "无障碍环境"),
+    ("other.government", GOVERNMENT, "政府部门职责事项"),
+]
 
 
 def route_rules(text: str) -> RuleHit | None:
@@ -112,16 +212,21 @@ def route_rules(text: str) -> RuleHit | None:
     if not t.strip():
         return None
 
-    w = _find(FAMILY_VIOLENCE, t)
-    if w:
-        return RuleHit("women.rights", f"家庭内部暴力或侵害(“{w}”)由妇联受理", "family_violence")
-
-    w = _find(MINOR_HARM, t)
+    w = _find(MINOR_HARM, t, negatable=True)
     if w:
         return RuleHit("youth.care", f"未成年人在学校、网络或社会上受到侵害(“{w}”)由团委12355跟进", "minor_harm")
 
-    topic = _find(LABOUR_TOPIC, t)
-    if topic and not LABOUR_EXCLUDE.search(t):
+    w = _find(FAMILY_VIOLENCE, t, negatable=True)
+    if w:
+        return RuleHit("women.rights", f"家庭内部暴力或侵害(“{w}”)由妇联受理", "family_violence")
+    if w := _find(TRAFFICKING, t, negatable=True):
+        return RuleHit("women.rights", f"拐卖妇女儿童(“{w}”)由妇联受理", "family_violence")
+
+    if (w := _find(SAFETY, t, negatable=True)) and SAFETY_WORKPLACE.search(t) and not LEGAL_OVER_SAFETY.search(t):
+        return RuleHit("union.safety", f"劳动安全卫生与职业病防护(“{w}”)由工会监督", "labour_protection")
+
+    topic = _find(LABOUR_TOPIC, t, negatable=True)
+    if topic and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
         dispute = _find(LABOUR_DISPUTE, t)
         employer = _find(EMPLOYER, t)
         if dispute and employer:
@@ -137,11 +242,11 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("disabled.employment", f"用人单位按比例安排残疾人就业(“{w}”)由残联受理", "disability")
     if (w := _find(NURSING_ROOM, t)) and not WORKPLACE.search(t):
         return RuleHit("women.health", f"公共场所母婴室(“{w}”)由妇联受理", "nursing_room")
-    if (w := _find(ROOTS, t)) and not re.search(r"投资|创业|办厂", t) and re.search(r"侨|海外|国外|美国|回国|华裔|祖籍", t):
+    if (w := _find(ROOTS, t)) and not re.search(r"投资|创业|办厂", t) and OVERSEAS.search(t):
         return RuleHit("overseas.liaison", f"海外侨胞寻根寻亲(“{w}”)由侨联受理", "roots")
 
     if w := _find(VOLUNTEER, t):
-        return RuleHit("youth.volunteer", f"志愿者注册或服务时长证明(“{w}”)由团委受理", "volunteer")
+        return RuleHit("youth.volunteer", f"志愿者注册、报名或服务时长证明(“{w}”)由团委受理,不论活动由谁举办", "volunteer")
 
     if STUDENT_AID.search(t) and not WHO_DISABLED.search(t):
         if w := _find(AID_UNION, t):
@@ -149,14 +254,20 @@ def route_rules(text: str) -> RuleHit | None:
         if w := _find(AID_GIRL, t):
             return RuleHit("women.children", f"女童助学(春蕾计划,“{w}”)由妇联受理", "student_aid")
         if w := _find(AID_HOPE, t):
-            return RuleHit("youth.study", f"希望工程助学(“{w}”)", "student_aid")
+            return RuleHit("youth.study", f"非职工家庭的困难学生助学(希望工程,“{w}”)由团委受理", "student_aid")
 
     if _find(TRAINING, t):
         if w := _find(WHO_DISABLED, t):
             return RuleHit("disabled.employment", f"残疾人就业培训(“{w}”)由残联受理", "training")
         if w := _find(WHO_WOMEN, t):
             return RuleHit("women.entrepreneur", f"妇女创业就业和家政技能培训(“{w}”)由妇联受理", "training")
+        if w := _find(WHO_YOUTH, t):
+            return RuleHit("youth.employment", f"高校毕业生与青年的就业培训(“{w}”)由团委受理", "training")
+        if w := _find(WHO_WORKER, t):
+            return RuleHit("union.skills", f"在职或下岗职工的技能培训(“{w}”)由工会受理", "training")
 
+    if (w := _find(DIS_DEVICE_ASK, t)) and not CONSUMER.search(t):
+        return RuleHit("disabled.rehab", f"辅助器具的申领、适配和维修(“{w}”)由残联受理", "disability")
     if w := _find(DIS_ACCESS, t):
         return RuleHit("disabled.access", f"无障碍设施(“{w}”)由残联受理", "disability")
     if w := _find(DIS_SUBSIDY, t):
@@ -168,17 +279,32 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("disabled.rehab", f"康复和辅助器具(“{w}”)由残联受理", "disability")
     if w := _find(DIS_CERT, t):
         return RuleHit("disabled.certificate", f"残疾人证办理(“{w}”)由残联受理", "disability")
+    if WHO_DISABLED.search(t) and (w := _find(WHO_YOUTH, t)) and re.search(r"就业|工作|岗位|求职", t):
+        return RuleHit("disabled.employment", f"残疾人就业(“{w}”)由残联受理", "disability")
 
-    if (w := _find(HARASSMENT, t)) and not WORKPLACE.search(t):
+    if (w := _find(HARASSMENT, t, negatable=True)) and not WORKPLACE_OFFENDER.search(t):
         return RuleHit("women.rights", f"劳动关系以外的性骚扰或侵害(“{w}”)由妇联受理", "harassment")
 
+    if (w := _find(GOVERNMENT, t)) and not MASS_SERVICE.search(t):
+        return RuleHit("other.government", f"政府部门职责事项(“{w}”),不论求助人身份,登记后转办并告知去向",
+                       "government")
     return None
 
 
-def government_hint(text: str) -> RuleHit | None:
-    """A soft hint (never an override): the text names a government matter and nothing that
-    belongs to a mass organization. The model decides; this only adds weight and a reason."""
+def cues(text: str) -> list[RuleHit]:
+    """Soft topic cues: each category whose own service words occur (at most one hit each)."""
     t = text or ""
-    if (w := _find(GOVERNMENT, t)) and not MASS_SIGNAL.search(t):
+    out = []
+    for category, rx, name in CUES:
+        if w := _find(rx, t, negatable=True):
+            out.append(RuleHit(category, f"提到{name}(“{w}”)", "cue"))
+    return out
+
+
+def government_hint(text: str) -> RuleHit | None:
+    """A government matter named and no mass organization's own service: the same test as the
+    certain government rule, kept for callers that want only this question answered."""
+    t = text or ""
+    if (w := _find(GOVERNMENT, t)) and not MASS_SERVICE.search(t):
         return RuleHit("other.government", f"政府部门职责事项(“{w}”),登记后转办", "government")
     return None
