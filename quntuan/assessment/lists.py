@@ -63,6 +63,14 @@ def result_rows(user, scope, year: int, target: str) -> tuple[list[dict], list[I
     return rows, indicators, whole
 
 
+def veto_rows(user, scope, year: int):
+    from quntuan.assessment.models import VetoFlag
+
+    visible = assessment_policy.visible_orgs(user).filter(district=scope.district)
+    return (VetoFlag.objects.filter(district=scope.district, year=year, organization__in=visible)
+            .select_related("organization", "flagged_by").order_by("withdrawn", "organization_id", "id"))
+
+
 def ledger_orgs(user, scope) -> list:
     return list(assessment_policy.visible_orgs(user).filter(district=scope.district).order_by("id"))
 

@@ -333,7 +333,9 @@ class ManualScore(TimeStampedModel):
     street = models.ForeignKey("organizations.Region", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+")
     score = models.DecimalField("得分", max_digits=5, decimal_places=2)
-    evidence = models.TextField("评分依据")
+    evidence = models.TextField("评分依据", blank=True)
+    evidence_file = models.FileField("佐证材料", upload_to="assessment/evidence/%Y/", blank=True)
+    evidence_name = models.CharField("原文件名", max_length=200, blank=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
@@ -370,6 +372,8 @@ class VetoFlag(TimeStampedModel):
                                      related_name="veto_flags")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     reason = models.TextField("事由")
+    evidence_file = models.FileField("佐证材料", upload_to="assessment/evidence/%Y/", blank=True)
+    evidence_name = models.CharField("原文件名", max_length=200, blank=True)
     flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     withdrawn = models.BooleanField("已撤销", default=False)

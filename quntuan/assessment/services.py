@@ -408,7 +408,8 @@ def indicator_create(*, actor, district: Region, year: int, name: str, source: s
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, weight: int, target=None, name: str | None = None) -> Indicator:
+def indicator_update(*, actor, indicator: Indicator, weight: int, target=None, name: str | None = None,
+                     order: int | None = None) -> Indicator:
     _indicator_guard(actor, indicator.district_id)
     locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
     locked.target = _check_indicator(locked.source, weight, target, locked.scope)
@@ -416,15 +417,35 @@ def indicator_update(*, actor, indicator: Indicator, weight: int, target=None, n
     locked.weight = weight
     if name:
         locked.name = name.strip()[:100]
+    if order is not None:
+        locked.order = order
     locked.save()
     audit_record(actor=actor, action="assessment.indicator_update", object_type="assessment.Indicator",
                  object_id=locked.pk, detail={"weight": [before, weight]})
     return locked
 
 
+def _attach_evidence(row, uploaded_file) -> None:
+    """Check an uploaded evidence file (photo, PDF or Office document) and attach it to ``row``."""
+    _kind, _ctype, ext = evidence_check(uploaded_file)
+    row.evidence_name = os.path.basename(uploaded_file.name or "")[:200]
+    row.evidence_file.save(f"{uuid.uuid4().hex}.{ext}", uploaded_file, save=False)
+
+
 @transaction.atomic
-def manual_score_set(*, actor, indicator: Indicator, score, evidence: str, organization: Organization | None = None,
-                     street: Region | None = None) -> ManualScore:
+def indicator_delete(*, actor, indicator: Indicator) -> None:
+    """Remove an indicator (with its hand scores) from the year's assessment."""
+    _indicator_guard(actor, indicator.district_id)
+    pk, name = indicator.pk, indicator.name
+    indicator.delete()
+    audit_record(actor=actor, action="assessment.indicator_delete", object_type="assessment.Indicator",
+                 object_id=pk, detail={"name": name})
+
+
+@transaction.atomic
+def manual_score_set(*, actor, indicator: Indicator, score, evidence: str = "", organization: Organization | None = None,
+                     street: Region | None = None, evidence_file=None) -> ManualScore:
+    """Give (or replace) a hand score with its evidence: a written justification, a file, or both."""
     _indicator_guard(actor, indicator.district_id)
     if indicator.source != Source.MANUAL:
         raise ApplicationError(_("该指标由平台数据计算,不能人工评分。"))
@@ -439,29 +460,41 @@ def manual_score_set(*, actor, indicator: Indicator, score, evidence: str, organ
     if value > 100:
         raise ApplicationError(_("得分应在 0 到 100 之间。"))
     evidence = (evidence or "").strip()
-    if not evidence:
-        raise ApplicationError(_("人工评分需要填写评分依据。"))
+    if not evidence and evidence_file is None:
+        raise ApplicationError(_("人工评分需要填写评分依据或上传佐证材料。"))
+    if evidence_file is not None:
+        evidence_check(evidence_file)  # before anything is written
     key = {"organization": organization} if organization is not None else {"street": street}
     try:
         ms, _c = ManualScore.objects.update_or_create(indicator=indicator, **key, defaults={
             "score": value, "evidence": evidence, "scored_by": actor})
     except IntegrityError as exc:  # pragma: no cover - concurrent first scoring
         raise Conflict(_("评分正在被他人修改,请刷新后重试。")) from exc
+    if evidence_file is not None:
+        _attach_evidence(ms, evidence_file)
+        ms.save(update_fields=["evidence_file", "evidence_name", "updated_at"])
     audit_record(actor=actor, action="assessment.manual_score", object_type="assessment.ManualScore",
                  object_id=ms.pk, detail={"score": str(value)})
     return ms
 
 
 @transaction.atomic
-def veto_flag_create(*, actor, organization: Organization, year: int, kind: str, reason: str) -> VetoFlag:
+def veto_flag_create(*, actor, organization: Organization, year: int, kind: str, reason: str,
+                     evidence_file=None) -> VetoFlag:
+    """一票否决 of an organization for the year, with the reason and optionally a file as evidence."""
     _indicator_guard(actor, organization.district_id)
     if kind not in VetoFlag.Kind.values:
         raise ApplicationError(_("否决类型无效。"))
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(_("年度无效。"))
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("请填写一票否决的事由。"))
-    flag = VetoFlag.objects.create(district_id=organization.district_id, year=year, organization=organization,
-                                   kind=kind, reason=reason, flagged_by=actor)
+    flag = VetoFlag(district_id=organization.district_id, year=year, organization=organization,
+                    kind=kind, reason=reason, flagged_by=actor)
+    if evidence_file is not None:
+        _attach_evidence(flag, evidence_file)
+    flag.save()
     audit_record(actor=actor, action="assessment.veto", object_type="assessment.VetoFlag", object_id=flag.pk)
     return flag
 
@@ -469,6 +502,9 @@ def veto_flag_create(*, actor, organization: Organization, year: int, kind: str,
 @transaction.atomic
 def veto_flag_withdraw(*, actor, flag: VetoFlag) -> VetoFlag:
     _indicator_guard(actor, flag.district_id)
+    flag = VetoFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.withdrawn:
+        raise Conflict(_("该一票否决已撤销。"))
     flag.withdrawn = True
     flag.save(update_fields=["withdrawn", "updated_at"])
     audit_record(actor=actor, action="assessment.veto_withdraw", object_type="assessment.VetoFlag", object_id=flag.pk)

@@ -17,6 +17,10 @@ urlpatterns = [
     path("supervision/evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("indicators/", views.indicators, name="indicators"),
+    path("indicators/<int:pk>/scores/", views.indicator_scores, name="indicator_scores"),
+    path("scores/<int:pk>/file/", views.score_file, name="score_file"),
+    path("vetoes/", views.vetoes, name="vetoes"),
+    path("vetoes/<int:pk>/file/", views.veto_file, name="veto_file"),
     path("results/<int:year>/", views.results, name="results"),
     path("indicators/<int:pk>/records/<int:target_id>/", views.indicator_drill, name="indicator_records"),
 ]

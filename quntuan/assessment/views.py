@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from quntuan.accounts.decorators import staff_required
 from quntuan.assessment import lists, queries, services
-from quntuan.assessment.forms import LEDGER_FORMS
-from quntuan.assessment.models import Assignment, Indicator, Source
+from quntuan.assessment.forms import LEDGER_FORMS, IndicatorForm, ManualScoreForm, VetoForm
+from quntuan.assessment.models import Assignment, Indicator, Source, VetoFlag
 from quntuan.assessment.policies import assessment_policy
 from quntuan.assessment.scoping import parse_int, scope_from_params
 from quntuan.cases.policies import case_policy, is_platform_admin
@@ -188,32 +188,191 @@ def dispatch(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def indicators(request):
+    """The year's indicators and weights; only the supervisor adds, edits and removes them."""
     scope = _scope(request)
     year = _year(request)
     can_edit = assessment_policy.can_edit_indicators(request.user, scope.district.pk)
+    form = IndicatorForm(request.POST or None) if request.POST.get("action", "create") == "create" else IndicatorForm()
+    status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "update":
+        action = request.POST.get("action", "create")
+        back = redirect(f"/assessment/indicators/?district={scope.district.pk}&year={year}")
+        if action in ("update", "delete"):
             ind = Indicator.objects.filter(pk=parse_int(request.POST.get("indicator"), _("指标")),
                                            district=scope.district).first()
             if ind is None:
                 raise NotFound()
+            if action == "delete":
+                services.indicator_delete(actor=request.user, indicator=ind)
+                messages.success(request, _("已删除指标“%(n)s”。") % {"n": ind.name})
+                return back
             services.indicator_update(actor=request.user, indicator=ind,
                                       weight=parse_int(request.POST.get("weight"), _("权重")) or 0,
-                                      target=request.POST.get("target") or None)
-        else:
-            services.indicator_create(actor=request.user, district=scope.district, year=year,
-                                      name=request.POST.get("name", ""), source=request.POST.get("source", ""),
-                                      weight=parse_int(request.POST.get("weight"), _("权重")) or 0,
                                       target=request.POST.get("target") or None,
-                                      scope=request.POST.get("scope", Indicator.Scope.ORGANIZATION))
-        messages.success(request, _("考核指标已保存。"))
-        return redirect(f"/assessment/indicators/?district={scope.district.pk}&year={year}")
-    inds = Indicator.objects.filter(district=scope.district, year=year)
+                                      name=request.POST.get("name") or None,
+                                      order=parse_int(request.POST.get("order"), _("排序")))
+            messages.success(request, _("考核指标已保存。"))
+            return back
+        if not can_edit:
+            raise PermissionDenied(_("只有区督查人员可以设置考核指标和权重。"))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.indicator_create(actor=request.user, district=scope.district, year=year, name=d["name"],
+                                          source=d["source"], weight=d["weight"], target=d["target"],
+                                          scope=d["scope"], order=d["order"] or 0)
+            except PermissionDenied:
+                raise
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("考核指标已保存。"))
+                return back
+        status = 400
+    inds = list(Indicator.objects.filter(district=scope.district, year=year))
     return render(request, "assessment/pages/indicators.html", {
-        "scope": scope, "year": year, "indicators": inds, "can_edit": can_edit,
-        "sources": Source.choices, "scopes": Indicator.Scope.choices,
+        "scope": scope, "year": year, "indicators": inds, "can_edit": can_edit, "form": form,
         "weight_total": sum(i.weight for i in inds if i.scope == Indicator.Scope.ORGANIZATION),
-    })
+        "street_weight_total": sum(i.weight for i in inds if i.scope == Indicator.Scope.STREET),
+        "rate_sources": [str(s) for s in queries.RATE_SOURCES],
+    }, status=status)
+
+
+def _indicator(request, pk: int) -> Indicator:
+    ind = (Indicator.objects.filter(pk=pk, district__in=assessment_policy.visible_districts(request.user))
+           .select_related("district").first())
+    if ind is None:
+        raise NotFound()
+    return ind
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def indicator_scores(request, pk: int):
+    """Hand scores of one manual indicator: every organization (or street) with its score and
+    evidence; the supervisor gives or replaces a score with written evidence, a file, or both."""
+    ind = _indicator(request, pk)
+    if ind.source != Source.MANUAL:
+        raise ApplicationError(_("该指标由平台数据计算,不能人工评分。"))
+    can_edit = assessment_policy.can_edit_indicators(request.user, ind.district_id)
+    street = ind.scope == Indicator.Scope.STREET
+    whole = assessment_policy.sees_whole_district(request.user, ind.district)
+    if street and not whole:
+        raise NotFound()
+    targets = (list(Region.objects.filter(district=ind.district, level=Region.Level.STREET).order_by("code"))
+               if street else list(assessment_policy.visible_orgs(request.user).filter(district=ind.district)
+                                   .order_by("id")))
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有区督查人员可以设置考核指标和权重。"))
+        target_id = parse_int(request.POST.get("target"), _("评分对象"))
+        target = next((t for t in targets if t.pk == target_id), None)
+        if target is None:
+            raise NotFound(_("未找到该评分对象。"))
+        form = ManualScoreForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.manual_score_set(actor=request.user, indicator=ind, score=d["score"],
+                                          evidence=d["evidence"], evidence_file=d["evidence_file"],
+                                          **({"street": target} if street else {"organization": target}))
+            except PermissionDenied:
+                raise
+            except ApplicationError as exc:
+                errors[target.pk] = [exc.message]
+            else:
+                messages.success(request, _("已保存%(t)s的评分。") % {"t": target.name})
+                return redirect(f"/assessment/indicators/{ind.pk}/scores/#t-{target.pk}")
+        else:
+            errors[target.pk] = [e for errs in form.errors.values() for e in errs]
+        status = 400
+    field = "street_id" if street else "organization_id"
+    scores = {getattr(m, field): m for m in ind.manual_scores.all()}
+    rows = [{"target": t, "score": scores.get(t.pk), "errors": errors.get(t.pk, [])} for t in targets]
+    return render(request, "assessment/pages/indicator_scores.html", {
+        "indicator": ind, "rows": rows, "can_edit": can_edit, "scope": {"district": ind.district,
+                                                                        "end": date(ind.year, 12, 31)},
+        "street": street,
+    }, status=status)
+
+
+@staff_required
+def score_file(request, pk: int):
+    from quntuan.assessment.models import ManualScore
+
+    ms = ManualScore.objects.filter(pk=pk).select_related("indicator__district").first()
+    if ms is None or not ms.evidence_file:
+        raise NotFound()
+    if ms.organization_id is not None:
+        allowed = assessment_policy.can_view_org(request.user, ms.organization_id)
+    else:
+        allowed = assessment_policy.sees_whole_district(request.user, ms.indicator.district)
+    if not allowed:
+        raise NotFound()
+    return _file_response(ms.evidence_file, ms.evidence_name)
+
+
+def _file_response(f, name: str):
+    from django.http import FileResponse
+
+    return FileResponse(f.open("rb"), filename=name or f.name, as_attachment=True)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def vetoes(request):
+    """一票否决 of the year: the flags (with their evidence) and the key tasks not done on time,
+    which veto by themselves; the supervisor flags and withdraws."""
+    scope = _scope(request)
+    year = _year(request)
+    can_edit = assessment_policy.can_edit_indicators(request.user, scope.district.pk)
+    visible = assessment_policy.visible_orgs(request.user).filter(district=scope.district)
+    orgs = Organization.objects.filter(district=scope.district, is_active=True).order_by("id")
+    form = VetoForm(request.POST or None, request.FILES or None, organizations=orgs)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有区督查人员可以设置考核指标和权重。"))
+        back = redirect(f"/assessment/vetoes/?district={scope.district.pk}&year={year}")
+        if request.POST.get("action") == "withdraw":
+            flag = VetoFlag.objects.filter(pk=parse_int(request.POST.get("flag"), _("一票否决")),
+                                           district=scope.district).first()
+            if flag is None:
+                raise NotFound()
+            services.veto_flag_withdraw(actor=request.user, flag=flag)
+            messages.success(request, _("已撤销。"))
+            return back
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.veto_flag_create(actor=request.user, organization=d["organization"], year=year,
+                                          kind=d["kind"], reason=d["reason"], evidence_file=d["evidence_file"])
+            except PermissionDenied:
+                raise
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已登记一票否决。"))
+                return back
+        status = 400
+    flags = lists.veto_rows(request.user, scope, year)
+    start, end = queries.year_range(year)
+    key_late = (Assignment.objects.filter(item__district=scope.district, item__is_key=True, due_date__gte=start,
+                                          due_date__lte=end, organization__in=visible)
+                .filter(queries.overdue_q(timezone.localdate())).select_related("item", "organization"))
+    return render(request, "assessment/pages/vetoes.html", {
+        "scope": scope, "year": year, "flags": flags, "key_late": key_late, "can_edit": can_edit, "form": form,
+    }, status=status)
+
+
+@staff_required
+def veto_file(request, pk: int):
+    flag = VetoFlag.objects.filter(pk=pk).first()
+    if flag is None or not flag.evidence_file or not assessment_policy.can_view_org(request.user,
+                                                                                     flag.organization_id):
+        raise NotFound()
+    return _file_response(flag.evidence_file, flag.evidence_name)
 
 
 @staff_required

@@ -364,6 +364,15 @@ def _records(request):
     return rows, RECORD_COLUMNS[kind]
 
 
+@export("vetoes", "一票否决")
+def _vetoes(request):
+    from quntuan.assessment.lists import veto_rows, year_param
+
+    return veto_rows(request.user, _scope(request), year_param(request.GET.get("year"))), (
+        ("组织", "organization.name"), ("类型", "kind"), ("事由", "reason"), ("佐证材料", "evidence_name"),
+        ("登记人", "flagged_by.name"), ("登记时间", "created_at"), ("已撤销", "withdrawn"))
+
+
 @export("indicators", "考核指标")
 def _indicators(request):
     from quntuan.assessment.lists import year_param

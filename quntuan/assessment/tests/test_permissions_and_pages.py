@@ -150,7 +150,7 @@ def test_manual_score_needs_evidence_and_range(world):
     with pytest.raises(ApplicationError) as exc:
         services.manual_score_set(actor=world.supervisor, indicator=ind, organization=world.union, score=80,
                                   evidence=" ")
-    assert exc.value.message == "人工评分需要填写评分依据。"
+    assert exc.value.message == "人工评分需要填写评分依据或上传佐证材料。"
     with pytest.raises(ApplicationError):
         services.manual_score_set(actor=world.supervisor, indicator=ind, organization=world.union, score=101,
                                   evidence="材料")

@@ -114,7 +114,8 @@ def test_export_link_keeps_the_filters_but_not_the_page():
     "/activities/staff/venues/", "/volunteers/staff/", "/volunteers/staff/teams/", "/volunteers/staff/activities/",
     "/volunteers/staff/hours/", "/volunteers/staff/certificates/", "/volunteers/staff/training/", "/programs/",
     "/assessment/ledgers/", "/assessment/supervision/", "/assessment/indicators/", "/assessment/results/2026/",
-    "/assessment/dispatch/", "/assessment/records/?kind=activities", "/reports/", "/reports/import/",
+    "/assessment/dispatch/", "/assessment/records/?kind=activities", "/assessment/vetoes/", "/reports/",
+    "/reports/import/",
 ])
 def test_staff_list_pages_link_to_their_export(world, client, url):
     client.force_login(world.supervisor if url.startswith(("/assessment", "/reports")) else world.union_leader)
