@@ -311,3 +311,10 @@ def test_api_merge_refusals(client, world, original, repeat):
     response = client.get(f"/api/cases/{original.tracking_no}/duplicates")
     assert response.status_code == 403
     assert Case.objects.get(pk=repeat.pk).status != CaseStatus.MERGED
+
+
+def test_staff_accept_names_the_suggested_handler(client, world, legal):
+    client.force_login(world.women_receiver)
+    page = client.get("/cases/new/suggest/accept/", {"category": "union.legal"}, **HTMX).content.decode()
+    assert f'<option value="{legal.pk}" selected>' in page
+    assert "建议承办单位:区总工会(登记后可转办)" in page

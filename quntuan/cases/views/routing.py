@@ -102,8 +102,9 @@ def suggest_accept(request):
     choices = service_choices(request.user, district)
     groups = [(None, [choices[0]])] + choices[1:]
     org = _org_names(district, [category.org_code]).get(category.org_code, "")
+    staff = request.user.is_authenticated and request.user.is_staff_member
     ctx = {"groups": groups, "selected": str(service.pk) if service else "", "category": category,
-           "service": service, "organization": org}
+           "service": service, "organization": org, "staff": staff}
     return render(request, "cases/partials/suggest_accepted.html", ctx)
 
 
