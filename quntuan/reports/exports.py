@@ -290,12 +290,28 @@ def _plans(request):
 
 @export("referrals", "转介记录")
 def _referrals(request):
-    from quntuan.programs.policies import referral_policy
+    """The referral list of the page: sent by (side=out) or to (side=in) the user's organizations."""
+    from quntuan.programs.models import Referral
+    from quntuan.programs.queries import referrals_for
 
-    rows = referral_policy.visible(request.user).order_by("-created_at")
-    return rows, (("转出组织", "from_organization.name"), ("接收组织", "to_organization.name"),
-                  ("居民", "resident.name"), ("计划", "plan.title"), ("转介原因", "reason"), ("状态", "status"),
-                  ("办理结果", "outcome"), ("转介时间", "created_at"))
+    side = "in" if request.GET.get("side") == "in" else "out"
+    rows = referrals_for(request.user, side).select_related("from_organization", "to_organization")
+    if request.GET.get("status") in Referral.Status.values:
+        rows = rows.filter(status=request.GET["status"])
+    return rows[:200], (("转出组织", "from_organization.name"), ("接收组织", "to_organization.name"),
+                        ("居民", "resident.name"), ("计划", "plan.title"), ("服务", "service.name"),
+                        ("转介原因", "reason"), ("状态", "status"), ("办理结果", "outcome"), ("转介时间", "created_at"))
+
+
+@export("notices", "精准推送")
+def _notices(request):
+    from quntuan.programs.queries import notices_with_figures
+
+    return notices_with_figures(request.user), (
+        ("标题", "title"), ("类别", "purpose"), ("状态", "status"), ("计划", "plan.title"),
+        ("目标人数", lambda n: None if n.status == "draft" else n.audience_size),
+        ("已送达", lambda n: n.figures["delivered"]), ("已阅读", lambda n: n.figures["opened"]),
+        ("已报名", lambda n: n.figures["signed_up"]))
 
 
 # --- assessment ---------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from quntuan.reports.models import NARRATIVE_KEYS, PROBLEMS, SECTIONS, ReportDra
 class DraftForm(forms.Form):
     period_kind = forms.ChoiceField(label=_("汇报周期"), choices=ReportDraft.PeriodKind.choices)
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
-    number = forms.IntegerField(label=_("月/季度/半年序号"), min_value=1, max_value=12, initial=1,
-                                help_text=_("月填 1–12，季度填 1–4，半年填 1(上半年）或 2(下半年），年度填 1"))
+    number = forms.TypedChoiceField(label=_("期间"), coerce=int, choices=[(n, n) for n in range(1, 13)], initial=1)
     scope = forms.ChoiceField(label=_("汇报范围"))
 
     def __init__(self, *args, districts=(), organizations=(), **kwargs):
@@ -22,7 +21,25 @@ class DraftForm(forms.Form):
             [(f"district:{d.pk}", _("全区：%(n)s") % {"n": d.name}) for d in districts]
             + [(f"org:{o.pk}", o.name) for o in organizations]
         )
-        self.fields["year"].initial = timezone.localdate().year
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["number"].initial = today.month
+        self.fields["period_kind"].initial = ReportDraft.PeriodKind.MONTH
+
+    def number_groups(self):
+        """(kind, label, [(value, label, selected)]) for the 期间 select: the template shows the
+        group of the chosen 汇报周期 (all groups without JavaScript)."""
+        kind = str(self["period_kind"].value() or "")
+        number = str(self["number"].value() or "")
+        quarters = [_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度")]
+        groups = [
+            ("month", _("月"), [(n, _("%(n)d月") % {"n": n}) for n in range(1, 13)]),
+            ("quarter", _("季度"), list(enumerate(quarters, start=1))),
+            ("half", _("半年"), [(1, _("上半年")), (2, _("下半年"))]),
+            ("year", _("年"), [(1, _("全年"))]),
+        ]
+        return [(k, label, [(n, text, k == kind and str(n) == number) for n, text in options])
+                for k, label, options in groups]
 
     def clean(self):
         data = super().clean()

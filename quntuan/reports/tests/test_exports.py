@@ -113,6 +113,7 @@ def test_export_link_keeps_the_filters_but_not_the_page():
     "/cases/workbench/?queue=org", "/cases/stats/", "/activities/staff/?view=list", "/activities/staff/stats/",
     "/activities/staff/venues/", "/volunteers/staff/", "/volunteers/staff/teams/", "/volunteers/staff/activities/",
     "/volunteers/staff/hours/", "/volunteers/staff/certificates/", "/volunteers/staff/training/", "/programs/",
+    "/programs/referrals/", "/programs/notices/",
     "/assessment/ledgers/", "/assessment/supervision/", "/assessment/indicators/", "/assessment/results/2026/",
     "/assessment/dispatch/", "/assessment/records/?kind=activities", "/assessment/vetoes/", "/reports/",
     "/reports/import/",

@@ -32,7 +32,7 @@ def test_report_page(browser, demo, live_server):
     page.goto(f"{live_server.url}/reports/")
     page.select_option("#id_period_kind", "month")
     page.fill("#id_year", "2026")
-    page.fill("#id_number", "11")
+    page.select_option("#id_number", "11")
     page.click(".report-form button[type=submit]")
     page.wait_for_selector(".report-preview")
     assert "测试区2026年11月群团改革工作汇报" in page.inner_text("h1")
