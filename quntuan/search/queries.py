@@ -107,54 +107,67 @@ def _acl_keys(kind: str, keys: set[str] | None) -> list[str] | None:
 
 
 # --- the two backends -------------------------------------------------------------------------------
+# One statement per search: a UNION ALL of one capped subquery per kind.
 
-def _postgres_candidates(kind: str, parsed: ParsedQuery, keys: list[str] | None, any_term: bool):
+def _acl_tsquery(kind: str, keys: list[str] | None) -> str:
+    kind_key = permissions.kind_key(kind)
+    return kind_key if keys is None else f"{kind_key} & (" + " | ".join(keys) + ")"
+
+
+def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
     content = tsquery_text(parsed.terms, any_term=any_term)
-    kind_key = permissions.kind_key(kind)
-    if keys is None:
-        acl = kind_key
-    else:
-        acl = f"{kind_key} & (" + " | ".join(keys) + ")"
-    sql = """
-        SELECT id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank, sort_at
-        FROM (
-            SELECT id, content_tsv, sort_at FROM search_document
-            WHERE content_tsv @@ to_tsquery('simple', %s) AND acl_tsv @@ to_tsquery('simple', %s)
-              AND kind = %s
-            ORDER BY sort_at DESC LIMIT %s
-        ) candidates
-    """
+    parts, params = [], []
+    for kind, keys in kinds.items():
+        parts.append("""
+            (SELECT kind, id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank
+             FROM (
+                SELECT kind, id, content_tsv FROM search_document
+                WHERE content_tsv @@ to_tsquery('simple', %s) AND acl_tsv @@ to_tsquery('simple', %s)
+                  AND kind = %s
+                ORDER BY sort_at DESC LIMIT %s
+             ) c)""")
+        params += [content, content, _acl_tsquery(kind, keys), kind, CANDIDATES + 1]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [content, content, acl, kind, CANDIDATES + 1])
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
-def _sqlite_candidates(kind: str, parsed: ParsedQuery, keys: list[str] | None, any_term: bool):
+def _sqlite_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
     content = fts5_query_text(parsed.terms, any_term=any_term)
-    kind_key = permissions.kind_key(kind)
-    acl = f'acl : "{kind_key}"'
-    if keys is not None:
-        acl += " AND acl : (" + " OR ".join(f'"{k}"' for k in keys) + ")"
-    match = f"{{title_tokens body_tokens}} : ({content}) AND {acl}"
-    sql = """
-        SELECT d.id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank, d.sort_at
-        FROM search_fts JOIN search_document d ON d.id = search_fts.rowid
-        WHERE search_fts MATCH %s AND d.kind = %s
-        ORDER BY d.sort_at DESC LIMIT %s
-    """
+    parts, params = [], []
+    for kind, keys in kinds.items():
+        acl = f'acl : "{permissions.kind_key(kind)}"'
+        if keys is not None:
+            acl += " AND acl : (" + " OR ".join(f'"{k}"' for k in keys) + ")"
+        parts.append("""
+            SELECT * FROM (
+                SELECT d.kind, d.id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank
+                FROM search_fts JOIN search_document d ON d.id = search_fts.rowid
+                WHERE search_fts MATCH %s AND d.kind = %s
+                ORDER BY d.sort_at DESC LIMIT %s
+            )""")
+        params += [f"{{title_tokens body_tokens}} : ({content}) AND {acl}", kind, CANDIDATES + 1]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, kind, CANDIDATES + 1])
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
-def candidates(kind: str, parsed: ParsedQuery, keys: set[str] | None, *, any_term: bool = False):
-    """[(document id, rank)] of ``kind`` matching ``parsed`` that ``keys`` may see."""
-    acl = _acl_keys(kind, keys)
-    if acl is not None and not acl:
-        return []
-    if connection.vendor == "postgresql":
-        return _postgres_candidates(kind, parsed, acl, any_term)
-    return _sqlite_candidates(kind, parsed, acl, any_term)
+def candidates(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None, *,
+               any_term: bool = False) -> dict[str, list[tuple[int, float]]]:
+    """{kind: [(document id, rank)]} of documents matching ``parsed`` that ``keys`` may see, at
+    most ``CANDIDATES`` + 1 per kind (the newest)."""
+    found: dict[str, list[tuple[int, float]]] = {kind: [] for kind in kinds}
+    scoped = {}
+    for kind in kinds:
+        acl = _acl_keys(kind, keys)
+        if acl is None or acl:
+            scoped[kind] = acl
+    if not scoped:
+        return found
+    backend = _postgres_candidates if connection.vendor == "postgresql" else _sqlite_candidates
+    for kind, pk, rank in backend(scoped, parsed, any_term):
+        found[kind].append((pk, float(rank)))
+    return found
 
 
 # --- the policy check of the page ---------------------------------------------------------------
@@ -196,7 +209,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
     found: dict[str, list] = {}
     result.mode = "all"
     for any_term in (False, True):
-        found = {k: candidates(k, parsed, keys, any_term=any_term) for k in allowed_kinds}
+        found = candidates(allowed_kinds, parsed, keys, any_term=any_term)
         if any(found.values()) or len(parsed.terms) < 2 or any_term:
             break
         result.mode = "any"
