@@ -2,13 +2,14 @@
 in-app notices with two Celery workers.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/quntuan_programs_bench \\
-        uv run python bench/programs_bench.py [--residents 1000000] [--workers 2] [--no-fanout]
+        uv run python bench/programs_bench.py [--consenting 1000000] [--workers 2] [--no-fanout]
 
 The database is dropped and created (it must be one of its own, never a shared one), migrated,
 and filled with SQL: one city, ten districts of ten communities, ``--residents`` residents with a
 profile each (birth date, gender, employment status, community; 90 % consent to employment
 notices; hardship on 3 %, stored as its keyed hash). All residents live in one district for the
-fan-out so that a single notice reaches ``--residents`` people.
+fan-out so that a single notice reaches every consenting resident: ``--consenting`` (default
+1,000,000) of about ``--consenting / 0.9`` residents.
 
 Then:
 * audience count: age 18–45, unemployed or student, in three of the ten communities' streets —
@@ -41,7 +42,10 @@ sys.path.insert(0, str(ROOT))
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--residents", type=int, default=1_000_000)
+    p.add_argument("--consenting", type=int, default=1_000_000,
+                   help="residents who consent to employment notices (the fan-out's audience); nine in ten "
+                        "residents consent, so about consenting / 0.9 residents are generated")
+    p.add_argument("--residents", type=int, default=None, help="generate exactly this many residents instead")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--batch", type=int, default=1000)
     p.add_argument("--no-fanout", action="store_true")
@@ -187,8 +191,13 @@ def main(argv=None) -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    world = populate(args.residents)
-    results = {"residents": args.residents, "load_seconds": world["load_seconds"], "count": time_count(world)}
+    residents = args.residents or -(-args.consenting * 10 // 9) + 10
+    world = populate(residents)
+    from quntuan.programs.models import ResidentProfile
+
+    consenting = ResidentProfile.objects.filter(consent_employment=True).count()
+    print(f"{residents} residents, {consenting} consenting to employment notices", flush=True)
+    results = {"residents": residents, "consenting": consenting, "load_seconds": world["load_seconds"], "count": time_count(world)}
     print(json.dumps(results, ensure_ascii=False, indent=2), flush=True)
     if not args.no_fanout:
         results["fanout"] = run_fanout(world, args)

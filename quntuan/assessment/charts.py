@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from quntuan.accounts.models import Role, User
@@ -226,28 +225,31 @@ def overdue_chart(scope: Scope) -> dict:
             "drill": [{**scope.base_params(), "kind": "overdue", "org": org_id or ""} for org_id, _v in rows]}
 
 
+def _activity_filters(scope: Scope) -> dict:
+    return {"district_id": scope.district.pk, "street_id": scope.street.pk if scope.street else None,
+            "host_ids": [scope.organization.pk] if scope.organization else None}
+
+
 def activities_chart(scope: Scope) -> dict:
     labels = _month_labels(scope)
-    acts = {_month_key(r["m"]): r["n"] for r in activities_in(scope).annotate(m=TruncMonth("start")).values("m")
-            .annotate(n=Count("id")).order_by()}
-    times = {_month_key(r["m"]): r["n"] for r in checkins_in(scope).annotate(m=TruncMonth("activity__start"))
-             .values("m").annotate(n=Count("id")).order_by()}
-    by_org = list(activities_in(scope).values("primary_host_id", "primary_host__name")
-                  .annotate(n=Count("id")).order_by("-n", "primary_host_id"))
-    org_times = dict(checkins_in(scope).values("activity__primary_host_id").annotate(n=Count("id"))
-                     .values_list("activity__primary_host_id", "n").order_by())
-    return {"categories": labels, "activities": [acts.get(m, 0) for m in labels],
-            "person_times": [times.get(m, 0) for m in labels],
+    per_month = {f"{k[0]:%Y-%m}": v for k, v in rollups.activities(
+        start=scope.start, end=scope.end, group=("month",), **_activity_filters(scope)).items()}
+    by_org = rollups.activities(start=scope.start, end=scope.end, group=("host_id",), **_activity_filters(scope))
+    rows = sorted(((k[0], v) for k, v in by_org.items() if v.get("activities")),
+                  key=lambda r: (-r[1]["activities"], r[0]))
+    names = _org_names([h for h, _v in rows])
+    return {"categories": labels, "activities": [per_month.get(m, {}).get("activities", 0) for m in labels],
+            "person_times": [per_month.get(m, {}).get("checkins", 0) for m in labels],
             "drill": [{**scope.base_params(), "kind": "activities", "month": m} for m in labels],
-            "orgs": [r["primary_host__name"] for r in by_org], "org_activities": [r["n"] for r in by_org],
-            "org_person_times": [org_times.get(r["primary_host_id"], 0) for r in by_org],
-            "org_drill": [{**scope.base_params(), "kind": "activities", "org": r["primary_host_id"]} for r in by_org]}
+            "orgs": [names.get(h, "") for h, _v in rows], "org_activities": [v["activities"] for _h, v in rows],
+            "org_person_times": [v.get("checkins", 0) for _h, v in rows],
+            "org_drill": [{**scope.base_params(), "kind": "activities", "org": h} for h, _v in rows]}
 
 
 def volunteer_hours_chart(scope: Scope) -> dict:
     labels = _month_labels(scope)
-    per = {_month_key(r["m"]): r["mins"] for r in service_records_in(scope).annotate(m=TruncMonth("shift__start"))
-           .values("m").annotate(mins=Sum("minutes")).order_by()}
+    per = {f"{k[0]:%Y-%m}": v["minutes"] for k, v in rollups.volunteer_minutes(
+        start=scope.start, end=scope.end, group=("month",), **_activity_filters(scope)).items()}
     return {"categories": labels, "hours": [round((per.get(m) or 0) / 60, 1) for m in labels],
             "drill": [{**scope.base_params(), "kind": "service_records", "month": m} for m in labels]}
 

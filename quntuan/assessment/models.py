@@ -493,3 +493,47 @@ class ResidentMonthStat(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} 区{self.district_id} {self.n}"
+
+
+class ActivityMonthStat(models.Model):
+    """Activities and their check-ins (person-times) by month of the activity's start (local),
+    district, street, primary host, kind and status. An activity moved, re-hosted or cancelled
+    takes its check-ins with it (the trigger on activities re-counts them)."""
+
+    month = models.DateField()
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    host_id = models.IntegerField()
+    kind = models.CharField(max_length=16)
+    status = models.CharField(max_length=12)
+    activities = models.IntegerField(default=0)
+    checkins = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_id", "month"], name="activitymonth_district"),
+            models.Index(fields=["host_id", "month"], name="activitymonth_host"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 组织{self.host_id} {self.activities} 场 {self.checkins} 人次"
+
+
+class VolunteerMonthStat(models.Model):
+    """Confirmed volunteer service minutes by month of the shift's start (local) and the
+    activity's district, street and primary host."""
+
+    month = models.DateField()
+    district_id = models.IntegerField()
+    street_id = models.IntegerField(null=True)
+    host_id = models.IntegerField()
+    minutes = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_id", "month"], name="volunteermonth_district"),
+            models.Index(fields=["host_id", "month"], name="volunteermonth_host"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 组织{self.host_id} {self.minutes} 分钟"

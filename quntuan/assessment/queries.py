@@ -211,10 +211,11 @@ def activities_qs(organization_ids, start: date, end: date) -> QuerySet[Activity
 
 
 def activities_by_org(organization_ids, start: date, end: date) -> dict[int, int]:
+    from quntuan.assessment import rollups
+
     ids = list(organization_ids)
-    counts = dict(activities_qs(ids, start, end).values("primary_host_id").annotate(n=Count("id"))
-                  .values_list("primary_host_id", "n").order_by())
-    return {i: counts.get(i, 0) for i in ids}
+    got = rollups.activities(start=start, end=end, group=("host_id",), host_ids=ids)
+    return {i: got.get((i,), {}).get("activities", 0) for i in ids}
 
 
 def checkins_qs(organization_ids, start: date, end: date) -> QuerySet[CheckIn]:
@@ -225,10 +226,11 @@ def checkins_qs(organization_ids, start: date, end: date) -> QuerySet[CheckIn]:
 
 
 def person_times_by_org(organization_ids, start: date, end: date) -> dict[int, int]:
+    from quntuan.assessment import rollups
+
     ids = list(organization_ids)
-    counts = dict(checkins_qs(ids, start, end).values("activity__primary_host_id").annotate(n=Count("id"))
-                  .values_list("activity__primary_host_id", "n").order_by())
-    return {i: counts.get(i, 0) for i in ids}
+    got = rollups.activities(start=start, end=end, group=("host_id",), host_ids=ids)
+    return {i: got.get((i,), {}).get("checkins", 0) for i in ids}
 
 
 def service_records_qs(organization_ids, start: date, end: date) -> QuerySet[ServiceRecord]:
@@ -239,10 +241,11 @@ def service_records_qs(organization_ids, start: date, end: date) -> QuerySet[Ser
 
 
 def volunteer_hours_by_org(organization_ids, start: date, end: date) -> dict[int, float]:
+    from quntuan.assessment import rollups
+
     ids = list(organization_ids)
-    sums = dict(service_records_qs(ids, start, end).values("shift__activity__primary_host_id")
-                .annotate(m=Sum("minutes")).values_list("shift__activity__primary_host_id", "m").order_by())
-    return {i: round((sums.get(i) or 0) / 60, 1) for i in ids}
+    got = rollups.volunteer_minutes(start=start, end=end, group=("host_id",), host_ids=ids)
+    return {i: round(got.get((i,), {}).get("minutes", 0) / 60, 1) for i in ids}
 
 
 def plans_qs(organization_ids, start: date, end: date) -> QuerySet[Plan]:
@@ -416,14 +419,27 @@ def three_rates_by_org(organization_ids, start: date, end: date) -> dict[int, di
     return out
 
 
-def _org_values(source: str, org_ids: list[int], start: date, end: date, district: Region) -> dict[int, object]:
+def _org_values(source: str, org_ids: list[int], start: date, end: date, district: Region,
+                memo: dict | None = None) -> dict[int, object]:
+    """One computed indicator's values per organization. ``memo`` shares one computation between
+    indicators of the same family (the three rates and their score; activities and person-times)."""
+    memo = {} if memo is None else memo
+
+    def once(name, fn):
+        if name not in memo:
+            memo[name] = fn(org_ids, start, end)
+        return memo[name]
+
     if source in (Source.THREE_RATES, Source.RESPONSE_RATE, Source.RESOLUTION_RATE, Source.SATISFACTION_RATE):
         key = "score" if source == Source.THREE_RATES else str(source)
-        return {i: r[key] for i, r in three_rates_by_org(org_ids, start, end).items()}
-    if source == Source.ACTIVITIES:
-        return activities_by_org(org_ids, start, end)
-    if source == Source.PERSON_TIMES:
-        return person_times_by_org(org_ids, start, end)
+        return {i: r[key] for i, r in once("three_rates", three_rates_by_org).items()}
+    if source in (Source.ACTIVITIES, Source.PERSON_TIMES):
+        from quntuan.assessment import rollups
+
+        got = once("activities", lambda ids, s, e: rollups.activities(start=s, end=e, group=("host_id",),
+                                                                       host_ids=ids))
+        field = "activities" if source == Source.ACTIVITIES else "checkins"
+        return {i: got.get((i,), {}).get(field, 0) for i in org_ids}
     if source == Source.VOLUNTEER_HOURS:
         return volunteer_hours_by_org(org_ids, start, end)
     if source == Source.PLAN_OUTCOMES:
@@ -441,18 +457,12 @@ def _street_values(source: str, street_ids: list[int], start: date, end: date, d
     lo, hi = bounds(start, end)
     if source == Source.COVERAGE:
         return {r["street_id"]: r["coverage"] for r in coverage_by_street(district)}
-    if source == Source.ACTIVITIES:
-        counts = dict(Activity.objects.filter(street_id__in=street_ids, status=ActivityStatus.PUBLISHED,
-                                              start__gte=lo, start__lt=hi)
-                      .values("street_id").annotate(n=Count("id")).values_list("street_id", "n").order_by())
-        return {i: counts.get(i, 0) for i in street_ids}
-    if source == Source.PERSON_TIMES:
-        counts = dict(CheckIn.objects.filter(activity__street_id__in=street_ids,
-                                             activity__status=ActivityStatus.PUBLISHED,
-                                             activity__start__gte=lo, activity__start__lt=hi)
-                      .values("activity__street_id").annotate(n=Count("id"))
-                      .values_list("activity__street_id", "n").order_by())
-        return {i: counts.get(i, 0) for i in street_ids}
+    if source in (Source.ACTIVITIES, Source.PERSON_TIMES):
+        from quntuan.assessment import rollups
+
+        field = "activities" if source == Source.ACTIVITIES else "checkins"
+        got = rollups.activities(start=start, end=end, group=("street_id",), district_id=district.pk)
+        return {i: got.get((i,), {}).get(field, 0) for i in street_ids}
     if source == Source.RESOLUTION_RATE:
         # Cases received at the street's workstations in the period: closed over received.
         rows = (counted_cases().filter(workstation__community__parent_id__in=street_ids, received_at__gte=lo,
@@ -499,13 +509,14 @@ def assessment_results(district: Region, year: int, scope: str = Indicator.Scope
     for m in ManualScore.objects.filter(indicator__in=indicators).values("indicator_id", target_field, "score"):
         manual[(m["indicator_id"], m[target_field])] = m["score"]
     values: dict[int, dict] = {}
+    memo: dict = {}
     for ind in indicators:
         if ind.source == Source.MANUAL:
             values[ind.pk] = {t: manual.get((ind.pk, t)) for t in ids}
         elif scope == Indicator.Scope.STREET:
             values[ind.pk] = _street_values(ind.source, ids, start, end, district)
         else:
-            values[ind.pk] = _org_values(ind.source, ids, start, end, district)
+            values[ind.pk] = _org_values(ind.source, ids, start, end, district, memo)
     veto = vetoes(district, year) if scope == Indicator.Scope.ORGANIZATION else {}
     rows = []
     for target_id, name in targets:

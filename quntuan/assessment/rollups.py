@@ -376,6 +376,85 @@ def residents_before(*, day: date, district_id: int, street_id: int | None = Non
     return got.get((), {}).get("n", 0)
 
 
+# --- activities and volunteer hours ----------------------------------------------------------------
+
+def activities(*, start: date, end: date, group: tuple[str, ...], district_id: int | None = None,
+               street_id: int | None = None, host_ids=None, status: str = "published") -> dict[tuple, dict]:
+    """Activities (of ``status``) starting in [start, end] and their check-ins (person-times):
+    {group key: {"activities", "checkins"}}; ``group`` among "month", "host_id" (the primary
+    host), "street_id", "district_id"; ``host_ids`` narrows to those primary hosts."""
+    from quntuan.activities.models import Activity, CheckIn
+    from quntuan.assessment.models import ActivityMonthStat
+
+    if host_ids is not None:
+        host_ids = list(host_ids)
+    live_names = {"host_id": "primary_host_id", "street_id": "street_id", "district_id": "district_id"}
+
+    def rollup_rows(lo, hi):
+        qs = _rollup_filter(ActivityMonthStat.objects.all(), district_id=district_id, street_id=street_id,
+                            org_field="host_id", org_ids=host_ids, month__gte=lo, month__lte=hi, status=status)
+        return qs.values(*group).annotate(activities=Sum("activities"), checkins=Sum("checkins")).order_by()
+
+    def live_rows(lo, hi):
+        a, b = _bounds(lo, hi)
+        acts = Activity.objects.filter(status=status, start__gte=a, start__lt=b)
+        if district_id is not None:
+            acts = acts.filter(district_id=district_id)
+        if street_id is not None:
+            acts = acts.filter(street_id=street_id)
+        if host_ids is not None:
+            acts = acts.filter(primary_host_id__in=host_ids)
+        out: dict[tuple, dict] = {}
+        names = {f"g_{g}": TruncMonth("start") if g == "month" else F(live_names[g]) for g in group}
+        for r in acts.annotate(**names).values(*names).annotate(n=Count("id")).order_by():
+            out.setdefault(tuple(r[f"g_{g}"] for g in group), {"activities": 0, "checkins": 0})["activities"] += r["n"]
+        cnames = {f"g_{g}": TruncMonth("activity__start") if g == "month" else F(f"activity__{live_names[g]}")
+                  for g in group}
+        checkins = CheckIn.objects.filter(activity__in=acts.values("pk"))
+        for r in checkins.annotate(**cnames).values(*cnames).annotate(n=Count("id")).order_by():
+            out.setdefault(tuple(r[f"g_{g}"] for g in group), {"activities": 0, "checkins": 0})["checkins"] += r["n"]
+        for key, acc in out.items():
+            yield {**dict(zip(group, key, strict=True)), **acc}
+
+    plan = plan_range(start, end) if enabled() else (None, [(start, end, 1)])
+    return _collect(plan, rollup_rows, live_rows, group, ("activities", "checkins"))
+
+
+def volunteer_minutes(*, start: date, end: date, group: tuple[str, ...], district_id: int | None = None,
+                      street_id: int | None = None, host_ids=None) -> dict[tuple, dict]:
+    """Confirmed volunteer service minutes on shifts starting in [start, end]: {group key:
+    {"minutes"}}; ``group`` among "month", "host_id" (the activity's primary host), "street_id"."""
+    from quntuan.assessment.models import VolunteerMonthStat
+    from quntuan.volunteers.models import ServiceRecord
+
+    if host_ids is not None:
+        host_ids = list(host_ids)
+    live_names = {"host_id": "shift__activity__primary_host_id", "street_id": "shift__activity__street_id",
+                  "district_id": "shift__activity__district_id"}
+
+    def rollup_rows(lo, hi):
+        qs = _rollup_filter(VolunteerMonthStat.objects.all(), district_id=district_id, street_id=street_id,
+                            org_field="host_id", org_ids=host_ids, month__gte=lo, month__lte=hi)
+        return qs.values(*group).annotate(minutes=Sum("minutes")).order_by()
+
+    def live_rows(lo, hi):
+        a, b = _bounds(lo, hi)
+        qs = ServiceRecord.objects.filter(status=ServiceRecord.Status.CONFIRMED, shift__start__gte=a,
+                                          shift__start__lt=b)
+        if district_id is not None:
+            qs = qs.filter(shift__activity__district_id=district_id)
+        if street_id is not None:
+            qs = qs.filter(shift__activity__street_id=street_id)
+        if host_ids is not None:
+            qs = qs.filter(shift__activity__primary_host_id__in=host_ids)
+        names = {f"g_{g}": TruncMonth("shift__start") if g == "month" else F(live_names[g]) for g in group}
+        for r in qs.annotate(**names).values(*names).annotate(minutes=Sum("minutes")).order_by():
+            yield {**{g: r[f"g_{g}"] for g in group}, "minutes": r["minutes"] or 0}
+
+    plan = plan_range(start, end) if enabled() else (None, [(start, end, 1)])
+    return _collect(plan, rollup_rows, live_rows, group, ("minutes",))
+
+
 # --- maintenance -----------------------------------------------------------------------------------
 
 TABLES = {
@@ -387,6 +466,9 @@ TABLES = {
     "assessment_opencaseduestat": (["district_id", "street_id", "handling_org_id", "due_date", "red_flag_after"],
                                    ["n"]),
     "assessment_residentmonthstat": (["month", "district_id", "street_id", "is_active"], ["n"]),
+    "assessment_activitymonthstat": (["month", "district_id", "street_id", "host_id", "kind", "status"],
+                                     ["activities", "checkins"]),
+    "assessment_volunteermonthstat": (["month", "district_id", "street_id", "host_id"], ["minutes"]),
 }
 
 
@@ -423,6 +505,16 @@ def rebuild_sql(tz: str) -> list[str]:
         f"SELECT {m.format(col='u.date_joined')}, u.region_id, rg.parent_id, u.is_active, count(*) "
         "FROM accounts_user u LEFT JOIN organizations_region rg ON rg.id = u.community_id "
         "WHERE u.role = 'resident' GROUP BY 1, 2, 3, 4",
+        "INSERT INTO assessment_activitymonthstat (month, district_id, street_id, host_id, kind, status, activities, "  # noqa: S608 - constant SQL
+        f"checkins) SELECT {m.format(col='a.start')}, a.district_id, a.street_id, a.primary_host_id, a.kind, "
+        "a.status, count(*), coalesce(sum(c.n), 0) FROM activities_activity a LEFT JOIN (SELECT activity_id, "
+        "count(*) AS n FROM activities_checkin GROUP BY activity_id) c ON c.activity_id = a.id "
+        "GROUP BY 1, 2, 3, 4, 5, 6",
+        "INSERT INTO assessment_volunteermonthstat (month, district_id, street_id, host_id, minutes) "  # noqa: S608 - constant SQL
+        f"SELECT {m.format(col='s.start')}, a.district_id, a.street_id, a.primary_host_id, sum(r.minutes) "
+        "FROM volunteers_servicerecord r JOIN volunteers_shift s ON s.id = r.shift_id "
+        "JOIN activities_activity a ON a.id = s.activity_id WHERE r.status = 'confirmed' "
+        "GROUP BY 1, 2, 3, 4 HAVING sum(r.minutes) <> 0",
     ]
 
 
