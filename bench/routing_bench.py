@@ -70,6 +70,7 @@ def main(argv=None) -> dict:
     django.setup()
     from django.db import connection
     from django.db.models import Max
+    from django.test.utils import CaptureQueriesContext
 
     from quntuan.cases import queries
     from quntuan.cases.models import Case
@@ -107,21 +108,35 @@ def main(argv=None) -> dict:
     users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in samples})}
     t_query, t_cold, t_warm, t_suggest, found, candidates = [], [], [], [], 0, []
     c_warm: list[float] = []  # CPU time of this process (the Python part, without waiting)
+    t_db: list[float] = []
+    c_suggest: list[float] = []  # planning + execution time of the candidate queries in the server
     load_before = os.getloadavg()
     for case, user_id in samples:
         user = users[user_id]
         text = f"{case.title}。{case.content}"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         sugg = services.routing_suggest(text=text)
         t_suggest.append((time.perf_counter() - t0) * 1000)
+        c_suggest.append((time.thread_time() - c0) * 1000)
         cats = tuple(s["category"] for s in sugg)
         kw = dict(user=user, district_id=case.district_id, community_id=case.community_id,
                   address=case.address, exclude_id=case.pk, now=case.received_at)
 
         t0 = time.perf_counter()
-        rows = list(queries.duplicate_candidates(categories=cats, **kw))
+        with CaptureQueriesContext(connection) as ctx:
+            rows = list(queries.duplicate_candidates(categories=cats, **kw))
         t_query.append((time.perf_counter() - t0) * 1000)
         candidates.append(len(rows))
+        if connection.vendor == "postgresql":
+            # the server's own execution time of the same queries (not waiting for a CPU here)
+            total_exec = 0.0
+            with connection.cursor() as cur:
+                for q in ctx.captured_queries:
+                    cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                    doc = cur.fetchone()[0]
+                    doc = json.loads(doc) if isinstance(doc, str) else doc
+                    total_exec += doc[0]["Execution Time"] + doc[0]["Planning Time"]
+            t_db.append(total_exec)
 
         services._clues_of.cache_clear()
         t0 = time.perf_counter()
@@ -135,8 +150,6 @@ def main(argv=None) -> dict:
 
     plan = ""
     if connection.vendor == "postgresql":
-        from django.test.utils import CaptureQueriesContext
-
         case, user_id = samples[0]
         user = users[user_id]
         text = f"{case.title}。{case.content}"
@@ -160,9 +173,11 @@ def main(argv=None) -> dict:
         "duplicate_check_cold_ms": summary(t_cold),
         "duplicate_check_warm_ms": summary(t_warm),
         "duplicate_check_warm_cpu_ms": summary(c_warm),
+        "duplicate_query_server_ms": summary(t_db),
         "load_average": [round(x, 1) for x in (*load_before, *os.getloadavg())],
         "cpus": os.cpu_count(),
         "suggestion_ms": summary(t_suggest),
+        "suggestion_cpu_ms": summary(c_suggest),
         "database": connection.vendor,
         "plan": plan,
     }
