@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.programs.tasks.resume_fanouts",
         "schedule": 300,
     },
+    # Dashboard/assessment rollups: fold the delta rows the triggers append into one row per key.
+    "assessment-rollups-compact": {
+        "task": "quntuan.assessment.tasks.rollups_compact",
+        "schedule": 300,
+    },
     # Search documents of rows changed without signals (bulk updates and loads).
     "search-refresh": {
         "task": "quntuan.search.tasks.search_refresh",
