@@ -134,10 +134,11 @@ def case_queryset():
     ).order_by()
 
 
-def _organizations() -> dict[int, str]:
+def _organizations(ids=None) -> dict[int, str]:
     from quntuan.organizations.models import Organization
 
-    return dict(Organization.objects.values_list("id", "name"))
+    queryset = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
+    return dict(queryset.values_list("id", "name"))
 
 
 def _cohandling_orgs(case_ids: list[int]) -> dict[int, set[int]]:
@@ -152,7 +153,8 @@ def _cohandling_orgs(case_ids: list[int]) -> dict[int, set[int]]:
 def case_documents(cases: list, *, org_names: dict[int, str] | None = None) -> list[SearchDocument]:
     from quntuan.cases.models import CaseStatus
 
-    org_names = org_names if org_names is not None else _organizations()
+    if org_names is None:
+        org_names = _organizations({c.handling_org_id for c in cases})
     cohandling = _cohandling_orgs([c.pk for c in cases])
     docs = []
     for case in cases:
