@@ -128,6 +128,7 @@ def budget_history(budgets) -> list[dict]:
 RECORD_KINDS = {
     "cases": _("诉求"), "overdue": _("逾期诉求"), "residents": _("注册群众"), "activities": _("活动"),
     "checkins": _("签到记录"), "service_records": _("志愿服务记录"), "assignments": _("督查任务"),
+    "plans": _("工作计划"),
 }
 
 
@@ -181,6 +182,8 @@ def record_rows(user, params) -> tuple[str, object, QuerySet]:
     elif kind == "service_records":
         qs = _month_filter(charts.service_records_in(scope), "shift__start", month).select_related(
             "volunteer", "shift__activity").order_by("shift__start")
+    elif kind == "plans":
+        qs = charts.plans_in(scope).select_related("organization").order_by("end_date", "id")
     else:
         qs = charts.assignments_in(scope).select_related("item", "organization").order_by("due_date")
     return kind, scope, qs

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from quntuan.accounts.decorators import staff_required
@@ -25,6 +26,16 @@ from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Organization, Region
 
 PARAMS = ("district", "org", "street", "start", "end")
+
+# The dashboard script's words, translated here (the script looks them up by their Chinese).
+CHART_WORDS = (
+    gettext_noop("人"), gettext_noop("人次"), gettext_noop("办理中"), gettext_noop("加载中…"), gettext_noop("加载失败"),
+    gettext_noop("加载失败,请刷新重试。"), gettext_noop("参与人次"), gettext_noop("受理"), gettext_noop("响应率"),
+    gettext_noop("场"), gettext_noop("总分"), gettext_noop("按期完成"), gettext_noop("推进中"), gettext_noop("新注册"),
+    gettext_noop("服务时长"), gettext_noop("活动场次"), gettext_noop("满意率"), gettext_noop("累计"), gettext_noop("累计注册"),
+    gettext_noop("红牌"), gettext_noop("解决率"), gettext_noop("逾期"), gettext_noop("逾期完成"), gettext_noop("所选范围内没有数据。"),
+)
+
 
 
 def _scope(request):
@@ -49,6 +60,7 @@ def dashboard(request):
         "scope": scope, "whole": whole, "orgs": orgs, "streets": streets,
         "districts": assessment_policy.visible_districts(request.user).order_by("code"),
         "query": urlencode(scope.base_params()),
+        "chart_labels": {w: _(w) for w in CHART_WORDS},
     })
 
 

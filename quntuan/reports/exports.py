@@ -367,6 +367,9 @@ RECORD_COLUMNS: dict[str, Sequence[Column]] = {
                  ("方式", lambda c: "报名签到" if c.registration_id else "现场登记")),
     "service_records": (("志愿者", "volunteer.real_name"), ("活动", "shift.activity.title"), ("班次开始", "shift.start"),
                         ("认定时长(分钟)", "minutes")),
+    "plans": (("计划名称", "title"), ("发布组织", "organization.name"), ("类型", "kind"), ("结束日期", "end_date"),
+              ("培训人数", "trained"), ("再就业人数", "reemployed"), ("创业户数", "businesses_started"),
+              ("带动就业岗位", "jobs_created"), ("服务人次", "people_served")),
     "assignments": (("督查事项", "item.title"), ("责任单位", "organization.name"), ("完成时限", "due_date"),
                     ("状态", "status"), ("完成日期", "completed_on")),
 }

@@ -155,3 +155,21 @@ def test_only_supervisor_edits_indicators_on_the_page(world, manual):
     assert state() == before
     r = c.post("/assessment/indicators/?year=2026", {"action": "delete", "indicator": manual.pk})
     assert r.status_code == 302 and list(Indicator.objects.values_list("name", flat=True)) == ["活动场次"]
+
+
+def test_plan_records_behind_the_plan_outcome_chart(world):
+    from datetime import date
+
+    from quntuan.programs.models import Plan
+    Plan.objects.create(district=world.district, organization=world.union, title="职工技能培训计划", goal="培训",
+                        start_date=date(2026, 3, 1), end_date=date(2026, 5, 31), trained=40, reemployed=6)
+    Plan.objects.create(district=world.district, organization=world.youth, title="青年创业计划", goal="创业",
+                        start_date=date(2026, 3, 1), end_date=date(2026, 5, 31), businesses_started=3)
+    c = client_for(world.supervisor)
+    page = c.get("/assessment/records/", {"kind": "plans", "org": world.union.pk, "start": "2026-01-01",
+                                          "end": "2026-06-30"}).content.decode()
+    assert "工作计划明细" in page and "职工技能培训计划" in page and "青年创业计划" not in page
+    staff = client_for(world.union_staff).get("/assessment/records/", {"kind": "plans", "start": "2026-01-01",
+                                                                       "end": "2026-06-30"}).content.decode()
+    assert "职工技能培训计划" in staff and "青年创业计划" not in staff
+    assert 'data-chart="plan_outcomes"' in c.get("/assessment/").content.decode()
