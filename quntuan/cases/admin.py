@@ -3,7 +3,7 @@ the API), so the admin shows cases with their history and lets nobody rewrite it
 
 from django.contrib import admin
 
-from quntuan.cases.models import Case, CaseEvent, CoHandling, ExtensionRequest, FollowUp, Rating
+from quntuan.cases.models import Case, CaseEvent, CaseFollower, CoHandling, ExtensionRequest, FollowUp, Rating
 from quntuan.core.admin import ReadOnlyAdmin
 from quntuan.core.text import mask_mobile
 
@@ -27,6 +27,15 @@ class CaseEventInline(ReadOnlyInline):
     ordering = ("at", "id")
 
 
+class FollowerInline(ReadOnlyInline):
+    """Requesters of repeat reports merged into this case (they get its progress)."""
+
+    model = CaseFollower
+    fk_name = "case"
+    fields = ("via_case", "name", "created_at")
+    readonly_fields = fields
+
+
 class CoHandlingInline(ReadOnlyInline):
     model = CoHandling
     fields = ("organization", "task", "due_date", "status", "reply", "replied_at")
@@ -48,7 +57,7 @@ class CaseAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     list_select_related = ("handling_org", "first_inquirer")
     show_full_result_count = False
-    inlines = (CaseEventInline, CoHandlingInline, RatingInline)
+    inlines = (CaseEventInline, CoHandlingInline, RatingInline, FollowerInline)
     fieldsets = (
         ("诉求", {"fields": ("tracking_no", "district", "community", "workstation", "channel", "service",
                            "category", "title", "content", "address", "is_urgent", "missing_materials")}),
@@ -59,7 +68,7 @@ class CaseAdmin(ReadOnlyAdmin):
         ("时限", {"fields": ("status", "received_at", "clock_start", "first_contact_due_at", "contacted_at",
                            "time_limit_class", "due_date", "remind_on", "red_flag_after", "deadline_provisional",
                            "extended", "escalation_level")}),
-        ("结果", {"fields": ("result", "closed_at", "reopen_count")}),
+        ("结果", {"fields": ("result", "closed_at", "reopen_count", "merged_into")}),
     )
     readonly_fields = [f for _title, spec in fieldsets for f in spec["fields"]]
 

@@ -181,3 +181,13 @@ def test_refuses_across_districts(world, pair):
     with pytest.raises(ApplicationError) as err:
         case_merge(actor=receiver, duplicate=elsewhere, into=original)
     assert err.value.message == "不同区的诉求不能合并。"
+
+
+def test_admin_shows_the_follower_and_merged_into(world, pair, admin_client):
+    original, repeat = pair
+    case_merge(actor=world.union_receiver, duplicate=repeat, into=original)
+    page = admin_client.get(f"/admin/cases/case/{original.pk}/change/")
+    assert page.status_code == 200
+    assert "李四" in page.content.decode()
+    page = admin_client.get(f"/admin/cases/case/{repeat.pk}/change/")
+    assert original.tracking_no in page.content.decode()
