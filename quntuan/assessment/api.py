@@ -337,3 +337,155 @@ def veto_create(request, payload: VetoIn):
     flag = services.veto_flag_create(actor=user, organization=_org(user, payload.organization_id), year=payload.year,
                                      kind=payload.kind, reason=payload.reason)
     return 201, {"id": flag.pk}
+
+
+@router.get("/vetoes", summary="某年度的一票否决(本人可见的组织)")
+def veto_list(request, year: int, district: int | None = None):
+    from quntuan.assessment.lists import veto_rows
+
+    user = request_user(request)
+    sc = scope_from_params(user, {"district": district})
+    return [{"id": f.pk, "organization_id": f.organization_id, "organization": f.organization.name, "kind": f.kind,
+             "reason": f.reason, "withdrawn": f.withdrawn, "has_evidence_file": bool(f.evidence_file)}
+            for f in veto_rows(user, sc, year)]
+
+
+@router.post("/vetoes/{int:flag_id}/withdraw", summary="撤销一票否决(仅区督查人员)")
+def veto_withdraw(request, flag_id: int):
+    from quntuan.assessment.models import VetoFlag
+
+    user = request_user(request)
+    flag = VetoFlag.objects.filter(pk=flag_id, organization__in=assessment_policy.visible_orgs(user)).first()
+    if flag is None:
+        raise NotFound()
+    flag = services.veto_flag_withdraw(actor=user, flag=flag)
+    return {"id": flag.pk, "withdrawn": flag.withdrawn}
+
+
+@router.delete("/indicators/{int:indicator_id}", response={204: None}, summary="删除考核指标(仅区督查人员)")
+def indicator_delete(request, indicator_id: int):
+    user = request_user(request)
+    ind = Indicator.objects.filter(pk=indicator_id, district__in=assessment_policy.visible_districts(user)).first()
+    if ind is None:
+        raise NotFound()
+    services.indicator_delete(actor=user, indicator=ind)
+    return 204, None
+
+
+# --- changing and removing ledger rows ----------------------------------------------------------------
+
+LEDGER_MODELS = {"posts": "Post", "cadres": "Cadre", "budgets": "Budget", "offices": "OfficeSpace",
+                 "media": "MediaReport", "trainings": "CadreTraining"}
+
+
+def _ledger_entry(user, kind: str, entry_id: int):
+    """A ledger row the user may see (its organization, or a district-level row of a visible district)."""
+    from quntuan.assessment import models
+
+    if kind not in LEDGER_MODELS:
+        raise NotFound(_("未知的台账类型。"))
+    entry = getattr(models, LEDGER_MODELS[kind]).objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    org_id = getattr(entry, "organization_id", None)
+    if org_id is not None:
+        if not assessment_policy.can_view_org(user, org_id):
+            raise NotFound()
+    elif not assessment_policy.visible_districts(user).filter(pk=entry.district_id).exists():
+        raise NotFound()
+    return entry
+
+
+class PostUpdate(Schema):
+    name: str
+    kind: str = "established"
+    authorized: int
+    filled: int
+
+
+@router.put("/ledgers/posts/{int:entry_id}", summary="修改岗位编制或领导职数")
+def post_update(request, entry_id: int, payload: PostUpdate):
+    user = request_user(request)
+    p = services.post_update(actor=user, post=_ledger_entry(user, "posts", entry_id), **payload.dict())
+    return {"id": p.pk, "authorized": p.authorized, "filled": p.filled}
+
+
+class CadreUpdate(Schema):
+    name: str
+    kind: str
+    start: date
+    end: date | None = None
+    position: str = ""
+    from_unit: str = ""
+
+
+@router.put("/ledgers/cadres/{int:entry_id}", summary="修改专兼挂干部(含任期)")
+def cadre_update(request, entry_id: int, payload: CadreUpdate):
+    user = request_user(request)
+    c = services.cadre_update(actor=user, cadre=_ledger_entry(user, "cadres", entry_id), **payload.dict())
+    return {"id": c.pk, "start": c.start, "end": c.end}
+
+
+class OfficeUpdate(Schema):
+    address: str
+    area: Decimal
+    rooms: int = 1
+    note: str = ""
+
+
+@router.put("/ledgers/offices/{int:entry_id}", summary="修改办公场所")
+def office_update(request, entry_id: int, payload: OfficeUpdate):
+    user = request_user(request)
+    o = services.office_space_update(actor=user, space=_ledger_entry(user, "offices", entry_id), **payload.dict())
+    return {"id": o.pk, "area": _dec(o.area)}
+
+
+class MediaUpdate(Schema):
+    title: str
+    outlet: str
+    published_on: date
+    level: str
+    link: str = ""
+    organization_id: int | None = None
+
+
+@router.put("/ledgers/media/{int:entry_id}", summary="修改媒体报道")
+def media_update(request, entry_id: int, payload: MediaUpdate):
+    user = request_user(request)
+    data = payload.dict()
+    org = _opt_org(user, data.pop("organization_id"))
+    m = services.media_report_update(actor=user, report=_ledger_entry(user, "media", entry_id), organization=org,
+                                     **data)
+    return {"id": m.pk, "level": m.level}
+
+
+class TrainingUpdate(Schema):
+    title: str
+    start: date
+    days: int = 1
+    trainees: int
+    organization_id: int | None = None
+
+
+@router.put("/ledgers/trainings/{int:entry_id}", summary="修改干部培训")
+def training_update(request, entry_id: int, payload: TrainingUpdate):
+    user = request_user(request)
+    data = payload.dict()
+    org = _opt_org(user, data.pop("organization_id"))
+    t = services.cadre_training_update(actor=user, training=_ledger_entry(user, "trainings", entry_id),
+                                       organization=org, **data)
+    return {"id": t.pk, "trainees": t.trainees}
+
+
+def _ledger_delete_view(kind: str):
+    def ledger_delete(request, entry_id: int):
+        user = request_user(request)
+        services.ledger_entry_delete(actor=user, entry=_ledger_entry(user, kind, entry_id))
+        return 204, None
+    return ledger_delete
+
+
+for _kind, _label in (("posts", "岗位编制或领导职数"), ("cadres", "专兼挂干部"), ("budgets", "专项经费"),
+                      ("offices", "办公场所"), ("media", "媒体报道"), ("trainings", "干部培训")):
+    router.delete(f"/ledgers/{_kind}/{{int:entry_id}}", response={204: None}, summary=f"删除{_label}",
+                  operation_id=f"assessment_ledger_delete_{_kind}")(_ledger_delete_view(_kind))
