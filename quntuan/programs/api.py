@@ -30,6 +30,7 @@ from quntuan.programs.schemas import (
     OutcomesIn,
     PlanIn,
     ProfileIn,
+    ReferralConsentIn,
     ReferralDecisionIn,
     ReferralIn,
     TargetGroupIn,
@@ -314,18 +315,24 @@ def consent_withdraw(request, payload: ConsentIn):
 # --- referrals ---------------------------------------------------------------------------------
 
 
-def _referral_out(r: Referral) -> dict:
-    return {"id": r.pk, "status": r.status, "status_label": r.get_status_display(),
-            "resident": {"id": r.resident_id, "name": r.resident.name},
-            "from_organization": _ref(r.from_organization), "to_organization": _ref(r.to_organization),
-            "plan_id": r.plan_id, "service_id": r.service_id, "reason": r.reason, "outcome": r.outcome}
+def _referral_out(r: Referral, viewer=None) -> dict:
+    out = {"id": r.pk, "status": r.status, "status_label": r.get_status_display(),
+           "resident": {"id": r.resident_id, "name": r.resident.name},
+           "from_organization": _ref(r.from_organization), "to_organization": _ref(r.to_organization),
+           "plan_id": r.plan_id, "service_id": r.service_id, "reason": r.reason, "outcome": r.outcome,
+           "consented_at": r.consented_at, "shared_categories": r.shared_categories}
+    if viewer is not None and viewer.pk != r.resident_id:
+        view = services.referral_resident_view(referral=r, viewer=viewer)
+        out["resident"] = {"id": r.resident_id, "name": view["name"], "mobile": view["mobile"],
+                           "sensitive": {row["category"]: row["value"] for row in view["sensitive"]}}
+    return out
 
 
 @router.get("/referrals", summary="转介(转出和转入;side=in 只看转给本组织的,side=out 只看转出的)")
 def referral_list(request, side: str = ""):
     user = request_user(request)
     rows = queries.referrals_for(user, side) if side in ("in", "out") else referral_policy.visible(user)
-    return [_referral_out(r) for r in rows[:200]]
+    return [_referral_out(r, user) for r in rows[:200]]
 
 
 @router.post("/referrals", summary="发起转介", response={201: dict})
@@ -342,8 +349,8 @@ def referral_create(request, payload: ReferralIn):
         if service is None:
             raise ApplicationError("所选服务不存在。")
     referral = services.referral_create(actor=user, from_organization=org, resident=resident, reason=payload.reason,
-                                        resident_consented=payload.resident_consented, plan=plan, service=service)
-    return 201, _referral_out(referral)
+                                        plan=plan, service=service)
+    return 201, _referral_out(referral, user)
 
 
 @router.post("/referrals/{pk}/decide", summary="接收、退回或办结转介")
@@ -351,7 +358,25 @@ def referral_decide(request, pk: int, payload: ReferralDecisionIn):
     referral = referral_policy.visible(request_user(request)).filter(pk=pk).first()
     if referral is None:
         raise NotFound("未找到该转介,或您无权查看。")
-    referral = services.referral_decide(actor=_staff(request), referral=referral, status=payload.status,
+    user = _staff(request)
+    referral = services.referral_decide(actor=user, referral=referral, status=payload.status,
                                         outcome=payload.outcome)
+    return _referral_out(referral, user)
+
+
+@router.get("/me/referrals", summary="转介我的记录(待我确认的在前)")
+def my_referrals(request):
+    user = _resident(request)
+    rows = queries.resident_referrals(user)
+    return [_referral_out(r) for r in rows[:200]]
+
+
+@router.post("/me/referrals/{pk}/consent", summary="同意、不同意或撤回同意一条转介(立即生效)")
+def my_referral_consent(request, pk: int, payload: ReferralConsentIn):
+    user = _resident(request)
+    referral = queries.resident_referrals(user).filter(pk=pk).first()
+    if referral is None:
+        raise NotFound("未找到该转介。")
+    referral = services.referral_consent(resident=user, referral=referral, agree=payload.agree, share=payload.share)
     return _referral_out(referral)
 

@@ -141,24 +141,29 @@ def seed_programs(district: Region, rng: random.Random, *, today: date | None = 
         except ApplicationError as exc:
             result.refused.append(f"{notice.title}:{exc.message}")
 
-    # referrals: pending, accepted, completed, declined
+    # referrals in every state: awaiting the resident, refused by them, then (agreed) pending,
+    # accepted, completed, declined, and one agreement withdrawn
     targets = [(f, t) for f in staff for t in plans if f != t]
-    states = ["pending", "accepted", "completed", "declined", "pending"]
+    states = ["awaiting_consent", "pending", "accepted", "completed", "declined", "refused", "withdrawn"]
     for state, person in zip(states, rng.sample(residents, min(len(states), len(residents))), strict=False):
         if not targets:
             break
         from_code, to_code = rng.choice(targets)
         try:
             referral = services.referral_create(
-                actor=staff[from_code], from_organization=orgs[from_code], resident=person, resident_consented=True,
-                reason="来访时反映有相关需求,本人同意转介。", plan=plans[to_code])
-            if state != "pending":
+                actor=staff[from_code], from_organization=orgs[from_code], resident=person,
+                reason="来访时反映有相关需求,愿意了解该计划。", plan=plans[to_code])
+            if state != "awaiting_consent":
+                services.referral_consent(resident=person, referral=referral, agree=state != "refused")
+            if state in ("accepted", "completed", "declined", "withdrawn"):
                 services.referral_decide(actor=staff[to_code], referral=referral,
                                          status="declined" if state == "declined" else "accepted",
                                          outcome="不符合本计划条件,已告知本人。" if state == "declined" else "")
             if state == "completed":
                 services.referral_decide(actor=staff[to_code], referral=referral, status="completed",
                                          outcome="已纳入本期培训,结业后推荐上岗。")
+            if state == "withdrawn":
+                services.referral_consent(resident=person, referral=referral, agree=False)
             counts["referrals"] += 1
         except ApplicationError as exc:
             result.refused.append(f"{person}:{exc.message}")

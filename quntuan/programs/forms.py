@@ -269,8 +269,6 @@ class ReferralForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("转介到计划"), queryset=None, required=False, empty_label=_("不选"))
     service = ServiceChoice(label=_("或转介到服务"), queryset=None, required=False, empty_label=_("不选"))
     reason = forms.CharField(label=_("转介原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    resident_consented = forms.BooleanField(
-        label=_("居民本人已同意转介,并同意把姓名、联系方式和转介原因告知接收组织"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,7 +279,8 @@ class ReferralForm(forms.Form):
 
 class ReferralDecisionForm(forms.Form):
     status = forms.ChoiceField(choices=[(s, label) for s, label in Referral.Status.choices
-                                        if s != Referral.Status.PENDING])
+                                        if s in (Referral.Status.ACCEPTED, Referral.Status.DECLINED,
+                                                 Referral.Status.COMPLETED)])
     outcome = forms.CharField(label=_("办理结果或退回原因"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -317,11 +317,18 @@ class NoticeDelivery(models.Model):
 
 
 class Referral(TimeStampedModel):
+    """A referral to another organization's plan or service. It reaches the receiving organization
+    only after the resident confirms it themself (PIPL art. 23: separate consent before personal
+    information goes to another processor); the resident may withdraw later."""
+
     class Status(models.TextChoices):
+        AWAITING_CONSENT = "awaiting_consent", "待居民确认"
+        REFUSED = "refused", "居民不同意"
         PENDING = "pending", "待接收"
         ACCEPTED = "accepted", "已接收"
         DECLINED = "declined", "已退回"
         COMPLETED = "completed", "已办结"
+        WITHDRAWN = "withdrawn", "居民已撤回同意"
 
     district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")
@@ -331,8 +338,13 @@ class Referral(TimeStampedModel):
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
     service = models.ForeignKey("catalog.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField("转介原因")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.AWAITING_CONSENT)
     outcome = models.TextField("办理结果", blank=True)
+    # The resident's own confirmation: until then the receiving organization does not see the
+    # referral. ``shared_categories``: sensitive categories the resident let the receiving
+    # organization see (masked for everyone else).
+    consented_at = models.DateTimeField("居民同意时间", null=True, blank=True)
+    shared_categories = models.JSONField("向接收组织提供的敏感信息", default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -5,7 +5,8 @@
 * Target groups are visible to all staff of the district (they hold criteria, never names) and
   edited by their organization. Audience figures are counts only.
 * Notices are managed by their organization's staff.
-* A referral is seen by both organizations and by the resident; the receiving organization decides.
+* A referral is seen by the referring organization and by the resident; the receiving organization
+  sees it only once the resident agreed (and no longer after they withdraw), and decides.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class NoticePolicy(BasePolicy):
         return notice.organization_id in staff_org_ids(user)
 
 
+RECEIVER_STATUSES = (Referral.Status.PENDING, Referral.Status.ACCEPTED, Referral.Status.DECLINED,
+                     Referral.Status.COMPLETED)
+
+
 class ReferralPolicy(BasePolicy):
     model = Referral
 
@@ -92,11 +97,12 @@ class ReferralPolicy(BasePolicy):
             return rows.none()
         orgs = staff_org_ids(user)
         if orgs:
-            return rows.filter(Q(from_organization_id__in=orgs) | Q(to_organization_id__in=orgs))
+            return rows.filter(Q(from_organization_id__in=orgs)
+                               | Q(to_organization_id__in=orgs, status__in=RECEIVER_STATUSES))
         return rows.filter(resident=user)
 
     def can_decide(self, user, referral: Referral) -> bool:
-        return referral.to_organization_id in staff_org_ids(user)
+        return referral.to_organization_id in staff_org_ids(user) and referral.status in RECEIVER_STATUSES
 
 
 plan_policy = PlanPolicy()

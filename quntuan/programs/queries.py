@@ -3,7 +3,7 @@ through the policies; audience figures are counts only."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from quntuan.accounts.models import Role, User
@@ -106,6 +106,15 @@ def referrals_for(user, side: str) -> QuerySet[Referral]:
     if side == "in":
         return rows.filter(to_organization_id__in=orgs)
     return rows.filter(from_organization_id__in=orgs)
+
+
+def resident_referrals(user) -> QuerySet[Referral]:
+    """The resident's own referrals, those awaiting their answer first."""
+    return (Referral.objects.filter(resident=user)
+            .select_related("resident", "from_organization", "to_organization", "plan", "service")
+            .annotate(waiting=Case(When(status=Referral.Status.AWAITING_CONSENT, then=Value(0)), default=Value(1),
+                                   output_field=IntegerField()))
+            .order_by("waiting", "-created_at", "-id"))
 
 
 def resident_by_mobile(*, district_id: int, mobile: str) -> User | None:

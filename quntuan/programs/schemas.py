@@ -87,7 +87,6 @@ class ReferralIn(Schema):
     from_organization_id: int = Field(..., title="转出组织")
     resident_id: int = Field(..., title="居民")
     reason: str = Field(..., title="转介原因", min_length=1, max_length=1000)
-    resident_consented: bool = Field(..., title="居民已同意")
     plan_id: int | None = Field(None, title="计划")
     service_id: int | None = Field(None, title="服务")
 
@@ -95,3 +94,8 @@ class ReferralIn(Schema):
 class ReferralDecisionIn(Schema):
     status: str = Field(..., title="状态")
     outcome: str = Field("", title="办理结果", max_length=1000)
+
+
+class ReferralConsentIn(Schema):
+    agree: bool = Field(..., title="是否同意(已同意的转介传 false 即撤回)")
+    share: list[str] = Field(default_factory=list, title="同时提供给接收组织的敏感信息(disability、hardship)")

@@ -36,6 +36,7 @@ from quntuan.programs.models import (
     TargetGroup,
 )
 from quntuan.programs.policies import (
+    RECEIVER_STATUSES,
     notice_policy,
     plan_policy,
     referral_policy,
@@ -371,9 +372,11 @@ def resident_export(*, resident: User) -> dict:
             for d in NoticeDelivery.objects.filter(resident=resident).select_related("notice__organization")
         ],
         "转介": [
-            {"接收组织": r.to_organization.name, "原因": r.reason, "状态": r.get_status_display(),
-             "时间": _local(r.created_at)}
-            for r in Referral.objects.filter(resident=resident).select_related("to_organization")
+            {"转出组织": r.from_organization.name, "接收组织": r.to_organization.name, "原因": r.reason,
+             "状态": r.get_status_display(), "时间": _local(r.created_at),
+             "本人同意时间": _local(r.consented_at) if r.consented_at else None,
+             "提供的敏感信息": [SensitiveCategory(c).label for c in r.shared_categories]}
+            for r in Referral.objects.filter(resident=resident).select_related("from_organization", "to_organization")
         ],
     }
 
@@ -704,11 +707,11 @@ def unsubscribe(*, resident, purpose: str) -> ResidentProfile:
 
 @transaction.atomic
 def referral_create(*, actor, from_organization: Organization, resident: User, reason: str,
-                    resident_consented: bool, plan: Plan | None = None, service=None) -> Referral:
+                    plan: Plan | None = None, service=None) -> Referral:
+    """Propose a referral. The resident is asked in their inbox and on “我的信息与授权”; the
+    receiving organization sees nothing until they agree (``referral_consent``)."""
     if from_organization.pk not in staff_org_ids(actor):
         raise PermissionDenied("只有本组织工作人员可以发起转介。")
-    if not resident_consented:
-        raise ApplicationError("转介前须征得居民本人同意。", code="consent_required")
     if resident is None or resident.role != Role.RESIDENT or resident.region_id != from_organization.district_id:
         raise ApplicationError("未找到本区的该居民。")
     if (plan is None) == (service is None):
@@ -718,17 +721,89 @@ def referral_create(*, actor, from_organization: Organization, resident: User, r
         raise ApplicationError("只能转介到本区组织的计划或服务。")
     if target_org.pk == from_organization.pk:
         raise ApplicationError("不能转介给本组织。")
+    open_statuses = (Referral.Status.AWAITING_CONSENT, Referral.Status.PENDING, Referral.Status.ACCEPTED)
+    if Referral.objects.filter(resident=resident, to_organization=target_org, plan=plan, service=service,
+                               status__in=open_statuses).exists():
+        raise Conflict("该居民已有一条转介到同一计划或服务、尚未办结的转介。")
     referral = Referral.objects.create(
         district_id=from_organization.district_id, resident=resident, from_organization=from_organization,
         to_organization=target_org, plan=plan, service=service, reason=_text(reason, "转介原因", 1000),
         created_by=actor,
     )
-    ConsentRecord.objects.create(resident=resident, action=ConsentRecord.Action.GRANT, purposes=["referral"],
-                                 policy_version=rules_for(from_organization.district_id).policy_version,
-                                 source=f"referral:{referral.pk}")
-    notify(user=resident, title=f"您已被转介至{target_org.name}", body=referral.reason,
+    notify(user=resident, title=f"{from_organization.name}想把您转介至{target_org.name},请确认",
+           body=f"转介原因:{referral.reason}\n您同意后,接收组织才能看到您的姓名、手机号和转介原因。",
+           link=reverse("programs:my_referral", args=[referral.pk]),
            dedup_key=f"referral:{referral.pk}:created", channels=("inbox",))
     return referral
+
+
+@transaction.atomic
+def referral_consent(*, resident: User, referral: Referral, agree: bool, share=(),
+                     now: datetime | None = None) -> Referral:
+    """The resident agrees to (or refuses) a proposed referral, or withdraws an agreement while the
+    referral is still open. Agreeing records a consent for the purpose “转介” with the policy
+    version and lets the receiving organization see the referral; ``share`` names the sensitive
+    categories (disability, hardship) it may also see. Withdrawing takes it out of the receiving
+    organization's sight at once."""
+    _require_resident(resident)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.resident_id != resident.pk:
+        raise NotFound("未找到该转介。")
+    now = now or timezone.now()
+    share = sorted(set(share or ()))
+    unknown = set(share) - set(SensitiveCategory.values)
+    if unknown:
+        raise ApplicationError(f"未知的敏感信息类别:{'、'.join(sorted(unknown))}。")
+    profile = profile_for(resident)
+    for category in share:
+        if not getattr(profile, f"consent_{category}"):
+            label = SensitiveCategory(category).label
+            raise ApplicationError(f"您尚未同意平台使用您的{label},不能提供给接收组织。", code="consent_required")
+    version = rules_for(referral.district_id).policy_version
+    if referral.status == Referral.Status.AWAITING_CONSENT:
+        if agree:
+            referral.status, referral.consented_at, referral.shared_categories = Referral.Status.PENDING, now, share
+            ConsentRecord.objects.create(resident=resident, action=ConsentRecord.Action.GRANT,
+                                         purposes=["referral", *share], policy_version=version,
+                                         source=f"referral:{referral.pk}", created_at=now)
+        else:
+            referral.status = Referral.Status.REFUSED
+    elif referral.status in (Referral.Status.PENDING, Referral.Status.ACCEPTED) and not agree:
+        referral.status, referral.shared_categories = Referral.Status.WITHDRAWN, []
+        ConsentRecord.objects.create(resident=resident, action=ConsentRecord.Action.WITHDRAW,
+                                     purposes=["referral"], policy_version=version,
+                                     source=f"referral:{referral.pk}", created_at=now)
+    else:
+        raise Conflict(f"该转介当前为“{referral.get_status_display()}”,不能再改变您的选择。")
+    referral.save()
+    if referral.created_by_id:
+        what = {Referral.Status.PENDING: "已同意", Referral.Status.REFUSED: "不同意",
+                Referral.Status.WITHDRAWN: "已撤回同意"}[referral.status]
+        notify(user=referral.created_by, title=f"居民{what}转介至{referral.to_organization.name}",
+               body=referral.reason, link=reverse("programs:referral_detail", args=[referral.pk]),
+               dedup_key=f"referral:{referral.pk}:{referral.status}", channels=("inbox",))
+    return referral
+
+
+def referral_resident_view(*, referral: Referral, viewer) -> dict:
+    """What a staff screen shows of the referred resident. The receiving organization, once the
+    resident agreed, sees the full mobile number and the sensitive categories the resident chose
+    to share; everyone else sees the mobile masked and every sensitive category as “***”, whether
+    or not anything is held (so the mask reveals nothing either)."""
+    from quntuan.programs.queries import mask_mobile
+
+    resident = referral.resident
+    receiving = (referral.to_organization_id in staff_org_ids(viewer)
+                 and referral.status in RECEIVER_STATUSES)
+    values = _sensitive_values(profile_for(resident)) if receiving and referral.shared_categories else {}
+    rows = []
+    for category, fields in SENSITIVE_FIELDS.items():
+        shown = receiving and category in referral.shared_categories
+        text = "、".join(crit.ATTRIBUTES[f][2].get(values[f], values[f]) for f in fields if values.get(f)) or "未填写"
+        rows.append({"category": category, "label": SensitiveCategory(category).label,
+                     "value": text if shown else "***", "shared": shown})
+    return {"name": resident.name, "mobile": resident.mobile if receiving else mask_mobile(resident.mobile),
+            "sensitive": rows}
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("me/", views.my_data, name="my_data"),
     path("me/profile/", views.my_profile, name="my_profile"),
+    path("me/referrals/<int:pk>/", views.my_referral, name="my_referral"),
     path("me/unsubscribe/", views.my_unsubscribe, name="my_unsubscribe"),
     path("me/export.json", views.my_data_export, name="my_data_export"),
 ]

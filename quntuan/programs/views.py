@@ -444,12 +444,13 @@ def referral_new(request):
                     raise NotFound(_("本区没有用这个手机号注册的居民,请核对。"))
                 referral = services.referral_create(
                     actor=user, from_organization=org, resident=resident, reason=d["reason"],
-                    resident_consented=d["resident_consented"], plan=d["plan"], service=d["service"])
+                    plan=d["plan"], service=d["service"])
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, _("已转介至%(org)s,等待对方接收。") % {"org": referral.to_organization.name})
+                messages.success(request, _("已发起转介至%(org)s。居民在“我的信息与授权”中同意后,对方才会收到。")
+                                 % {"org": referral.to_organization.name})
                 return redirect("programs:referral_detail", pk=referral.pk)
         else:
             status = 400
@@ -485,7 +486,7 @@ def referral_detail(request, pk: int):
             status = 400
     return render(request, "programs/pages/referral_detail.html", {
         "referral": referral, "can_decide": can_decide, "form": form,
-        "mobile": queries.mask_mobile(referral.resident.mobile), "tab": "referrals",
+        "who": services.referral_resident_view(referral=referral, viewer=request.user), "tab": "referrals",
     }, status=status)
 
 
@@ -526,8 +527,41 @@ def my_data(request):
         "profile_rows": list(data["画像"].items()),
         "consent_rows": [(r["时间"], r["操作"], r["用途"], r["规则版本"]) for r in data["授权记录"]],
         "deliveries": queries.resident_notices(user)[:50],
-        "referrals": referral_policy.visible(user).filter(resident=user)[:50], "tab": "me",
+        "referrals": queries.resident_referrals(user)[:50], "tab": "me",
+        "awaiting": queries.resident_referrals(user).filter(status=Referral.Status.AWAITING_CONSENT).count(),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_referral(request, pk: int):
+    """The resident agrees to a proposed referral (optionally sharing sensitive categories),
+    refuses it, or withdraws an earlier agreement."""
+    user = _resident(request)
+    referral = queries.resident_referrals(user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404(_("未找到该转介。"))
+    status, error = 200, ""
+    if request.method == "POST":
+        agree = request.POST.get("agree") == "yes"
+        try:
+            services.referral_consent(resident=user, referral=referral, agree=agree,
+                                      share=request.POST.getlist("share"))
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            referral.refresh_from_db()
+            done = {Referral.Status.PENDING: _("您已同意,接收组织现在可以看到这条转介并与您联系。"),
+                    Referral.Status.REFUSED: _("您没有同意,接收组织看不到这条转介。"),
+                    Referral.Status.WITHDRAWN: _("已撤回同意,立即生效。")}
+            messages.success(request, done.get(referral.status, _("已保存。")))
+            return redirect("programs:my_referral", pk=pk)
+    profile = services.profile_for(user)
+    return render(request, "programs/pages/my_referral.html", {
+        "referral": referral, "error": error, "tab": "me",
+        "shareable": [(v, label) for v, label in SensitiveCategory.choices if getattr(profile, f"consent_{v}")],
+        "shared_labels": [SensitiveCategory(c).label for c in referral.shared_categories],
+    }, status=status)
 
 
 @login_required

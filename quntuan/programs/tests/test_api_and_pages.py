@@ -177,9 +177,26 @@ def test_referrals_by_side_through_the_api(client, world):
     client.force_login(world["union_staff"])
     response = _post(client, "/api/programs/referrals", {"from_organization_id": world["union"].pk,
                                                           "resident_id": resident.pk, "reason": "想创业",
-                                                          "resident_consented": True, "plan_id": plan.pk})
+                                                          "plan_id": plan.pk})
     assert response.status_code == 201
-    assert [r["id"] for r in client.get("/api/programs/referrals?side=out").json()] == [response.json()["id"]]
+    referral_id = response.json()["id"]
+    assert response.json()["status"] == "awaiting_consent"
+    assert response.json()["resident"]["sensitive"] == {"disability": "***", "hardship": "***"}
+    assert [r["id"] for r in client.get("/api/programs/referrals?side=out").json()] == [referral_id]
     assert client.get("/api/programs/referrals?side=in").json() == []
     client.force_login(world["women_staff"])
-    assert [r["status"] for r in client.get("/api/programs/referrals?side=in").json()] == ["pending"]
+    assert client.get("/api/programs/referrals?side=in").json() == []  # not before the resident agrees
+    client.force_login(resident)
+    assert [r["status"] for r in client.get("/api/programs/me/referrals").json()] == ["awaiting_consent"]
+    bad = _post(client, f"/api/programs/me/referrals/{referral_id}/consent", {"agree": True, "share": ["hardship"]})
+    assert bad.status_code == 400 and bad.json()["message"] == "您尚未同意平台使用您的家庭困难信息,不能提供给接收组织。"
+    agreed = _post(client, f"/api/programs/me/referrals/{referral_id}/consent", {"agree": True})
+    assert agreed.status_code == 200 and agreed.json()["status"] == "pending"
+    client.force_login(world["women_staff"])
+    rows = client.get("/api/programs/referrals?side=in").json()
+    assert [(r["status"], r["resident"]["mobile"]) for r in rows] == [("pending", resident.mobile)]
+    client.force_login(resident)
+    assert _post(client, f"/api/programs/me/referrals/{referral_id}/consent", {"agree": False}).json()["status"] == (
+        "withdrawn")
+    client.force_login(world["women_staff"])
+    assert client.get("/api/programs/referrals?side=in").json() == []

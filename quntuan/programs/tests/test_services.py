@@ -198,21 +198,24 @@ def test_quiet_hours_delay_the_fanout(world, django_capture_on_commit_callbacks)
                                 now=datetime.combine(date(2026, 11, 23), time(12), tzinfo=services.local_tz())) is None
 
 
-def test_referral_needs_consent_and_receiving_org_decides(world):
+def test_referral_needs_the_residents_own_consent_and_receiving_org_decides(world):
     resident = resident_with(world)
     plan = _plan(world, staff=world["women_staff"], org=world["women"])
-    with pytest.raises(ApplicationError) as exc:
-        services.referral_create(actor=world["union_staff"], from_organization=world["union"], resident=resident,
-                                 reason="想创业", resident_consented=False, plan=plan)
-    assert exc.value.message == "转介前须征得居民本人同意。"
     referral = services.referral_create(actor=world["union_staff"], from_organization=world["union"],
-                                        resident=resident, reason="想创业", resident_consented=True, plan=plan)
+                                        resident=resident, reason="想创业", plan=plan)
+    assert referral.status == Referral.Status.AWAITING_CONSENT
+    with pytest.raises(PermissionDenied):  # the receiver cannot act before the resident agrees
+        services.referral_decide(actor=world["women_staff"], referral=referral, status="accepted")
+    services.referral_consent(resident=resident, referral=referral, agree=True)
     with pytest.raises(PermissionDenied):
         services.referral_decide(actor=world["union_staff"], referral=referral, status="accepted")
     services.referral_decide(actor=world["women_staff"], referral=referral, status="accepted")
     services.referral_decide(actor=world["women_staff"], referral=referral, status="completed", outcome="已开店")
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == (Referral.Status.COMPLETED, "已开店")
+    history = services.resident_export(resident=resident)
+    assert history["授权记录"][-1]["用途"] == ["转介"]
+    assert history["转介"][0]["本人同意时间"] is not None
 
 
 def test_a_stalled_fanout_resumes_from_its_cursor(world, django_capture_on_commit_callbacks):
