@@ -14,8 +14,9 @@ Two sources, both for one district:
   catalogue recomputes it on the next request and nothing has to be invalidated by hand.
 * The cases (``case_flows``). Aggregate queries only, never a case list: transfers asked,
   accepted and returned between organizations by category (``CaseEvent``), co-handlings, and
-  cases of one organization's category handled by another without a transfer (the same need
-  taken up at another organization's window).
+  cases of one organization's category handled by another where they came in, without a
+  transfer (the same need taken up at another organization's window). The case figures are
+  cached for ``FLOWS_CACHE_SECONDS`` (a planning view: a few minutes old is fine).
 
 ``overlap_matrix`` combines both into organization × organization cells and a list of pairs;
 ``pair_examples`` picks a few example cases of a pair among those the viewer may see.
@@ -30,8 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, F, Max, Q, Sum
 
 SIMILARITY_MIN = 0.12
 MIN_SHARED_WORDS = 2  # one shared word (免费, 关爱) is a coincidence, not a common need
@@ -39,7 +39,10 @@ MAX_TERMS = 5
 MAX_SERVICE_PAIRS = 400
 CACHE_SECONDS = 7 * 24 * 3600
 CACHE_PREFIX = "routing:overlap:catalog:v1"
+FLOWS_CACHE_SECONDS = 600
+FLOWS_CACHE_PREFIX = "routing:overlap:flows:v1"
 LEVELS = 5  # colour steps of the matrix
+CANDIDATES = 200  # latest transfers and co-handlings of a pair looked at for examples
 
 # Words every service text uses whatever it is about: they say nothing about the need.
 GENERIC_WORDS = frozenset(
@@ -179,13 +182,24 @@ class Flows:
 
 
 def case_flows(district_id: int, since: datetime | None = None) -> Flows:
-    """Where the district's cases went: five grouped queries (counted by the database)."""
+    """Where the district's cases went: seven queries, the five big ones grouped by the database.
+    Events and co-handlings are found through the district's organizations (the index on
+    organization, kind and time), categories are mapped in Python."""
     from quntuan.cases.models import Case, CaseEvent, CoHandling
+    from quntuan.catalog.models import Category
     from quntuan.organizations.models import Organization
 
     flows = Flows()
-    events = CaseEvent.objects.filter(case__district_id=district_id, organization__isnull=False,
-                                      target_org__isnull=False)
+    orgs = dict(Organization.objects.filter(district_id=district_id).values_list("id", "code"))
+    owners = {code: pk for pk, code in orgs.items()}
+    org_ids = sorted(orgs)
+    categories = {pk: (code, org_code) for pk, code, org_code in
+                  Category.objects.values_list("id", "code", "org_code")}
+
+    def code(category_id) -> str:
+        return categories.get(category_id, ("", ""))[0]
+
+    events = CaseEvent.objects.filter(organization_id__in=org_ids)
     if since is not None:
         events = events.filter(at__gte=since)
     # transfer_requested: organization = from, target = to; accepted and returned the other way.
@@ -194,35 +208,49 @@ def case_flows(district_id: int, since: datetime | None = None) -> Flows:
         (CaseEvent.Kind.TRANSFER_ACCEPTED, "accepted", True),
         (CaseEvent.Kind.TRANSFER_RETURNED, "returned", True),
     ):
-        rows = (events.filter(kind=kind).values("organization_id", "target_org_id", "case__category__code")
+        rows = (events.filter(kind=kind).values_list("organization_id", "target_org_id", "case__category_id")
                 .annotate(n=Count("id")).order_by())
-        for r in rows:
-            src, dst = r["organization_id"], r["target_org_id"]
+        for src, dst, category_id, n in rows:
+            if dst is None:
+                continue
             if swap:
                 src, dst = dst, src
-            key = (src, dst, r["case__category__code"] or "")
-            flows.transfers.setdefault(key, {"requested": 0, "accepted": 0, "returned": 0})[label] += r["n"]
+            key = (src, dst, code(category_id))
+            flows.transfers.setdefault(key, {"requested": 0, "accepted": 0, "returned": 0})[label] += n
 
-    cases = Case.objects.filter(district_id=district_id)
-    if since is not None:
-        cases = cases.filter(received_at__gte=since)
-    co = CoHandling.objects.filter(case__district_id=district_id)
+    co = CoHandling.objects.filter(organization_id__in=org_ids)
     if since is not None:
         co = co.filter(case__received_at__gte=since)
-    for r in (co.values("case__handling_org_id", "organization_id", "case__category__code")
-              .annotate(n=Count("id")).order_by()):
-        key = (r["case__handling_org_id"], r["organization_id"], r["case__category__code"] or "")
-        flows.cohandlings[key] = flows.cohandlings.get(key, 0) + r["n"]
-    owners = dict(Organization.objects.filter(district_id=district_id).values_list("code", "id"))
-    taken_over = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.TRANSFER_ACCEPTED,
-                                          organization=OuterRef("handling_org"))
-    rows = (cases.filter(category__isnull=False).exclude(handling_org__code=F("category__org_code"))
-            .filter(~Exists(taken_over))
-            .values("category__code", "category__org_code", "handling_org_id").annotate(n=Count("id")).order_by())
-    for r in rows:
-        owner = owners.get(r["category__org_code"])
-        if owner is not None:
-            flows.elsewhere[(owner, r["handling_org_id"], r["category__code"])] = r["n"]
+    for handling, helper, category_id, n in (co.values_list("case__handling_org_id", "organization_id",
+                                                            "case__category_id")
+                                             .annotate(n=Count("id")).order_by()):
+        key = (handling, helper, code(category_id))
+        flows.cohandlings[key] = flows.cohandlings.get(key, 0) + n
+
+    # Cases handled where they were received (no transfer to the handler), by category.
+    cases = Case.objects.filter(district_id=district_id, category__isnull=False,
+                                handling_org_id=F("first_inquirer_org_id"))
+    if since is not None:
+        cases = cases.filter(received_at__gte=since)
+    for category_id, handling, n in (cases.values_list("category_id", "handling_org_id")
+                                     .annotate(n=Count("id")).order_by()):
+        category_code, org_code = categories.get(category_id, ("", ""))
+        owner = owners.get(org_code)
+        if owner is not None and owner != handling:
+            flows.elsewhere[(owner, handling, category_code)] = n
+    return flows
+
+
+def cached_case_flows(district_id: int, since: datetime | None) -> Flows:
+    """``case_flows`` kept for ``FLOWS_CACHE_SECONDS`` per district and period (in days)."""
+    from django.utils import timezone
+
+    days = 0 if since is None else max(0, round((timezone.now() - since).total_seconds() / 86400))
+    key = f"{FLOWS_CACHE_PREFIX}:{district_id}:{days}"
+    flows = cache.get(key)
+    if flows is None:
+        flows = case_flows(district_id, since)
+        cache.set(key, flows, FLOWS_CACHE_SECONDS)
     return flows
 
 
@@ -352,37 +380,82 @@ def overlap_matrix(district, *, since: datetime | None = None) -> Matrix:
                   Organization.Kind.UNIT: 3}
     orgs = sorted(Organization.objects.filter(district=district, is_active=True),
                   key=lambda o: (kind_order.get(o.kind, 9), o.pk))
-    pairs = build_pairs(catalog_overlaps(district.pk), case_flows(district.pk, since), {o.pk for o in orgs})
+    pairs = build_pairs(catalog_overlaps(district.pk), cached_case_flows(district.pk, since),
+                        {o.pk for o in orgs})
     names = dict(Category.objects.values_list("code", "name"))
     return Matrix(organizations=orgs, pairs=pairs, category_names=names)
 
 
 # --- examples ------------------------------------------------------------------------------------
-def pair_examples(user, district, pair: Pair, *, limit: int = 6, since: datetime | None = None) -> list:
-    """A few recent cases of the pair that ``user`` may see (``case_policy.visible``): cases
-    transferred or co-handled between the two organizations, or of one of the pair's categories
-    handled by one of them."""
+def pair_examples(user, district, pair: Pair, *, limit: int = 6, since: datetime | None = None,
+                  same_need: bool = True) -> list:
+    """A few recent cases of the pair that ``user`` may see (``case_policy.visible``): first the
+    cases transferred or co-handled between the two organizations (their latest ids come from
+    the event index), then, with ``same_need``, cases of one of the pair's categories handled by
+    one of them (a scan by time: the pair panel asks for them, the page's list does not)."""
     from quntuan.cases.models import CaseEvent, CoHandling
     from quntuan.cases.policies import case_policy
 
     a, b = pair.a, pair.b
-    between = Q(organization_id=a, target_org_id=b) | Q(organization_id=b, target_org_id=a)
-    moved = CaseEvent.objects.filter(between, kind__in=[CaseEvent.Kind.TRANSFER_REQUESTED],
-                                     case__district=district).values("case_id")
-    co = CoHandling.objects.filter(Q(case__handling_org_id=a, organization_id=b)
-                                   | Q(case__handling_org_id=b, organization_id=a)).values("case_id")
-    direct = Q(pk__in=moved) | Q(pk__in=co)
-    condition = direct
-    categories = pair.categories[:6]
-    if categories:
-        condition |= Q(category__code__in=categories, handling_org_id__in=[a, b])
-    qs = case_policy.visible(user).filter(district=district).filter(condition)
+    # The latest cases that went between the two, from the event index (organization, kind, time).
+    moved = list(CaseEvent.objects.filter(Q(organization_id=a, target_org_id=b) | Q(organization_id=b, target_org_id=a),
+                                          kind=CaseEvent.Kind.TRANSFER_REQUESTED)
+                 .order_by("-at").values_list("case_id", flat=True)[:CANDIDATES])
+    co = list(CoHandling.objects.filter(Q(case__handling_org_id=a, organization_id=b)
+                                        | Q(case__handling_org_id=b, organization_id=a))
+              .order_by("-id").values_list("case_id", flat=True)[:CANDIDATES])
+    visible = case_policy.visible(user).filter(district=district)
     if since is not None:
-        qs = qs.filter(received_at__gte=since)
-    # Cases that went between the two first, then the newest.
-    qs = qs.annotate(between=DbCase(When(direct, then=Value(0)), default=Value(1), output_field=IntegerField()))
-    return list(qs.select_related("category", "handling_org", "first_inquirer_org")
-                .order_by("between", "-received_at", "-id")[:limit])
+        visible = visible.filter(received_at__gte=since)
+    visible = visible.select_related("category", "handling_org", "first_inquirer_org").order_by("-received_at", "-id")
+    found = list(visible.filter(pk__in=sorted(set(moved) | set(co)))[:limit])
+    categories = pair.categories[:6]
+    if same_need and len(found) < limit and categories:
+        more = visible.filter(category__code__in=categories, handling_org_id__in=[a, b]).exclude(
+            pk__in=[c.pk for c in found])
+        found += list(more[:limit - len(found)])
+    return found
+
+
+def examples_for_pairs(user, district, pairs: list[Pair], *, per_pair: int = 2, since: datetime | None = None,
+                       recent: int = 3000, days: int = 90) -> dict[tuple[int, int], list]:
+    """For the page's list: up to ``per_pair`` cases per pair that ``user`` may see, among the
+    district's latest ``recent`` transfers and co-handlings of the last ``days`` days — three
+    queries for all the pairs (tracking number, title and time only)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quntuan.cases.models import CaseEvent, CoHandling
+    from quntuan.cases.policies import case_policy
+
+    window = timezone.now() - timedelta(days=days)
+    since = max(since, window) if since is not None else window
+
+    wanted = {p.key for p in pairs}
+    org_ids = sorted({o for key in wanted for o in key})
+    if not wanted:
+        return {}
+    candidates: dict[tuple[int, int], list[int]] = defaultdict(list)
+    events = CaseEvent.objects.filter(organization_id__in=org_ids, target_org_id__in=org_ids,
+                                      kind=CaseEvent.Kind.TRANSFER_REQUESTED)
+    co = CoHandling.objects.filter(organization_id__in=org_ids, case__district=district)
+    events = events.filter(at__gte=since)
+    co = co.filter(case__received_at__gte=since)
+    rows = list(events.order_by("-at").values_list("organization_id", "target_org_id", "case_id")[:recent])
+    rows += list(co.order_by("-id").values_list("case__handling_org_id", "organization_id", "case_id")[:recent])
+    for x, y, case_id in rows:
+        key = (min(x, y), max(x, y))
+        if key in wanted and len(candidates[key]) < 5 * per_pair and case_id not in candidates[key]:
+            candidates[key].append(case_id)
+    ids = sorted({c for cs in candidates.values() for c in cs})
+    cases = {c.pk: c for c in case_policy.visible(user).filter(district=district, pk__in=ids)
+             .only("id", "tracking_no", "title", "received_at")}
+    out = {}
+    for key, cs in candidates.items():
+        seen = sorted((cases[c] for c in cs if c in cases), key=lambda c: (c.received_at, c.pk), reverse=True)
+        out[key] = seen[:per_pair]
+    return out
 
 
 # --- presentation and the who-leads notes ------------------------------------------------------------

@@ -22,7 +22,6 @@ from quntuan.routing.overlap_services import overlap_lead_record
 
 PERIODS = list(zip(PERIOD_DAYS, (gettext_lazy("近三个月"), gettext_lazy("近半年"), gettext_lazy("近一年"),
                                 gettext_lazy("全部")), strict=True))
-EXAMPLE_PAIRS = 12  # pairs of the list that show two example cases inline
 PAIRS_SHOWN = 40
 
 
@@ -82,12 +81,12 @@ def overlap_page(request):
         o.short_name = short_name(o, scope["district"])
     ranked = matrix.ranked(org_id)
     leads = overlap.leads_by_pair(scope["district"])
+    shown = ranked[:PAIRS_SHOWN]
+    examples = overlap.examples_for_pairs(request.user, scope["district"], shown, per_pair=2, since=scope["since"])
     pairs = []
-    for n, p in enumerate(ranked[:PAIRS_SHOWN]):
+    for p in shown:
         view = overlap.pair_view(p, orgs, matrix.category_names, lead=leads.get(p.key))
-        if n < EXAMPLE_PAIRS:
-            view["examples"] = overlap.pair_examples(request.user, scope["district"], p, limit=2,
-                                                     since=scope["since"])
+        view["examples"] = examples.get(p.key, [])
         pairs.append(view)
     query = {"district": scope["district"].pk, "days": scope["days"]}
     if org_id is not None:

@@ -1,14 +1,17 @@
 """The overlap computation: catalogue similarity (pure and cached), case-flow aggregates, the
 matrix, and example cases limited to what the viewer may see."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from quntuan.cases.services._common import config_cache_clear
 from quntuan.catalog.services import service_save
 from quntuan.routing import overlap
 from quntuan.routing.overlap import ServiceDoc, similar_services
-from quntuan.routing.tests.overlap_world import build_overlap_world
+from quntuan.routing.tests.overlap_world import MONDAY, build_overlap_world
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +21,13 @@ def _fresh_caches():
     yield
     cache.clear()
     config_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _just_after_the_cases():
+    """The periods (the last year, the last 90 days) count back from now: now is the world's Monday."""
+    with time_machine.travel(MONDAY + timedelta(hours=3), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -117,7 +127,7 @@ def test_case_flows_count_transfers_cohandlings_and_needs_handled_elsewhere(w):
 
 
 def test_case_flows_are_a_fixed_number_of_queries(w, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # organizations, categories, five grouped counts
         overlap.case_flows(w.district.pk)
 
 
@@ -178,3 +188,22 @@ def test_examples_put_the_cases_that_went_between_the_two_first(w):
     assert {e.pk for e in everything} == {w.cases[k].pk for k in ("woman_wages", "night_shift", "walk_in", "violence")}
     first_two = overlap.pair_examples(w.supervisor, w.district, pair, limit=2)
     assert {e.pk for e in first_two} == {w.cases["woman_wages"].pk, w.cases["night_shift"].pk}
+
+
+def test_the_matrix_keeps_the_case_figures_for_a_few_minutes(w, django_assert_max_num_queries):
+    overlap.overlap_matrix(w.district)
+    with django_assert_max_num_queries(6):  # organizations, catalogue fingerprint, category names
+        m = overlap.overlap_matrix(w.district)
+    assert m.pair(w.union.pk, w.legal.pk).transfer_count == 1
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("supervisor", {"wages", "violence", "woman_wages", "night_shift"}),
+    ("union_duty", {"wages", "woman_wages", "night_shift"}),
+    ("youth_staff", set()),
+])
+def test_the_lists_examples_are_only_cases_the_viewer_may_see(w, who, expected):
+    m = overlap.overlap_matrix(w.district)
+    found = overlap.examples_for_pairs(getattr(w, who), w.district, m.ranked(), per_pair=5)
+    ids = {c.pk for cases in found.values() for c in cases}
+    assert {k for k, c in w.cases.items() if c.pk in ids} == expected

@@ -3,18 +3,27 @@ htmx, records who leads; a 360 px phone does not scroll the page sideways (the m
 its own box). Screenshots go to test-artifacts/routing/."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from quntuan.core.testing import browser_login
 from quntuan.routing.overlap_models import OverlapLead
-from quntuan.routing.tests.overlap_world import build_overlap_world
+from quntuan.routing.tests.overlap_world import MONDAY, build_overlap_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(os.environ.get("QUNTUAN_ARTIFACTS", "test-artifacts")) / "routing"
+
+
+@pytest.fixture(autouse=True)
+def _just_after_the_cases():
+    """The periods (the last year, the last 90 days) count back from now: now is the world's Monday."""
+    with time_machine.travel(MONDAY + timedelta(hours=3), tick=True):
+        yield
 
 
 @pytest.fixture
