@@ -263,6 +263,30 @@ def _course_trainees(request):
     )
 
 
+@export("training_figures", "培训成效")
+def _training_figures(request):
+    """The training figures page: per organization whose courses the user sees, over start–end."""
+    from quntuan.organizations.models import Organization
+    from quntuan.volunteers.policies import course_policy
+    from quntuan.volunteers.queries import training_figures
+
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError as exc:
+        raise ApplicationError(_("日期无效(格式:2026-01-31)。")) from exc
+    if end < start:
+        raise ApplicationError(_("截止日期不能早于起始日期。"))
+    org_ids = list(course_policy.visible(request.user).values_list("organization", flat=True).distinct())
+    names = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    figures = training_figures(organization_ids=sorted(names), start=start, end=end)
+    return [(names[pk], f) for pk, f in figures.items()], (
+        ("组织", lambda r: r[0]), ("培训人次", lambda r: r[1].person_times), ("学员数", lambda r: r[1].trainees),
+        ("结业人数", lambda r: r[1].completed), ("实现再就业", lambda r: r[1].reemployed),
+        ("转岗换岗", lambda r: r[1].changed_job), ("自主创业", lambda r: r[1].businesses_started))
+
+
 # --- plans and referrals ------------------------------------------------------------------------
 @export("plans", "计划看板")
 def _plans(request):
@@ -314,12 +338,73 @@ def _notices(request):
         ("已报名", lambda n: n.figures["signed_up"]))
 
 
+@export("target_groups", "目标人群")
+def _target_groups(request):
+    from quntuan.programs.queries import visible_groups
+
+    return visible_groups(request.user).order_by("organization_id", "name"), (
+        ("名称", "name"), ("组织", "organization.name"), ("建立时间", "created_at"))
+
+
 # --- assessment ---------------------------------------------------------------------------------
 def _scope(request):
     from quntuan.assessment.scoping import scope_from_params
 
     return scope_from_params(request.user, {k: request.GET.get(k) for k in ("district", "org", "street", "start",
                                                                               "end")})
+
+
+def _ledger_org(request):
+    from quntuan.assessment.policies import assessment_policy
+
+    org = assessment_policy.visible_orgs(request.user).filter(pk=_int(request.GET.get("org"))).first()
+    if org is None:
+        raise NotFound(_("未找到该组织,或您无权查看。"))
+    return org
+
+
+@export("ledger_posts", "岗位编制与领导职数")
+def _ledger_posts(request):
+    org = _ledger_org(request)
+    return org.posts.all(), (("组织", lambda p: org.name), ("岗位", "name"), ("类别", "kind"), ("核定数", "authorized"),
+                             ("实有数", "filled"))
+
+
+@export("ledger_budgets", "专项经费")
+def _ledger_budgets(request):
+    from quntuan.assessment.lists import budget_history
+
+    org = _ledger_org(request)
+    return budget_history(org.budgets.all()), (
+        ("组织", lambda r: org.name), ("年度", "budget.year"), ("金额(元)", "budget.amount"),
+        ("上年(元)", "previous"), ("较上年增长", lambda r: _pct(r["growth"])), ("说明", "budget.note"))
+
+
+@export("ledger_offices", "办公场所")
+def _ledger_offices(request):
+    org = _ledger_org(request)
+    return org.office_spaces.all(), (("组织", lambda o: org.name), ("地址", "address"), ("面积(平方米)", "area"),
+                                     ("房间数", "rooms"), ("说明", "note"))
+
+
+@export("indicator_scores", "人工评分")
+def _indicator_scores(request):
+    from quntuan.assessment.models import Indicator, ManualScore
+    from quntuan.assessment.policies import assessment_policy
+
+    ind = Indicator.objects.filter(pk=_int(request.GET.get("indicator")),
+                                   district__in=assessment_policy.visible_districts(request.user)).first()
+    if ind is None:
+        raise NotFound()
+    rows = ManualScore.objects.filter(indicator=ind).select_related("organization", "street")
+    if ind.scope == Indicator.Scope.STREET:
+        if not assessment_policy.sees_whole_district(request.user, ind.district):
+            raise NotFound()
+    else:
+        rows = rows.filter(organization__in=assessment_policy.visible_orgs(request.user))
+    return rows.order_by("organization_id", "street_id"), (
+        ("评分对象", lambda m: (m.organization or m.street).name), ("得分", "score"), ("评分依据", "evidence"),
+        ("佐证材料", "evidence_name"), ("评分时间", "updated_at"))
 
 
 @export("supervision", "督查事项")
@@ -465,6 +550,16 @@ def _import_runs(request):
     return rows, (("名册类型", lambda r: ROSTERS[r.kind].label if r.kind in ROSTERS else r.kind),
                   ("文件名", "filename"), ("状态", "status"), ("导入行数", "imported"),
                   ("错误数", lambda r: len(r.errors)), ("上传时间", "created_at"), ("完成时间", "finished_at"))
+
+
+@export("import_errors", "导入错误报告")
+def _import_errors(request):
+    from quntuan.reports.models import ImportRun
+
+    run = ImportRun.objects.filter(pk=_int(request.GET.get("run")), user=request.user).defer("data").first()
+    if run is None:
+        raise NotFound(_("导入记录不存在，或您无权查看。"))
+    return run.errors, (("行号", lambda e: e["row"] or "整个文件"), ("列", "column"), ("问题", "message"))
 
 
 def build(request, name: str) -> tuple[ListExport, Iterable, Sequence[Column]]:

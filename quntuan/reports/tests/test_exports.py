@@ -113,7 +113,7 @@ def test_export_link_keeps_the_filters_but_not_the_page():
     "/cases/workbench/?queue=org", "/cases/stats/", "/activities/staff/?view=list", "/activities/staff/stats/",
     "/activities/staff/venues/", "/volunteers/staff/", "/volunteers/staff/teams/", "/volunteers/staff/activities/",
     "/volunteers/staff/hours/", "/volunteers/staff/certificates/", "/volunteers/staff/training/", "/programs/",
-    "/programs/referrals/", "/programs/notices/",
+    "/programs/referrals/", "/programs/notices/", "/programs/groups/", "/volunteers/staff/training/figures/",
     "/assessment/ledgers/", "/assessment/supervision/", "/assessment/indicators/", "/assessment/results/2026/",
     "/assessment/dispatch/", "/assessment/records/?kind=activities", "/assessment/vetoes/", "/reports/",
     "/reports/import/",
@@ -158,3 +158,34 @@ def test_supervision_and_dispatch_exports(world, client):
                     ["工作站建设", "否", "区总工会", datetime(2026, 11, 30), "推进中", None, "否"]]  # noqa: DTZ001
     rows = sheet(get(client, world.supervisor, "dispatch", month="2026-11"))
     assert [(r[0], r[3]) for r in rows[1:]] == [("区总工会", "本月未报送"), ("共青团区委", "本月未报送")]
+
+
+def test_import_error_report_downloads_as_excel(world, client):
+    from quntuan.reports.importer import import_run_execute
+    from quntuan.reports.models import ImportRun
+    from quntuan.reports.tests.test_import import xlsx
+
+    run = ImportRun.objects.create(user=world.supervisor, district=world.district, kind="residents", filename="a.xlsx",
+                                   data=xlsx([["姓名", "手机号"], ["王五", "123"], ["", "13800000001"]]))
+    import_run_execute(run_id=run.pk)
+    page = get(client, world.supervisor, "import_errors", run=run.pk)
+    assert sheet(page) == [["行号", "列", "问题"], [2, "手机号", "手机号“123”不正确，应为 11 位手机号码。"],
+                           [3, "姓名", "姓名不能为空。"]]
+    assert f"/reports/export/import_errors.xlsx?run={run.pk}" in client.get(f"/reports/import/{run.pk}/").content.decode()
+    assert get(client, world.union_leader, "import_errors", run=run.pk).status_code == 404
+
+
+def test_organization_ledger_section_exports(world, client):
+    from quntuan.assessment.models import Budget, Post
+
+    Post.objects.create(organization=world.union, name="机关编制", authorized=5, filled=4)
+    Budget.objects.create(organization=world.union, year=2025, amount=Decimal("100000"))
+    Budget.objects.create(organization=world.union, year=2026, amount=Decimal("90000"))
+    assert sheet(get(client, world.union_staff, "ledger_posts", org=world.union.pk)) == [
+        ["组织", "岗位", "类别", "核定数", "实有数"], ["区总工会", "机关编制", "编制", 5, 4]]
+    rows = sheet(get(client, world.union_staff, "ledger_budgets", org=world.union.pk))
+    assert [r[1:5] for r in rows[1:]] == [[2025, 100000, None, None], [2026, 90000, 100000, "-10.0%"]]
+    assert get(client, world.women_staff, "ledger_posts", org=world.union.pk).status_code == 404
+    client.force_login(world.union_staff)
+    page = client.get(f"/assessment/ledgers/org/{world.union.pk}/").content.decode()
+    assert f"/reports/export/ledger_posts.xlsx?org={world.union.pk}" in page
