@@ -3,6 +3,7 @@ Thin: validation here, the work in ``services.py``; odd text gets an empty answe
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -69,7 +70,7 @@ def duplicates(request, payload: DuplicatesIn):
     if payload.community_id:
         community = Region.objects.filter(pk=payload.community_id, level=Region.Level.COMMUNITY).first()
         if community is None:
-            raise ApplicationError("所选社区不存在。", code="invalid")
+            raise ApplicationError(_("所选社区不存在。"), code="invalid")
         district_id = community.district_id
     if district_id is None:
         district_id = user_memberships(user).values_list("organization__district_id", flat=True).first() \
