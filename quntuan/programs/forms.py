@@ -345,3 +345,11 @@ class ProfileForm(forms.Form):
     def sensitive_consent(self) -> dict[str, bool]:
         return {"disability": self.cleaned_data["consent_disability"],
                 "hardship": self.cleaned_data["consent_hardship"]}
+
+
+class RulesForm(forms.Form):
+    weekly_cap = forms.IntegerField(label=_("每位居民每周最多收到的精准推送(所有组织合计)"), min_value=1, max_value=21)
+    quiet_start = forms.TimeField(label=_("免打扰开始"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    quiet_end = forms.TimeField(label=_("免打扰结束"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    policy_version = forms.CharField(label=_("个人信息处理规则版本"), max_length=20,
+                                     help_text=_("此后的授权记录都记下这个版本号。"))

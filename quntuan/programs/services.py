@@ -59,6 +59,36 @@ def rules_for(district_id: int) -> ProgramRules:
     return rules or ProgramRules(district_id=district_id)
 
 
+def can_set_rules(user, district: Region) -> bool:
+    """The district's supervisor (区督查人员 of that district) or the platform administrator."""
+    from quntuan.activities.policies import is_platform_admin
+
+    if is_platform_admin(user):
+        return True
+    return (getattr(user, "is_authenticated", False) and user.role == Role.SUPERVISOR
+            and user.region_id == district.pk)
+
+
+@transaction.atomic
+def rules_update(*, actor, district: Region, weekly_cap: int, quiet_start, quiet_end,
+                 policy_version: str) -> ProgramRules:
+    """The district's targeted-notice rules: the weekly cap across all organizations, the quiet
+    hours and the version of the personal-information rules new consents are recorded under."""
+    if district is None or district.level != Region.Level.DISTRICT:
+        raise ApplicationError("请选择一个区。")
+    if not can_set_rules(actor, district):
+        raise PermissionDenied("只有本区督查人员或系统管理员可以修改精准推送规则。")
+    if isinstance(weekly_cap, bool) or not isinstance(weekly_cap, int) or not 1 <= weekly_cap <= 21:
+        raise ApplicationError("每位居民每周最多推送条数应为 1 到 21 之间的整数。")
+    if quiet_start is None or quiet_end is None:
+        raise ApplicationError("请填写免打扰的开始和结束时间。")
+    rules, _ = ProgramRules.objects.select_for_update().get_or_create(district=district)
+    rules.weekly_cap, rules.quiet_start, rules.quiet_end = weekly_cap, quiet_start, quiet_end
+    rules.policy_version = _text(policy_version, "个人信息处理规则版本", 20)
+    rules.save()
+    return rules
+
+
 def _text(value, label: str, max_length: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("rules/", views.rules, name="rules"),
     path("me/", views.my_data, name="my_data"),
     path("me/profile/", views.my_profile, name="my_profile"),
     path("me/referrals/<int:pk>/", views.my_referral, name="my_referral"),

@@ -29,6 +29,7 @@ from quntuan.programs.forms import (
     ProfileForm,
     ReferralDecisionForm,
     ReferralForm,
+    RulesForm,
 )
 from quntuan.programs.models import (
     Notice,
@@ -40,6 +41,7 @@ from quntuan.programs.models import (
     SensitiveCategory,
 )
 from quntuan.programs.policies import (
+    RECEIVER_STATUSES,
     notice_policy,
     plan_policy,
     referral_policy,
@@ -415,13 +417,14 @@ def referral_list(request):
     _require_org(request.user)
     side = "in" if request.GET.get("side") == "in" else "out"
     rows = queries.referrals_for(request.user, side)
+    statuses = [(v, label) for v, label in Referral.Status.choices if side == "out" or v in RECEIVER_STATUSES]
     status = request.GET.get("status", "")
-    if status in Referral.Status.values:
+    if status in dict(statuses):
         rows = rows.filter(status=status)
     else:
         status = ""
     return render(request, "programs/pages/referral_list.html", {
-        "referrals": rows[:200], "side": side, "status": status, "statuses": Referral.Status.choices,
+        "referrals": rows[:200], "side": side, "status": status, "statuses": statuses,
         "pending_in": queries.referrals_for(request.user, "in").filter(status=Referral.Status.PENDING).count(),
         "tab": "referrals",
     })
@@ -488,6 +491,40 @@ def referral_detail(request, pk: int):
         "referral": referral, "can_decide": can_decide, "form": form,
         "who": services.referral_resident_view(referral=referral, viewer=request.user), "tab": "referrals",
     }, status=status)
+
+
+# --- the district's rules ----------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rules(request):
+    """The district supervisor sets the weekly cap, quiet hours and policy version."""
+    from quntuan.organizations.models import Region
+
+    district = Region.objects.filter(pk=request.user.region_id, level=Region.Level.DISTRICT).first()
+    if district is None or not services.can_set_rules(request.user, district):
+        raise PermissionDenied(_("只有本区督查人员可以修改精准推送规则。"))
+    current = services.rules_for(district.pk)
+    status = 200
+    if request.method == "POST":
+        form = RulesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rules_update(actor=request.user, district=district, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("已保存,此后的推送按新规则执行。"))
+                return redirect("programs:rules")
+        else:
+            status = 400
+    else:
+        form = RulesForm(initial={"weekly_cap": current.weekly_cap, "quiet_start": current.quiet_start,
+                                  "quiet_end": current.quiet_end, "policy_version": current.policy_version})
+    return render(request, "programs/pages/rules.html", {"form": form, "district": district, "tab": "rules"},
+                  status=status)
 
 
 # --- the resident's own pages ------------------------------------------------------------------
