@@ -74,8 +74,10 @@ def overlap_scope(user, *, district_id: int | None, days: int | None):
         raise PermissionDenied(_("职能交叉矩阵仅限工作人员查看。"))
     districts = overlap_policy.visible_districts(user).order_by("code")
     district = districts.filter(pk=district_id).first() if district_id is not None else districts.first()
+    if district is None and district_id is None:
+        raise PermissionDenied(_("您没有可查看的区。"))
     if district is None:
-        raise NotFound(_("没有这个区,或您无权查看。") if district_id is not None else _("您没有可查看的区。"))
+        raise NotFound(_("没有这个区,或您无权查看。"))
     days = DEFAULT_DAYS if days is None else days
     if days not in PERIOD_DAYS:
         raise ApplicationError(_("时间范围只能是 90、180、365 天或 0(全部)。"), code="invalid")

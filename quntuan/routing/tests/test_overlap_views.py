@@ -65,6 +65,15 @@ def test_staff_see_the_matrix_of_their_district(w, who):
     assert "测试区法律援助中心" in body and "<span>区总工会 ↔ 测试区法律援助中心</span>" in body
 
 
+def test_staff_without_a_district_are_refused(w):
+    from quntuan.accounts.models import Role
+    from quntuan.core.testing import make_user
+
+    security = make_user(Role.SECURITY_ADMIN, None)
+    assert client_for(security).get(URL).status_code == 403
+    assert client_for(security).get(f"{API}/matrix").status_code == 403
+
+
 def test_a_district_the_viewer_does_not_look_after_is_not_found(w):
     assert client_for(w.other_supervisor).get(f"{URL}?district={w.district.pk}").status_code == 404
     assert client_for(w.union_duty).get(f"{URL}?district={w.other_district.pk}").status_code == 404
