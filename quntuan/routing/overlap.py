@@ -5,13 +5,14 @@ federation and the legal-aid centre).
 Two sources, both for one district:
 
 * The catalogue (``catalog_overlaps``). Every active service of an active organization is one
-  document: its name (twice), its description and its category's name and scope, cut into words
-  by jieba with the routing dictionary (``segment.words``), generic words dropped. TF-IDF
-  (sublinear tf, l2 norm) over the district's services; two services of *different*
-  organizations whose cosine is at least ``SIMILARITY_MIN`` and that share at least
-  ``MIN_SHARED_WORDS`` words overlap; the shared words with the largest weight say why. The result is cached under a fingerprint of the catalogue
-  (services, categories, organizations: counts, sums of ids, last change), so any change to the
-  catalogue recomputes it on the next request and nothing has to be invalidated by hand.
+  document: its name (twice), its description and — when the category is its own
+  organization's — the category's name and scope, cut into words by jieba with the routing
+  dictionary (``segment.words``), generic words dropped. TF-IDF (sublinear tf, l2 norm) over the
+  district's services; two services of *different* organizations whose cosine is at least
+  ``SIMILARITY_MIN`` and that share at least ``MIN_SHARED_WORDS`` words overlap; the shared
+  words with the largest weight say why. The result is cached under a fingerprint of the
+  catalogue (services, categories, organizations: counts, sums of ids, last change), so any
+  change to the catalogue recomputes it on the next request and nothing is invalidated by hand.
 * The cases (``case_flows``). Aggregate queries only, never a case list: transfers asked,
   accepted and returned between organizations by category (``CaseEvent``), co-handlings, and
   cases of one organization's category handled by another where they came in, without a
@@ -19,7 +20,7 @@ Two sources, both for one district:
   cached for ``FLOWS_CACHE_SECONDS`` (a planning view: a few minutes old is fine).
 
 ``overlap_matrix`` combines both into organization × organization cells and a list of pairs;
-``pair_examples`` picks a few example cases of a pair among those the viewer may see.
+``pair_examples`` and ``examples_for_pairs`` pick example cases among those the viewer may see.
 """
 
 from __future__ import annotations
