@@ -585,11 +585,14 @@ def notice_fanout_batch(*, shard_id: int, batch_size: int = BATCH_SIZE, now: dat
                 Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
                     status=Notice.Status.DONE, finished_at=now, updated_at=now)
             return "done"
-        user_ids = [user_id for _, user_id in rows]
+        cursor = rows[-1][0]
         # Lock the residents' profiles so that a concurrent fan-out of another notice sees this
-        # batch's deliveries when it applies the weekly cap.
-        list(ResidentProfile.objects.select_for_update().filter(pk__in=[pk for pk, _ in rows]).order_by("pk")
-             .values_list("pk", flat=True))
+        # batch's deliveries when it applies the weekly cap. The consent is checked again under
+        # the lock: a withdrawal that committed after the audience query still wins.
+        still = set(ResidentProfile.objects.select_for_update().filter(
+            pk__in=[pk for pk, _ in rows], **{f"consent_{notice.purpose}": True}).order_by("pk")
+            .values_list("pk", flat=True))
+        user_ids = [user_id for pk, user_id in rows if pk in still]
         done = set(NoticeDelivery.objects.filter(notice=notice, resident_id__in=user_ids)
                    .values_list("resident_id", flat=True))
         recent = dict(
@@ -606,7 +609,7 @@ def notice_fanout_batch(*, shard_id: int, batch_size: int = BATCH_SIZE, now: dat
         NoticeDelivery.objects.bulk_create(new)
         send_to = [d.resident_id for d in new if d.status == NoticeDelivery.Status.SENT]
         _deliver(notice, send_to)
-        shard.cursor = rows[-1][0]
+        shard.cursor = cursor
         shard.save(update_fields=["cursor", "updated_at"])
         Notice.objects.filter(pk=notice.pk).update(updated_at=now)
     return "more"

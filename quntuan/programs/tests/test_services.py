@@ -255,3 +255,21 @@ def test_shards_cover_the_audience_exactly_once(world, django_capture_on_commit_
     assert notice.status == Notice.Status.DONE
     assert sorted(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True)) == sorted(
         r.pk for r in residents)
+
+
+def test_a_withdrawal_racing_the_audience_query_still_wins(world, django_capture_on_commit_callbacks, monkeypatch):
+    """The batch reads the audience, then locks the profiles: a withdrawal that committed in
+    between (simulated by an audience read that ignores consent) is honoured under the lock."""
+    stays = resident_with(world, employment_status="unemployed", birth_date=date(1990, 1, 1))
+    leaves = resident_with(world, employment_status="unemployed", birth_date=date(1990, 1, 1))
+    notice = _notice(world)
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=services.local_tz())
+    with django_capture_on_commit_callbacks(execute=False):
+        services.notice_publish(actor=world["union_staff"], notice=notice, now=noon)
+    services.consent_withdraw(resident=leaves, purposes=["employment"])
+    stale = ResidentProfile.objects.filter(district_id=world["district"].pk)
+    monkeypatch.setattr(services, "audience_queryset", lambda **kw: stale)
+    while services.notice_fanout_batch(shard_id=_shard(notice), now=noon) == "more":
+        pass
+    assert set(NoticeDelivery.objects.filter(notice=notice).values_list("resident_id", flat=True)) == {stays.pk}
+    assert not Notification.objects.filter(user=leaves, dedup_key__startswith="notice").exists()
