@@ -63,6 +63,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--recent-days", type=int, default=90)
+    parser.add_argument("--by-address", action="store_true",
+                        help="look for duplicates by the case's address in its district instead of its community")
     args = parser.parse_args(argv)
 
     import django
@@ -119,7 +121,8 @@ def main(argv=None) -> dict:
         t_suggest.append((time.perf_counter() - t0) * 1000)
         c_suggest.append((time.thread_time() - c0) * 1000)
         cats = tuple(s["category"] for s in sugg)
-        kw = dict(user=user, district_id=case.district_id, community_id=case.community_id,
+        kw = dict(user=user, district_id=case.district_id,
+                  community_id=None if args.by_address else case.community_id,
                   address=case.address, exclude_id=case.pk, now=case.received_at)
 
         t0 = time.perf_counter()
@@ -154,8 +157,9 @@ def main(argv=None) -> dict:
         user = users[user_id]
         text = f"{case.title}。{case.content}"
         with CaptureQueriesContext(connection) as ctx:
-            list(queries.duplicate_candidates(user=user, district_id=case.district_id, community_id=case.community_id,
-                                              exclude_id=case.pk, now=case.received_at,
+            list(queries.duplicate_candidates(user=user, district_id=case.district_id,
+                                              community_id=None if args.by_address else case.community_id,
+                                              address=case.address, exclude_id=case.pk, now=case.received_at,
                                               categories=services.routing_categories(text=text)))
         # the query that reads the big table for the recent candidates
         sql = next(q["sql"] for q in ctx.captured_queries if f"LIMIT {queries.DUPLICATE_SCAN}" in q["sql"])
@@ -179,6 +183,7 @@ def main(argv=None) -> dict:
         "suggestion_ms": summary(t_suggest),
         "suggestion_cpu_ms": summary(c_suggest),
         "database": connection.vendor,
+        "by": "address" if args.by_address else "community",
         "plan": plan,
     }
     print(json.dumps({k: v for k, v in result.items() if k != "plan"}, ensure_ascii=False, indent=2))
@@ -186,7 +191,7 @@ def main(argv=None) -> dict:
         print(plan)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "routing.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / ("routing-address.json" if args.by_address else "routing.json")).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return result
 
 

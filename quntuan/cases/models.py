@@ -156,6 +156,8 @@ class Case(TimeStampedModel):
             # ... and the community's open cases older than the window (few: a partial index).
             models.Index(fields=["community", "-received_at"], name="case_community_open",
                          condition=Q(status__in=["pending", "transferring", "in_progress", "awaiting_material"])),
+            # ... or, for a case without a community, the same address in the district.
+            models.Index(fields=["district", "address", "-received_at"], name="case_district_address"),
             models.Index(fields=["transfer_to_org", "status"], name="case_transfer_to"),
             # 三率: an organization's cases received in a period, with what the response rate needs
             # (status: merged repeat reports are not counted).

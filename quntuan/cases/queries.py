@@ -226,8 +226,8 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     Two steps, so the cost does not grow with the table: the place and time pick at most
     ``DUPLICATE_SCAN`` recent ids from the index on (community, received_at desc) and at most 50
     older open ones from the partial index of open cases (for an address: the index on
-    (district, received_at)); then the case policy and the categories filter those ids by
-    primary key."""
+    (district, address, received_at desc)); then the case policy and the categories filter
+    those ids by primary key."""
     now = now or timezone.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
     if community_id:
