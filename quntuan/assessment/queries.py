@@ -51,6 +51,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quntuan.activities.models import Activity, ActivityStatus, CheckIn
 from quntuan.assessment.models import (
@@ -531,7 +532,7 @@ def assessment_results(district: Region, year: int, scope: str = Indicator.Scope
         rows.append({"target_id": target_id, "name": name, "indicators": parts,
                      "computed_total": total, "total": 0.0 if reasons else total,
                      "vetoed": bool(reasons), "veto_reasons": reasons,
-                     "grade": "不合格" if reasons else grade_of(total)})
+                     "grade": _("不合格") if reasons else grade_of(total)})
     return rank_rows(rows)
 
 
@@ -540,12 +541,12 @@ def grade_of(total: float | None) -> str:
     if total is None:
         return "—"
     if total >= 90:
-        return "优秀"
+        return _("优秀")
     if total >= 80:
-        return "良好"
+        return _("良好")
     if total >= 60:
-        return "合格"
-    return "不合格"
+        return _("合格")
+    return _("不合格")
 
 
 def indicator_records(indicator: Indicator, target_id: int) -> tuple[str, QuerySet]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from quntuan.reports.figures import figures_by_key, format_value
 from quntuan.reports.models import PROBLEMS, SECTIONS, ReportDraft
 
@@ -71,7 +73,10 @@ def compose(draft: ReportDraft) -> list[Block]:
     from quntuan.reports.services import draft_period
 
     period = draft_period(draft)
-    end_text = f"{period.end.year}年{period.end.month}月{period.end.day}日"
+    # "截至…" names the period's end, or the day the figures were generated if that came first.
+    generated_on = timezone.localdate(draft.generated_at) if draft.generated_at else timezone.localdate()
+    end = min(period.end, generated_on)
+    end_text = f"{end.year}年{end.month}月{end.day}日"
     generated = generated_sentences(draft, period.since_phrase, end_text)
     f = _F(draft.figures)
     blocks = [Block("title", draft.title)]

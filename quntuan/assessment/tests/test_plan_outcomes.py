@@ -90,5 +90,7 @@ def test_generated_report_text_quotes_the_plan_figures(world, plans):
                                                               Period(kind="year", year=2026)))
     text = "".join(b.text for b in compose(draft))
     assert "完成工作计划3项" in text and "带动就业岗位4个" in text and "服务群众77人次" in text
+    # a year report generated in June reads "as of" the day it was generated, not 31 December
+    assert "截至2026年6月15日" in text and "2026年12月31日" not in text
     table = next(b for b in compose(draft) if b.kind == "table")
     assert ["带动就业岗位", "4个"] in table.rows

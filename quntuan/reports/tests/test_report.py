@@ -2,10 +2,12 @@ import io
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from quntuan.core.exceptions import ApplicationError, PermissionDenied
@@ -65,7 +67,10 @@ def test_docx_content(demo):
         assert heading in text
     assert "区委坚持把群团改革作为重大政治任务。" in text
     assert "二是资源配置还需优化。" in text
-    assert "截至2026年11月30日，平台已注册用户2人，本月新注册2人；本月共受理群众诉求3件，办结2件" in text
+    # "截至" the period's end, or the day the figures were generated if that came first
+    as_of = min(date(2026, 11, 30), timezone.localdate(draft.generated_at))
+    assert (f"截至{as_of.year}年{as_of.month}月{as_of.day}日，平台已注册用户2人，本月新注册2人；"
+            "本月共受理群众诉求3件，办结2件") in text
     assert "响应率、解决率、满意率分别为66.7%、100.0%、100.0%" in text
     assert "开展职工技能培训2人次，参训2人，帮助1人实现再就业" in text
     assert "组织志愿服务活动1场，服务群众40人次，累计志愿服务时长2.5小时" in text
