@@ -4,6 +4,8 @@ Audience answers are counts only; no endpoint lists who matched."""
 
 from __future__ import annotations
 
+import json
+
 from ninja import Query, Router, Schema
 
 from quntuan.accounts.models import Role, User
@@ -278,6 +280,13 @@ def my_data(request):
 @router.put("/me/profile", summary="填写我的画像")
 def my_profile(request, payload: ProfileIn):
     user = _resident(request)
+    try:  # unknown attributes are refused by name, not dropped silently
+        sent = json.loads(request.body or b"{}")
+    except ValueError:
+        sent = {}
+    unknown = sorted(set(sent) - set(ProfileIn.model_fields)) if isinstance(sent, dict) else []
+    if unknown:
+        raise ApplicationError(f"未知的属性:{'、'.join(unknown)}。")
     attrs = payload.dict(exclude_unset=True)
     if "community_id" in attrs:
         cid = attrs.pop("community_id")

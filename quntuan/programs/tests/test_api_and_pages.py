@@ -105,6 +105,11 @@ def test_resident_consent_page_and_export(client, world):
     response = _post(client, "/api/programs/me/profile", {"hardship": "subsistence"}, method="put")
     assert response.status_code == 200
     assert response.json()["画像"]["家庭困难类型"] == "低保家庭"
+    # unknown attributes and purposes are refused by name, not dropped
+    response = _post(client, "/api/programs/me/profile", {"salary": 9000}, method="put")
+    assert response.status_code == 400 and response.json()["message"] == "未知的属性:salary。"
+    response = _post(client, "/api/programs/me/consent/grant", {"purposes": ["marketing"]})
+    assert response.status_code == 400 and response.json()["message"] == "未知的授权用途:marketing。"
 
 
 def test_board_and_plan_pages(client, world):
