@@ -32,9 +32,10 @@ def draft_create(*, user, district: Region, organization: Organization | None, p
         number=period.number, title=draft_title(scope, period), created_by=user, updated_by=user,
         narrative={key: "" for key in NARRATIVE_KEYS},
     )
+    from quntuan.reports.background import start_task
     from quntuan.reports.tasks import generate_report_draft
 
-    transaction.on_commit(lambda: generate_report_draft.delay(draft.pk))
+    transaction.on_commit(lambda: start_task(generate_report_draft, draft.pk))
     return draft
 
 
