@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 200_000  # one export; a note in the last row says when a list was cut
 
 Column = tuple[str, "str | Callable"]
 
@@ -62,7 +63,10 @@ def build_workbook(rows: Iterable, columns: Sequence[Column], *, sheet_title: st
     ws.append(header)
     if hasattr(rows, "iterator"):
         rows = rows.iterator(chunk_size=2000)
-    for row in rows:
+    for n, row in enumerate(rows):
+        if n >= MAX_ROWS:
+            ws.append([f"仅导出前 {MAX_ROWS} 行,请缩小筛选范围后分批导出。"])
+            break
         ws.append([_value(row, accessor) for _, accessor in columns])
     out = io.BytesIO()
     wb.save(out)

@@ -53,3 +53,11 @@ def test_exports_need_staff(world, client):
     client.force_login(world.resident)
     for name in ("cases", "activities", "volunteers"):
         assert client.get(reverse("reports:export", args=[name])).status_code in (302, 403)
+
+
+def test_long_lists_are_cut_with_a_note(monkeypatch):
+    from quntuan.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    _, data = _sheet(build_workbook([{"n": i} for i in range(5)], [("序号", "n")]))
+    assert data == [["序号"], [0], [1], [2], ["仅导出前 3 行,请缩小筛选范围后分批导出。"]]
