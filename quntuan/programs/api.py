@@ -141,7 +141,13 @@ def plan_create(request, payload: PlanIn):
 
 @router.get("/plans/{pk}", summary="计划详情")
 def plan_detail(request, pk: int):
-    return _plan_out(_plan(request, pk), request_user(request))
+    plan = _plan(request, pk)
+    out = _plan_out(plan, request_user(request))
+    if is_program_staff(request_user(request)):  # comments and co-host offers are for staff
+        out["comments"] = [{"id": c.pk, "kind": c.kind, "kind_label": c.get_kind_display(), "body": c.body,
+                            "organization": _ref(c.organization), "created_at": c.created_at}
+                           for c in plan.comments.select_related("organization")]
+    return out
 
 
 @router.put("/plans/{pk}", summary="修改计划(仅发布组织)")
@@ -295,6 +301,29 @@ def my_profile(request, payload: ProfileIn):
             raise ApplicationError("所选社区不存在。")
     services.profile_update(resident=user, attributes=attrs)
     return services.resident_export(resident=user)
+
+
+def _my_notice_out(d) -> dict:
+    n = d.notice
+    target = services.signup_target(n)
+    return {"id": n.pk, "title": n.title, "body": n.body, "purpose": n.purpose,
+            "organization": _ref(n.organization), "received_at": d.created_at, "opened_at": d.opened_at,
+            "signed_up_at": d.signed_up_at, "signup_kind": target[0] if target else None}
+
+
+@router.get("/me/notices", summary="我收到的推送")
+def my_notices(request):
+    return [_my_notice_out(d) for d in queries.resident_notices(_resident(request))[:200]]
+
+
+@router.get("/me/notices/{pk}", summary="打开一条推送(计为已阅读)")
+def my_notice(request, pk: int):
+    user = _resident(request)
+    delivery = queries.resident_notices(user).filter(notice_id=pk).first()
+    if delivery is None:
+        raise NotFound("未找到该推送。")
+    delivery = services.notice_open(resident=user, notice=delivery.notice)
+    return _my_notice_out(queries.resident_notices(user).get(pk=delivery.pk))
 
 
 @router.post("/notices/{pk}/signup", summary="从推送报名(活动、培训课程或服务)", response={201: dict})

@@ -74,6 +74,9 @@ def test_only_owner_edits_plan_through_the_api(client, world):
     comment = _post(client, f"/api/programs/plans/{pk}/comments",
                     {"organization_id": world["women"].pk, "kind": "cohost", "body": "愿意协办"})
     assert comment.status_code == 201
+    detail = client.get(f"/api/programs/plans/{pk}").json()
+    assert [(c["kind_label"], c["body"], c["organization"]["name"]) for c in detail["comments"]] == [
+        ("申请协办", "愿意协办", world["women"].name)]
 
 
 def test_residents_cannot_use_staff_endpoints(client, world):
@@ -161,7 +164,12 @@ def test_notice_with_a_service_and_sign_up_through_the_api(client, world):
     outsider = make_resident(world["district"])
     client.force_login(outsider)
     assert client.post(f"/api/programs/notices/{notice_id}/signup").status_code == 404
+    assert client.get(f"/api/programs/me/notices/{notice_id}").status_code == 404
+    assert client.get("/api/programs/me/notices").json() == []
     client.force_login(resident)
+    mine = client.get("/api/programs/me/notices").json()
+    assert [(n["id"], n["opened_at"], n["signup_kind"]) for n in mine] == [(notice_id, None, "service")]
+    assert client.get(f"/api/programs/me/notices/{notice_id}").json()["opened_at"] is not None
     response = client.post(f"/api/programs/notices/{notice_id}/signup")
     assert response.status_code == 201
     case = Case.objects.get()
@@ -172,7 +180,7 @@ def test_notice_with_a_service_and_sign_up_through_the_api(client, world):
     assert again.json()["message"] == "您已通过这条推送报名,无需重复报名。"
     client.force_login(world["union_staff"])
     listed = client.get("/api/programs/notices").json()
-    assert [(n["id"], n["delivered"], n["signed_up"]) for n in listed] == [(notice_id, 1, 1)]
+    assert [(n["id"], n["delivered"], n["opened"], n["signed_up"]) for n in listed] == [(notice_id, 1, 1, 1)]
 
 
 def test_referrals_by_side_through_the_api(client, world):
