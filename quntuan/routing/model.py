@@ -19,7 +19,14 @@ from quntuan.routing.segment import words
 
 MAX_CHARS = 2000  # longer text is cut: the first part says what the matter is
 RULE_CONFIDENCE = 0.9
+MAX_CONFIDENCE = 0.99  # nothing said in free text is certain
 HINT_BOOST = 0.25
+# words that never explain a routing decision (function words, what every request says)
+REASON_STOP = frozenset(
+    "我们 你们 他们 她们 什么 怎么 怎么办 可以 能不能 有没有 是不是 一下 一个 这个 那个 现在 已经 还是 就是 "
+    "反映 来电 来电人 来访 来访人 市民 本人 咨询 请问 希望 帮忙 帮助 问题 情况 时候 知道 需要 问问 想问 "
+    "没有 不是 不能 可能 以后 之前 今年 去年 一直 还有 因为 所以 但是 如果 或者 以及 相关 其他".split()
+)
 _CJK_OR_WORD = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
 
 
@@ -90,7 +97,7 @@ class Router:
         self.features = _features()
         M = self.features.fit_transform(X)
         self.clf = self._classifier().fit(M, y)
-        self.classes = list(self.clf.classes_)
+        self.classes = [str(c) for c in self.clf.classes_]
         self.temperature = self._fit_temperature(X, y) if self.calibrate else 1.0
         return self
 
@@ -162,6 +169,8 @@ class Router:
         coef = self.clf.coef_[self.classes.index(category)]
         scored = {}
         for w in set(words(clean(text))):
+            if len(w) < 2 or w in REASON_STOP:
+                continue
             j = vocab.get(w)
             if j is not None and coef[n_char + j] > 0:
                 scored[w] = coef[n_char + j]
@@ -184,7 +193,7 @@ class Router:
             i = self.classes.index(hit.category)
             order.remove(i)
             order.insert(0, i)
-            conf = max(float(p[i]), RULE_CONFIDENCE)
+            conf = min(max(float(p[i]), RULE_CONFIDENCE), MAX_CONFIDENCE)
             out.append(Suggestion(hit.category, organization_of(hit.category), conf, f"规则:{hit.reason}"))
             rest = 1.0 - conf
             scale = rest / max(1e-9, sum(float(p[j]) for j in order[1:]))
@@ -196,7 +205,7 @@ class Router:
             cat = self.classes[i]
             if out and out[0].category == cat:
                 continue
-            conf = float(p[i]) * scale
+            conf = min(float(p[i]) * scale, MAX_CONFIDENCE)
             if with_reasons:
                 if cat in cue_of:
                     reason = f"提示:{cue_of[cat].reason}"

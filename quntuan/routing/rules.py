@@ -41,7 +41,9 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-_NEGATION = _rx(r"(没有|没|不是|并非|并没有|不存在|无|未|不算|谈不上)$")
+_NEGATION = _rx(r"(没有|没|不是|并非|并没有|不存在|无|未|不算|谈不上|从不|从没|从来没|不会)$")
+# a negation inside the match, right before its trigger word: 老公感情很好,没有家暴
+_NEGATED_INSIDE = _rx(r"(没有|没|不是|并非|从不|从没|从来没|不会|不存在)(家暴|动手|打过|打我|打她|打孩子|殴打|虐待|欺负|欺凌|霸凌)")
 S = r"[^。!?!?\n]"  # inside one sentence
 
 
@@ -49,7 +51,8 @@ def _find(rx: re.Pattern, text: str, *, negatable: bool = False) -> str | None:
     """The first match of ``rx`` in ``text``; with ``negatable`` a match right after a negation
     (没有家暴, 不是工伤) does not count."""
     for m in rx.finditer(text):
-        if negatable and _NEGATION.search(text[max(0, m.start() - 3):m.start()]):
+        if negatable and (_NEGATION.search(text[max(0, m.start() - 3):m.start()])
+                          or _NEGATED_INSIDE.search(m.group(0))):
             continue
         return m.group(0)
     return None
@@ -85,16 +88,17 @@ MINOR = _rx(r"孩子|儿子|女儿|学生|初[一二三]|高[一二三]|[一二�
 LABOUR_TOPIC = _rx(
     r"欠薪|讨薪|拖欠工资|工资|工钱|薪水|薪资|劳动合同|工伤|社保|社会保险|五险|加班费|加班|全勤奖|提成|"
     r"辞退|劝退|开除|解雇|解除劳动|裁员|经济补偿|赔偿金|试用期|劳动仲裁|劳动争议|绩效|辞职信|逼我辞职|被迫辞职|"
-    r"逼[^。!?\n]{0,6}辞职|劳务费"
+    r"逼[^。!?\n]{0,6}辞职|劳务费|不续签|续签|合同到期|补偿"
 )
 LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
     r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
-    r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法"
+    r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法|拒绝|别来了"
 )
 EMPLOYER = _rx(
     r"公司|厂|单位|老板|包工头|工地|企业|店|雇主|车间|项目|平台|酒店|餐馆|饭店|超市|工头|老板娘|上班|"
-    r"员工|职工|工友|打工|干活|入职|用人|劳务|主管|领导|经理|HR|hr|人事|店长|站长|洗车行|车行|商行|作坊"
+    r"员工|职工|工友|打工|干活|入职|用人|劳务|主管|领导|经理|HR|hr|人事|店长|站长|洗车行|车行|商行|作坊|"
+    r"机构|兼职|暑假工|临时工|实习|园长|校长"
 )
 LABOUR_EXCLUDE = _rx(
     r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
@@ -115,17 +119,22 @@ PREGNANT_WORKER = _rx(rf"(怀孕|孕期|哺乳期|产假){S}{{0,20}}(调岗|车�
                       rf"|(调岗|车间|岗位|单位|主任|公司|厂){S}{{0,20}}(怀孕|孕期|哺乳期)")
 # --- student aid depends on the parent -----------------------------------------------------------
 STUDENT_AID = _rx(r"助学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书"
-                  rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁)")
+                  rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁|拿不出|怎么办)"
+                  r"|(低保|困难|家里穷|农民|单亲|贫困)[^。!?\n]{0,30}学费")
 AID_UNION = _rx(
     r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员|职工|工人|"
-    r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位"
+    r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位|"
+    r"(公司|厂|单位|集团|医院|商场|超市)的?[^。!?\n]{0,4}(员|工|师傅|司机)|售票员|保安|保洁员|服务员|收银员|快递员|"
+    r"分拣员|营业员"
 )
+SELF_EMPLOYED = _rx(r"个体|自由职业|务农|种地|农民|打零工|摆摊")
 AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
 AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|考上大专|研究生|奖学金|助学金|学费")
 # --- job training depends on who ------------------------------------------------------------------
 TRAINING = _rx(r"培训|学技术|学手艺|学门手艺|学门技术|技能|学一门|技能等级|职业资格|考[^。!?\n]{0,6}证|想学")
 WHO_DISABLED = _rx(r"残疾|残障|盲人|视障|听障|聋|肢残|智障|智力障碍|截肢|坐轮椅|听力障碍|失明|瘫")
 WHO_WOMEN = _rx(r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们")
+WHO_GRADUATE = _rx(r"毕业生|应届|大学生|刚毕业|毕业|见习")
 WHO_YOUTH = _rx(r"毕业生|应届|大学生|刚毕业|毕业|青年|见习")
 WHO_WORKER = _rx(r"职工|工人|下岗|失业|转岗|在岗|师傅|车间|岗位|上班|厂里|司机|单位|公司")
 # --- volunteering ---------------------------------------------------------------------------------
@@ -140,7 +149,7 @@ DIS_CERT = _rx(rf"残疾人?证{S}{{0,14}}(办|换|补|到期|过期|遗失|丢|
 DIS_CERT_ASK = _rx(r"(去|能|可以|想|怎么|能不能)办(个|一个)?残疾人?证|评残|残疾评定|够不够")
 _DEVICE = r"轮椅|助听器|假肢|助视器|辅助器具|辅具|人工耳蜗|盲杖|矫形器|拐杖|助行器"
 DIS_DEVICE_ASK = _rx(
-    rf"({_DEVICE}){S}{{0,20}}(坏|失灵|破损|开裂|申请|申领|适配|更换|维修|领取|到哪|怎么领)"
+    rf"(?<![坐靠])({_DEVICE}){S}{{0,20}}(坏|失灵|破损|开裂|申请|申领|适配|更换|维修|领取|到哪|怎么领)"
     rf"|(申请|申领|适配|领|配|换|要){S}{{0,6}}({_DEVICE})"
 )
 DIS_REHAB = _rx(rf"{_DEVICE}|康复训练|康复救助|康复服务|康复驿站|精神障碍康复|日间照料")
@@ -161,7 +170,7 @@ GOVERNMENT = _rx(
     r"物业费|物业|噪音|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
-    r"小区电梯|电梯三天两头"
+    r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化"
 )
 # a mass organization's own service named in the text (who asks does not count: 残疾人, 侨眷, 会员)
 MASS_SERVICE = _rx(
@@ -170,7 +179,7 @@ MASS_SERVICE = _rx(
     r"工会会员卡|职工之家|疗休养|会费|入会|科普|欺凌|霸凌|工伤|欠薪|拖欠工资|工钱|助学|巾帼|"
     r"大病救助|困难职工|送温暖|侨房|祖产|归侨身份|侨眷身份|寻根|寻亲|学会|见习|春蕾|儿童之家|"
     r"高温津贴|职业病|劳动合同|加班费|救助|帮扶|防骗|防诈|诈骗|讲座|讲讲|手工|创业|培训|耳塞|耳罩|车间|"
-    r"职工(?!医保)|工人"
+    r"职工(?!医保)|工人|科技创新|科技竞赛|大赛|竞赛"
 )
 
 # --- soft topic cues: (category, pattern) ----------------------------------------------------------
@@ -249,7 +258,7 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("youth.volunteer", f"志愿者注册、报名或服务时长证明(“{w}”)由团委受理,不论活动由谁举办", "volunteer")
 
     if STUDENT_AID.search(t) and not WHO_DISABLED.search(t):
-        if w := _find(AID_UNION, t):
+        if (w := _find(AID_UNION, t)) and not SELF_EMPLOYED.search(t):
             return RuleHit("union.hardship", f"职工子女助学(金秋助学,“{w}”)由工会受理", "student_aid")
         if w := _find(AID_GIRL, t):
             return RuleHit("women.children", f"女童助学(春蕾计划,“{w}”)由妇联受理", "student_aid")
@@ -261,10 +270,12 @@ def route_rules(text: str) -> RuleHit | None:
             return RuleHit("disabled.employment", f"残疾人就业培训(“{w}”)由残联受理", "training")
         if w := _find(WHO_WOMEN, t):
             return RuleHit("women.entrepreneur", f"妇女创业就业和家政技能培训(“{w}”)由妇联受理", "training")
-        if w := _find(WHO_YOUTH, t):
-            return RuleHit("youth.employment", f"高校毕业生与青年的就业培训(“{w}”)由团委受理", "training")
-        if w := _find(WHO_WORKER, t):
+        if w := _find(WHO_GRADUATE, t):
+            return RuleHit("youth.employment", f"高校毕业生的就业培训(“{w}”)由团委受理", "training")
+        if w := _find(WHO_WORKER, t):  # a young worker is still a worker (青年职工技能比武)
             return RuleHit("union.skills", f"在职或下岗职工的技能培训(“{w}”)由工会受理", "training")
+        if w := _find(WHO_YOUTH, t):
+            return RuleHit("youth.employment", f"青年的就业培训(“{w}”)由团委受理", "training")
 
     if (w := _find(DIS_DEVICE_ASK, t)) and not CONSUMER.search(t):
         return RuleHit("disabled.rehab", f"辅助器具的申领、适配和维修(“{w}”)由残联受理", "disability")
