@@ -1,6 +1,6 @@
 """The plans board at 1280 px and the resident's consent page at 360 px in Chromium: nothing
-wider than the screen; withdrawing a consent on the phone takes effect. Screenshots go to
-test-artifacts/programs/."""
+wider than the screen; withdrawing a consent on the phone takes effect; a resident confirms a
+referral on the phone. Screenshots go to test-artifacts/programs/."""
 
 import os
 from datetime import date
@@ -67,4 +67,34 @@ def test_consent_page_at_360(browser, live_server):
     page.click("text=保存授权")
     page.wait_for_selector("text=授权设置已保存,立即生效。")
     assert ResidentProfile.objects.get(user=resident).consent_culture is False
+    context.close()
+
+
+def test_resident_confirms_a_referral_at_360(browser, live_server):
+    from quntuan.programs.models import Referral
+
+    district = make_district("示范区")
+    community = make_community(district, "幸福社区")
+    union, women = make_org(district, "union"), make_org(district, "women")
+    union_staff, women_staff = make_staff(union), make_staff(women)
+    plan = services.plan_create(actor=women_staff, organization=women, data=services.PlanInput(
+        title="巾帼创业行动", goal="扶持创业", start_date=date(2026, 3, 1), end_date=date(2026, 12, 31)))
+    resident = make_resident(district, community=community, name="陈美玲")
+    services.consent_grant(resident=resident, purposes=["hardship"])
+    services.profile_update(resident=resident, attributes={"hardship": "zero_job"})
+    referral = services.referral_create(actor=union_staff, from_organization=union, resident=resident,
+                                        reason="失业女职工,想开网店", plan=plan)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = _context(browser, live_server, resident, 360)
+    page = context.new_page()
+    page.goto(live_server.url + "/programs/me/")
+    page.click("text=去确认")
+    page.wait_for_selector("text=您是否同意这次转介?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.check("input[name=share][value=hardship]")
+    page.screenshot(path=str(ARTIFACTS / "referral-confirm-360.png"), full_page=True)
+    page.click("button[value=yes]")
+    page.wait_for_selector("text=您已同意,接收组织现在可以看到这条转介并与您联系。")
+    referral.refresh_from_db()
+    assert (referral.status, referral.shared_categories) == (Referral.Status.PENDING, ["hardship"])
     context.close()
