@@ -87,6 +87,7 @@ SCENARIOS: dict[str, int] = {
     "overdue_red": 10,
     "late_closed": 10,
 }
+MERGED_REPEATS = 3  # repeat reports merged into an open case (scenario "merged", after the others)
 OPEN_SCENARIOS = {
     "pending", "in_progress", "transferring", "transfer_accepted", "transfer_returned",
     "awaiting_material", "extension_pending", "extension_approved", "cohandling_open",
@@ -123,6 +124,7 @@ class CaseSpec:
     transfer_to: str = ""
     cohandler: str = ""
     urgent: bool = False
+    merge_into: int | None = None  # a repeat report: the index of the case it repeats
 
 
 @dataclass
@@ -222,6 +224,16 @@ def build_plan(anchor: date) -> DemoPlan:
                 urgent=rng.random() < 0.05,
             ))
             index += 1
+    # repeat reports of open matters, told by other residents in other words, merged into the first
+    for original in rng.sample([c for c in plan.cases if c.scenario == "in_progress"], MERGED_REPEATS):
+        title, content = rng.choice(text.TOPICS[original.category])
+        place = {"community": comms[original.community][2], "street": comms[original.community][1]}
+        plan.cases.append(CaseSpec(
+            index=index, scenario="merged", category=original.category, title=title.format(**place),
+            content=content.format(**place), resident=rng.randrange(RESIDENT_COUNT), community=original.community,
+            channel="web", received_at=original.received_at + timedelta(hours=2), merge_into=original.index,
+        ))
+        index += 1
     return plan
 
 
@@ -760,6 +772,13 @@ class _Builder:
             add(self._at(r, 2, 15), "close", close)
             if sc == "followup_done":
                 add(self._at(r, 7, 10), "follow-up", followup)
+        elif sc == "merged":
+            def merge(case):
+                original = self._case(self.plan.cases[spec.merge_into])
+                cs.case_merge(actor=self._staff_of(original.handling_org_id), duplicate=case, into=original,
+                              note="同一事项的重复反映,并入原诉求一并办理。")
+
+            add(r + timedelta(hours=1), "merge", merge)
         elif sc == "transferred_out":
             do_contact()
             add(self._at(r, 1, 10), "transfer out", transfer_out)

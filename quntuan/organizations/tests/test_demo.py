@@ -32,7 +32,7 @@ ANCHOR = date(2026, 11, 23)  # a Monday
 def test_plan_is_deterministic_and_plausible():
     first, second = demo.build_plan(ANCHOR), demo.build_plan(ANCHOR)
     assert first == second
-    assert len(first.cases) == sum(demo.SCENARIOS.values()) == 313
+    assert len(first.cases) == sum(demo.SCENARIOS.values()) + demo.MERGED_REPEATS == 316
     assert len(first.residents) == 320
     mobiles = [p.login for p in first.residents]
     assert len(set(mobiles)) == 320
@@ -79,7 +79,7 @@ def test_seed_demo_builds_the_district_through_the_services(tmp_path):
 
     # cases: all submitted, none refused, in every state, with every kind of event
     cases = Case.objects.filter(district=district)
-    assert cases.count() == 313
+    assert cases.count() == 316
     assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
     event_kinds = set(CaseEvent.objects.filter(case__district=district).values_list("kind", flat=True))
     assert event_kinds >= {
