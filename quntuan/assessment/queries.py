@@ -16,7 +16,8 @@ Ledgers (``organization_ids`` is any iterable of ids; dates are local dates, ran
 - ``cadre_trainings(district, start, end, organization_ids=None) -> QuerySet[CadreTraining]`` and
   ``cadre_training_totals(...) -> dict`` {trainings, trainees}.
 
-Platform figures per organization over [start, end] (one grouped query each):
+Platform figures per organization over [start, end] (activities, person-times and volunteer
+hours from the rollups of quntuan/assessment/rollups.py; plans one grouped query):
 - ``activities_by_org(organization_ids, start, end) -> dict[int, int]`` published activities
   hosted (primary host) that started in the period.
 - ``person_times_by_org(organization_ids, start, end) -> dict[int, int]`` check-ins at them.
@@ -35,8 +36,9 @@ Supervision:
 
 Assessment:
 - ``three_rates_by_org(organization_ids, start, end) -> dict[int, dict]``: org_three_rates's
-  figures {response_rate, resolution_rate, satisfaction_rate, score, received, rated} for many
-  organizations at once (two grouped queries).
+  figures {response_rate, resolution_rate, satisfaction_rate, score} and their counts {received,
+  contacted_ok, rated, solved, satisfied} for many organizations at once, from the rollups
+  (merged cases left out; a rating counts for the organization its RATED event names).
 - ``assessment_results(district, year, scope="organization") -> list[dict]``: ranked rows
   {target_id, name, indicators: [{indicator_id, name, weight, value, score, source}], total,
   vetoed, veto_reasons, rank}; total None when no indicator; vetoed rows rank last with total 0.
