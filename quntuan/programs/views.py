@@ -45,6 +45,7 @@ from quntuan.programs.policies import (
     notice_policy,
     plan_policy,
     referral_policy,
+    staff_org_ids,
     staff_organizations,
     target_group_policy,
 )
@@ -100,6 +101,7 @@ def board(request):
         "organizations": queries.board_organizations(request.user),
         "communities": queries.district_communities(district_ids),
         "can_create": staff_organizations(request.user).exists(), "tab": "board",
+        "own_org_ids": staff_org_ids(request.user),
     })
 
 

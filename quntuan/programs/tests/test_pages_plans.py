@@ -122,3 +122,10 @@ def test_board_filters_by_organization_audience_period_and_community(client, wor
     assert titles(f"community={world['a'].pk}") == ["巾帼创业行动"]
     assert titles(f"community={world['b'].pk}") == []
     assert titles("period=garbage&audience=nonsense") == ["职工技能提升计划", "巾帼创业行动"]
+    # from the board, another organization's plan offers a comment / co-host and a referral
+    html = client.get("/programs/").content.decode()
+    union_plan = Plan.objects.get(title="职工技能提升计划")
+    women_plan = Plan.objects.get(title="巾帼创业行动")
+    assert f'href="/programs/referrals/new/?plan={union_plan.pk}"' in html
+    assert f'href="/programs/plans/{union_plan.pk}/#comments"' in html
+    assert f'href="/programs/referrals/new/?plan={women_plan.pk}"' not in html  # its own plan
