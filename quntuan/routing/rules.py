@@ -110,7 +110,7 @@ SETTLED = _rx(
 # --- occupational safety and women workers' special protection → 工会 --------------------------
 SAFETY = _rx(
     r"粉尘|尘肺|职业病|职业健康|防护罩|防护用品|劳保用品|劳保|防尘口罩|口罩得自己买|铅衣|剂量计|有毒|苯|噪声聋|"
-    r"中暑|高温津贴|防暑降温|安全帽|安全带|安全防护|没有防护|防护措施|耳塞|耳罩|听力(都)?下降|听力受损"
+    r"中暑|高温津贴|防暑降温|安全帽|安全带|安全防护|没有防护|防护措施|脚手架|护栏|安全措施|耳塞|耳罩|听力(都)?下降|听力受损"
     rf"|(车间|厂){S}{{0,6}}(噪音|噪声|气味|味道)"
 )
 SAFETY_WORKPLACE = _rx(r"厂|车间|工地|公司|单位|上班|医院|岗位|工人|职工|员工|老板|干活|作业")
@@ -236,12 +236,15 @@ def route_rules(text: str) -> RuleHit | None:
 
     topic = _find(LABOUR_TOPIC, t, negatable=True)
     if topic and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
-        dispute = _find(LABOUR_DISPUTE, t)
+        # a labour-relation matter (wages, contract, injury, insurance, overtime) with an employer
+        # in view; the catalogue does not ask for a quarrel, so the dispute word only explains
         employer = _find(EMPLOYER, t)
-        if dispute and employer:
+        if employer:
+            dispute = _find(LABOUR_DISPUTE, t)
+            words = f"“{topic}”“{dispute}”" if dispute else f"“{topic}”"
             return RuleHit(
                 "union.legal",
-                f"劳动关系争议(“{topic}”“{dispute}”,涉及用人方“{employer}”),无论求助人身份均由工会维权",
+                f"劳动关系问题({words},涉及用人方“{employer}”),无论求助人身份均由工会维权",
                 "labour_relation",
             )
 
