@@ -167,7 +167,9 @@ def case_documents(cases: list, *, org_names: dict[int, str] | None = None) -> l
         meta = " · ".join((case.tracking_no, case.get_status_display(), handling_name, f"{received:%Y-%m-%d}"))
         docs.append(_document(
             kind=DocumentKind.CASE, row=case, title=case.title, body=body, meta=meta,
-            url=_url("cases:detail", case.tracking_no), org_name=handling_name,
+            # The organization's name and pinyin are not indexed for cases: they would make every
+            # case of an organization match its name (the name is in the context line).
+            url=_url("cases:detail", case.tracking_no), org_name="",
             extra_tokens=[case.tracking_no],
             acl=permissions.case_keys(district_id=case.district_id, requester_id=case.requester_id,
                                       first_inquirer_id=case.first_inquirer_id, handler_id=case.handler_id,

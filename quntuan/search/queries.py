@@ -30,13 +30,14 @@ from quntuan.search.text import (
     ParsedQuery,
     fts5_query_text,
     highlight,
+    is_ascii_token,
     parse_query,
     tsquery_text,
 )
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
-CANDIDATES = 1000
+CANDIDATES = 200
 SNIPPET_CHARS = 90
 KIND_ORDER = [DocumentKind.SERVICE, DocumentKind.ACTIVITY, DocumentKind.PLAN, DocumentKind.CASE]
 
@@ -110,14 +111,31 @@ def _acl_keys(kind: str, keys: set[str] | None) -> list[str] | None:
 # One statement per search: a UNION ALL of one capped subquery per kind.
 
 def _acl_tsquery(kind: str, keys: list[str] | None) -> str:
+    """The permission part of a kind's query. Case and plan keys belong to their kind only, so
+    they need no kind key (whose posting list, for cases, would be every case); ``pub`` is
+    shared by services and activities, so there the kind key narrows it."""
     kind_key = permissions.kind_key(kind)
-    return kind_key if keys is None else f"{kind_key} & (" + " | ".join(keys) + ")"
+    if keys is None:
+        return kind_key
+    if kind in (DocumentKind.CASE, DocumentKind.PLAN):
+        return " | ".join(keys)
+    own = [k for k in keys if k != permissions.PUBLIC]
+    parts = ([f"({kind_key} & {permissions.PUBLIC})"] if permissions.PUBLIC in keys else []) + own
+    return " | ".join(parts)
+
+
+def _kind_terms(kind: str, parsed: ParsedQuery) -> list:
+    """Cases are not found by pinyin (only organization names have pinyin in the index, and a
+    case is not about its organization's name): letters-only tokens are left out for them."""
+    if kind != DocumentKind.CASE:
+        return parsed.terms
+    return [alts for alts in parsed.terms if not all(is_ascii_token(p) and p.isalpha() for a in alts for p in a)]
 
 
 def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
-    content = tsquery_text(parsed.terms, any_term=any_term)
     parts, params = [], []
     for kind, keys in kinds.items():
+        content = tsquery_text(_kind_terms(kind, parsed), any_term=any_term)
         parts.append("""
             (SELECT kind, id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank
              FROM (
@@ -133,12 +151,12 @@ def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery
 
 
 def _sqlite_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
-    content = fts5_query_text(parsed.terms, any_term=any_term)
     parts, params = [], []
     for kind, keys in kinds.items():
+        content = fts5_query_text(_kind_terms(kind, parsed), any_term=any_term)
         acl = f'acl : "{permissions.kind_key(kind)}"'
         if keys is not None:
-            acl += " AND acl : (" + " OR ".join(f'"{k}"' for k in keys) + ")"
+            acl += " AND acl : (" + " OR ".join(f'"{k}"' for k in keys) + ")"  # small tables: simple
         parts.append("""
             SELECT * FROM (
                 SELECT d.kind, d.id, -bm25(search_fts, 10.0, 1.0, 0.0) AS rank
@@ -160,7 +178,7 @@ def candidates(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None, *,
     scoped = {}
     for kind in kinds:
         acl = _acl_keys(kind, keys)
-        if acl is None or acl:
+        if (acl is None or acl) and _kind_terms(kind, parsed):
             scoped[kind] = acl
     if not scoped:
         return found

@@ -15,8 +15,8 @@ class SearchHitOut(Schema):
 class KindCountOut(Schema):
     kind: str
     label: str
-    count: int = Field(title="结果数", description="参与排序的结果数,最多 1000")
-    capped: bool = Field(title="超出上限", description="匹配更多,只在最新的 1000 条中排序")
+    count: int = Field(title="结果数", description="参与排序的结果数,最多 200")
+    capped: bool = Field(title="超出上限", description="匹配更多,只在最新的 200 条中排序")
 
 
 class SearchOut(Schema):

@@ -131,9 +131,11 @@ def parse_query(query: str | None) -> ParsedQuery:
 
 
 def is_prefix_term(part: str) -> bool:
-    """Prefix-match a term (两癌 finds 两癌筛查, zgh finds zghq...) when it is long enough not to
-    match half the index: two or more characters."""
-    return len(part) >= 2
+    """Prefix-match Latin letters and digits of three or more (pinyin typed in part: ``zongg``).
+    Chinese tokens match whole: the index already holds every word's parts (search mode), and a
+    prefix over Chinese lexemes makes PostgreSQL's GIN collect every lexeme that starts so,
+    which at millions of rows costs ten times the exact lookup."""
+    return len(part) >= 3 and bool(_ASCII.match(part))
 
 
 # --- the two query languages -------------------------------------------------------------------
