@@ -3,11 +3,11 @@
 How a query runs (``search``):
 
 1. ``text.parse_query`` segments it (jieba, precise mode) into tokens; each token may also be
-   found as its parts or a synonym (the catalogue's rules) and, from two characters on, as a
-   prefix. All tokens must match; when nothing matches and there are several, any token may.
+   found as its parts or a synonym (the catalogue's rules); Latin tokens of three letters or more
+   also as a prefix. All tokens must match; when nothing matches and there are several, any token may.
 2. Per kind, the full-text index returns the candidates the user may see: the user's
    permission keys (``permissions.user_keys``) are part of the same index lookup. At most
-   ``CANDIDATES`` per kind, the newest first, are ranked — PostgreSQL ``ts_rank_cd`` over the
+   ``CANDIDATES`` (200) per kind, the newest first, are ranked — PostgreSQL ``ts_rank_cd`` over the
    weighted ``tsvector``, SQLite FTS5 ``bm25`` with the title weighted ten times the body — so a
    word that occurs in half a million cases costs no more than one in a thousand.
 3. The page's documents are checked once more with each app's policy (``visible(user)``), then
