@@ -1,8 +1,8 @@
 """Likely duplicates: the same matter told in other words shares its concrete clues — the place
 (roads, communities, building numbers), the company or school, the person and the problem — not
 its wording. Clues come from regular expressions and jieba's part-of-speech tags (ns/nt/nr/nz
-and nouns); two requests are compared by the rarity-weighted overlap of their clues, only
-within the same organization area and a time window."""
+and nouns); two requests are compared by the rarity-weighted overlap of their clues, only when
+their likeliest categories agree (one's first among the other's first two) and within a time window."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ _STOP = {
 }
 
 
+# Kinship, role and kind-of-place words that jieba tags as names or the unit pattern catches: they
+# say what kind of person or place, not which one, so they count as problem words, not clues.
+_GENERIC = {
+    "老公", "丈夫", "老婆", "妻子", "母亲", "父亲", "儿子", "女儿", "孩子", "爸爸", "妈妈", "老伴", "婆婆",
+    "家人", "女士", "先生", "老人", "司机", "师傅", "老师", "同学", "邻居", "员工", "职工", "工人", "社区",
+    "小区", "医院", "学校", "公司", "单位", "工地", "平台", "项目", "公交公司",
+}
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _NOISE = re.compile(r"^(来电|来访|反映|本人|市民|都|在|去|到|至|从|住|是|的|和|家|那|这|我|他|她)")
 
@@ -66,7 +73,8 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
             specific.add(w)
         elif flag.startswith(_KEEP_FLAGS):
             general.add(w)
-    return specific, general
+    generic = specific & _GENERIC
+    return specific - generic, general | generic
 
 
 def clues(text: str) -> set[str]:
@@ -136,13 +144,13 @@ class DuplicateFinder:
     def best(self, text: str, categories: tuple[str, ...], day: float = 0.0):
         spec, gen = clue_sets(text)
         c = spec | gen
-        org = categories[0].split(".", 1)[0] if categories else ""
         best_key, best_score = None, 0.0
         for s in self.seen:
             if abs(day - s.day) > self.window_days:
                 continue
-            if s.organization != org and categories[0] not in s.categories:
-                continue
+            if categories and not (categories[0] in s.categories[:2] or s.categories[:1] and
+                                   s.categories[0] in categories[:2]):
+                continue  # the two requests are not about the same kind of matter
             rare_spec = sum(1 for x in spec & s.specific if self.weights.df.get(x, 0) <= RARE_DF)
             rare_all = sum(1 for x in c & s.clues if self.weights.df.get(x, 0) <= RARE_DF)
             if rare_spec < 1 and rare_all < 2:
