@@ -128,7 +128,7 @@ def case_queryset():
     from quntuan.cases.models import Case
 
     return Case.objects.only(
-        "id", "tracking_no", "district_id", "requester_id", "requester_name", "title", "content", "address",
+        "id", "tracking_no", "district_id", "requester_id", "title", "content", "address",
         "result", "status", "received_at", "updated_at", "first_inquirer_id", "first_inquirer_org_id",
         "handling_org_id", "handler_id", "transfer_to_org_id",
     ).order_by()
@@ -163,7 +163,9 @@ def case_documents(cases: list, *, org_names: dict[int, str] | None = None) -> l
             orgs.add(case.transfer_to_org_id)
         handling_name = org_names.get(case.handling_org_id, "")
         received = timezone.localtime(case.received_at)
-        body = "\n".join(part for part in (case.content, case.address, case.requester_name, case.result) if part)
+        # The requester's name, mobile and ID are never indexed: case pages mask them and audit
+        # every reveal, so a search must not show or find them.
+        body = "\n".join(part for part in (case.content, case.address, case.result) if part)
         meta = " · ".join((case.tracking_no, case.get_status_display(), handling_name, f"{received:%Y-%m-%d}"))
         docs.append(_document(
             kind=DocumentKind.CASE, row=case, title=case.title, body=body, meta=meta,

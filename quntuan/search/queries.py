@@ -266,4 +266,6 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
         result.notices.append(_("没有同时包含所有关键词的结果,下面是包含部分关键词的结果。"))
     if result.capped:
         result.notices.append(_("匹配结果较多,只在最新的 %(n)d 条中排序,请增加关键词缩小范围。") % {"n": CANDIDATES})
+    if not result.hits and len(parsed.text.strip()) == 1:
+        result.notices.append(_("单个字往往搜不到结果,请输入一个词,例如“工会”“欠薪”。"))
     return result

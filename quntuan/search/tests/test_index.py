@@ -193,3 +193,17 @@ def test_tracking_number_finds_the_case(world, fresh):
         world.submit(title="路灯闪烁", content="路灯一直闪。")
     assert titles(world.union_staff, case.tracking_no) == ["路灯不亮"]
     assert titles(world.union_staff, case.tracking_no.lower()) == ["路灯不亮"]
+
+
+def test_requester_name_is_neither_indexed_nor_shown(world, fresh):
+    with fresh():
+        case = world.submit(title="楼道灯坏了", content="楼道灯坏了一个月。", requester_name="贺丹丹")
+    assert "贺丹丹" not in doc("case", case.pk).body
+    assert titles(world.union_staff, "贺丹丹", kind="case") == []
+    hits = search(user=world.union_staff, query="楼道灯", kind="case").hits
+    assert hits and all("贺丹丹" not in (h.snippet + h.title) for h in hits)
+
+
+def test_a_single_character_gets_a_hint(world):
+    result = search(user=world.union_staff, query="吖")
+    assert not result.hits and any("请输入一个词" in n for n in result.notices)
