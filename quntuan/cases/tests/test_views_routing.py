@@ -39,13 +39,13 @@ def legal(world):
 def test_resident_form_has_the_suggestion_box(client, world):
     page = client.get("/cases/new/").content.decode()
     assert 'id="routing-suggest"' in page
-    assert 'hx-get="/cases/new/suggest/"' in page
+    assert 'hx-post="/cases/new/suggest/"' in page
     assert "delay:600ms from:#id_content" in page
     assert 'name="category"' in page
 
 
 def test_suggestions_for_wage_text(client, world, legal):
-    response = client.get("/cases/new/suggest/", {"title": "", "content": WAGES}, **HTMX)
+    response = client.post("/cases/new/suggest/", {"title": "", "content": WAGES}, **HTMX)
     assert response.status_code == 200
     page = response.content.decode()
     assert "您要找的可能是…" in page
@@ -62,7 +62,7 @@ def test_suggestions_for_wage_text(client, world, legal):
     "Boss 不发 salary 三个月 ❗ الراتب зарплата", "\x00\x01", "<script>alert(1)</script>",
 ])
 def test_odd_input_gives_no_suggestion_or_a_guess_never_500(client, world, legal, content):
-    response = client.get("/cases/new/suggest/", {"title": content[:100], "content": content}, **HTMX)
+    response = client.post("/cases/new/suggest/", {"title": content[:100], "content": content}, **HTMX)
     assert response.status_code == 200
     page = response.content.decode()
     assert "<script>alert" not in page
@@ -71,13 +71,13 @@ def test_odd_input_gives_no_suggestion_or_a_guess_never_500(client, world, legal
 
 
 def test_empty_text_shows_nothing(client, world):
-    page = client.get("/cases/new/suggest/", {"content": ""}, **HTMX).content.decode()
+    page = client.post("/cases/new/suggest/", {"content": ""}, **HTMX).content.decode()
     assert "suggest-item" not in page
     assert "暂时无法判断" not in page
 
 
 def test_emoji_only_says_it_cannot_tell(client, world):
-    page = client.get("/cases/new/suggest/", {"content": "😀😀😀"}, **HTMX).content.decode()
+    page = client.post("/cases/new/suggest/", {"content": "😀😀😀"}, **HTMX).content.decode()
     assert "suggest-item" not in page
     assert "暂时无法判断对应的服务" in page
 
@@ -86,8 +86,30 @@ def test_anonymous_suggestions_are_throttled(client, world, legal, settings):
     from quntuan.cases.views import routing as views
 
     for _ in range(views.SUGGEST_LIMIT):
-        assert client.get("/cases/new/suggest/", {"content": "欠薪"}).status_code == 200
-    assert client.get("/cases/new/suggest/", {"content": "欠薪"}).status_code == 429
+        assert client.post("/cases/new/suggest/", {"content": "欠薪"}).status_code == 200
+    assert client.post("/cases/new/suggest/", {"content": "欠薪"}).status_code == 429
+
+
+@pytest.mark.parametrize("size", [5000, 20000])
+def test_suggestions_for_long_descriptions_are_posted(client, world, legal, size):
+    """The text travels in the body: a long description never makes the URL too long."""
+    content = (WAGES * (size // len(WAGES) + 1))[:size]
+    response = client.post("/cases/new/suggest/", {"title": "欠薪" * 50, "content": content}, **HTMX)
+    assert response.status_code == 200
+    assert 'data-category="union.legal"' in response.content.decode()
+
+
+def test_suggestions_refuse_get_and_need_the_csrf_token(world, legal):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get("/cases/new/suggest/", {"content": WAGES}).status_code == 405
+    assert strict.post("/cases/new/suggest/", {"content": WAGES}).status_code == 403
+    strict.get("/cases/new/")  # the form page sets the CSRF cookie; htmx sends it as a header
+    token = strict.cookies["csrftoken"].value
+    response = strict.post("/cases/new/suggest/", {"content": WAGES}, HTTP_X_CSRFTOKEN=token, **HTMX)
+    assert response.status_code == 200
+    assert 'data-category="union.legal"' in response.content.decode()
 
 
 def test_accept_fills_the_service_and_category(client, world, legal):
@@ -128,7 +150,7 @@ def test_staff_intake_has_suggestions_and_duplicates(client, world):
 
 def test_staff_suggestion_with_channel(client, world, legal):
     client.force_login(world.union_receiver)
-    response = client.get("/cases/new/suggest/", {"content": WAGES, "channel": "phone"}, **HTMX)
+    response = client.post("/cases/new/suggest/", {"content": WAGES, "channel": "phone"}, **HTMX)
     assert response.status_code == 200
     assert 'data-category="union.legal"' in response.content.decode()
 
@@ -150,7 +172,7 @@ def repeat(world, legal, original):
 
 def test_intake_lists_likely_duplicates(client, world, original):
     client.force_login(world.union_receiver)
-    response = client.get("/cases/intake/duplicates/", {
+    response = client.post("/cases/intake/duplicates/", {
         "title": "华兴公司欠薪", "content": "华兴公司三个月不发工资", "community": str(world.community.pk), "address": ""})
     assert response.status_code == 200
     page = response.content.decode()
@@ -159,15 +181,35 @@ def test_intake_lists_likely_duplicates(client, world, original):
     assert "华兴公司" in page.split("共同线索:")[1]
 
 
+@pytest.mark.parametrize("size", [5000, 20000])
+def test_intake_duplicates_with_long_descriptions(client, world, original, size):
+    client.force_login(world.union_receiver)
+    content = ("华兴公司三个月不发工资。" * (size // 12 + 1))[:size]
+    response = client.post("/cases/intake/duplicates/", {
+        "title": "华兴公司欠薪", "content": content, "community": str(world.community.pk), "address": ""})
+    assert response.status_code == 200
+    assert original.tracking_no in response.content.decode()
+
+
+def test_intake_duplicates_refuse_get_and_are_throttled(client, world, original):
+    from quntuan.cases.views import routing as views
+
+    client.force_login(world.union_receiver)
+    assert client.get("/cases/intake/duplicates/", {"content": "欠薪"}).status_code == 405
+    for _ in range(views.DUPLICATES_LIMIT):
+        assert client.post("/cases/intake/duplicates/", {"content": "欠薪"}).status_code == 200
+    assert client.post("/cases/intake/duplicates/", {"content": "欠薪"}).status_code == 429
+
+
 def test_intake_duplicates_need_a_place(client, world, original):
     client.force_login(world.union_receiver)
-    page = client.get("/cases/intake/duplicates/", {"content": "华兴公司三个月不发工资"}).content.decode()
+    page = client.post("/cases/intake/duplicates/", {"content": "华兴公司三个月不发工资"}).content.decode()
     assert original.tracking_no not in page
 
 
 def test_intake_duplicates_hide_cases_the_staff_may_not_see(client, world, original):
     client.force_login(world.youth_staff)
-    page = client.get("/cases/intake/duplicates/", {
+    page = client.post("/cases/intake/duplicates/", {
         "content": "华兴公司三个月不发工资", "community": str(world.community.pk)}).content.decode()
     assert original.tracking_no not in page
 
@@ -176,7 +218,7 @@ def test_intake_duplicates_hide_cases_the_staff_may_not_see(client, world, origi
 def test_intake_duplicates_are_for_staff(client, world, who):
     if who:
         client.force_login(getattr(world, who))
-    response = client.get("/cases/intake/duplicates/", {"content": "欠薪"})
+    response = client.post("/cases/intake/duplicates/", {"content": "欠薪"})
     assert response.status_code in (302, 403)
 
 

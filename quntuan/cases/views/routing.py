@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from quntuan.accounts.decorators import staff_required
 from quntuan.accounts.services import user_memberships
@@ -28,6 +28,7 @@ from quntuan.routing.services import routing_suggest
 
 SUGGEST_TEXT_MAX = 5000  # the form's own limit for the content
 SUGGEST_LIMIT = 120  # requests per address and minute (typing is debounced to one per pause)
+DUPLICATES_LIMIT = 120  # intake duplicate checks per staff member and minute
 LOW_CONFIDENCE = 0.35  # below this the suggestion is shown as a guess
 MIN_SHOWN = 0.05  # the second and third are left out below this (noise, not a choice)
 
@@ -51,14 +52,16 @@ def _org_names(district, codes) -> dict[str, str]:
 
 
 def _typed_text(request) -> str:
-    title = request.GET.get("title", "")[:100]
-    content = request.GET.get("content", "")[:SUGGEST_TEXT_MAX]
+    # POST, not GET: a long description in the query string is refused by the web server (414)
+    title = request.POST.get("title", "")[:100]
+    content = request.POST.get("content", "")[:SUGGEST_TEXT_MAX]
     return f"{title}。{content}" if title.strip() and content.strip() else (title + content)
 
 
-@require_GET
+@require_POST
 def suggest(request):
-    """htmx: the suggestion box for the typed title and content."""
+    """htmx (POST with the CSRF header, the text may be long): the suggestion box for the typed
+    title and content. Read-only; anonymous callers are rate-limited."""
     staff = request.user.is_authenticated and request.user.is_staff_member
     text = _typed_text(request)
     suggestions = []
@@ -66,7 +69,7 @@ def suggest(request):
     if not staff and throttled(request, "suggest", SUGGEST_LIMIT, 60):
         status = 429
     elif text.strip():
-        channel = request.GET.get("channel") or None
+        channel = request.POST.get("channel", "")[:20] or None
         raw = routing_suggest(text=text, channel=channel)
         cats = {c.code: c for c in Category.objects.filter(code__in=[s["category"] for s in raw])}
         orgs = _org_names(_district_for(request), [s["organization"] for s in raw])
@@ -108,14 +111,16 @@ def suggest_accept(request):
     return render(request, "cases/partials/suggest_accepted.html", ctx)
 
 
-@require_GET
+@require_POST
 @staff_required
 def intake_duplicates(request):
-    """htmx on the intake page: open and recent cases of the same community (or address) that
-    likely report the same matter, among those the first inquirer may see."""
+    """htmx on the intake page (POST, read-only): open and recent cases of the same community
+    (or address) that likely report the same matter, among those the first inquirer may see."""
     text = _typed_text(request)
-    community = request.GET.get("community", "")
-    address = request.GET.get("address", "")[:200]
+    community = request.POST.get("community", "")[:20]
+    address = request.POST.get("address", "")[:200]
+    if throttled(request, f"intake-dups:{request.user.pk}", DUPLICATES_LIMIT, 60):
+        return render(request, "cases/partials/duplicates_intake.html", {"rows": [], "checked": False}, status=429)
     district = _district_for(request)
     rows = []
     if district is not None and text.strip() and (community.isdigit() or address.strip()):
