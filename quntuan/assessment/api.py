@@ -13,7 +13,7 @@ from quntuan.api.auth import AUTH, request_user
 from quntuan.assessment import charts, queries, services
 from quntuan.assessment.models import Indicator, SupervisionItem
 from quntuan.assessment.policies import assessment_policy
-from quntuan.assessment.scoping import scope_from_params
+from quntuan.assessment.scoping import check_year, parse_month, scope_from_params
 from quntuan.core.exceptions import NotFound
 
 router = Router(tags=["督查与考核"], auth=AUTH)
@@ -47,7 +47,7 @@ def _dec(v):
 def ledgers(request, year: int | None = None, district: int | None = None):
     user = request_user(request)
     scope = scope_from_params(user, {"district": district})
-    year = year or timezone.localdate().year
+    year = check_year(year) or timezone.localdate().year
     orgs = list(assessment_policy.visible_orgs(user).filter(district=scope.district).order_by("id"))
     ids = [o.pk for o in orgs]
     staffing = queries.staffing_by_org(ids)
@@ -74,6 +74,7 @@ def ledgers(request, year: int | None = None, district: int | None = None):
 @router.get("/results/{int:year}", summary="年度考核结果与排名")
 def results(request, year: int, district: int | None = None, scope: str = "organization"):
     user = request_user(request)
+    check_year(year)
     sc = scope_from_params(user, {"district": district})
     if scope not in Indicator.Scope.values:
         raise NotFound(_("考核对象无效。"))
@@ -90,8 +91,7 @@ def results(request, year: int, district: int | None = None, scope: str = "organ
 def dispatch(request, month: str | None = None, district: int | None = None):
     user = request_user(request)
     sc = scope_from_params(user, {"district": district})
-    first = queries.month_start(date.fromisoformat(month + "-01") if month and len(month) == 7
-                                else timezone.localdate())
+    first = parse_month(month, timezone.localdate())
     visible = set(assessment_policy.visible_orgs(user).values_list("pk", flat=True))
     rows = [r for r in queries.dispatch_board(sc.district, first) if r["assignment"].organization_id in visible]
     return {"month": first.strftime("%Y-%m"), "rows": [{
@@ -155,6 +155,7 @@ def _indicator_out(i: Indicator) -> dict:
 
 @router.get("/indicators", summary="考核指标与权重")
 def indicator_list(request, year: int, district: int | None = None):
+    check_year(year)
     sc = scope_from_params(request_user(request), {"district": district})
     return [_indicator_out(i) for i in Indicator.objects.filter(district=sc.district, year=year)]
 
@@ -343,6 +344,7 @@ def veto_create(request, payload: VetoIn):
 def veto_list(request, year: int, district: int | None = None):
     from quntuan.assessment.lists import veto_rows
 
+    check_year(year)
     user = request_user(request)
     sc = scope_from_params(user, {"district": district})
     return [{"id": f.pk, "organization_id": f.organization_id, "organization": f.organization.name, "kind": f.kind,

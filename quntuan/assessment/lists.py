@@ -13,23 +13,16 @@ from django.utils.translation import gettext as _
 from quntuan.assessment import queries
 from quntuan.assessment.models import Assignment, Indicator
 from quntuan.assessment.policies import assessment_policy
-from quntuan.assessment.scoping import parse_int
+from quntuan.assessment.scoping import check_year, parse_int, parse_month
 from quntuan.core.exceptions import ApplicationError
 
 
 def year_param(value) -> int:
-    year = parse_int(value, _("年度")) or timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        raise ApplicationError(_("年度无效。"))
-    return year
+    return check_year(parse_int(value, _("年度")) or timezone.localdate().year)
 
 
 def month_param(value) -> date:
-    month_s = value or timezone.localdate().strftime("%Y-%m")
-    try:
-        return date.fromisoformat(f"{month_s}-01")
-    except ValueError as exc:
-        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+    return parse_month(value, timezone.localdate())
 
 
 def supervision_assignments(user, scope) -> QuerySet[Assignment]:
@@ -135,10 +128,7 @@ RECORD_KINDS = {
 def _month_filter(qs, field: str, month: str | None):
     if not month:
         return qs
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+    first = parse_month(month, timezone.localdate())
     lo, _hi = queries.bounds(first, first)
     hi = queries.bounds(queries.next_month(first), queries.next_month(first))[0]
     return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})

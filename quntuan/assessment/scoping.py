@@ -13,16 +13,41 @@ from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Region
 
 MAX_RANGE_DAYS = 3 * 366
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def check_year(year: int | None) -> int | None:
+    """A year the platform works with (2000–2100); anything else is bad input, not a 500."""
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise ApplicationError(_("年度应在 %(lo)s 至 %(hi)s 之间。") % {"lo": MIN_YEAR, "hi": MAX_YEAR},
+                               code="invalid_year")
+    return year
+
+
+def parse_month(value: str | None, default: date) -> date:
+    """'2026-03' → date(2026, 3, 1); the year must lie within 2000–2100."""
+    if not value:
+        return default.replace(day=1)
+    try:
+        first = date.fromisoformat(f"{value}-01")
+    except ValueError as exc:
+        raise ApplicationError(_("月份无效(格式:2026-03)。"), code="invalid_month") from exc
+    check_year(first.year)
+    return first
 
 
 def parse_date(value: str | None, default: date, label: str) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError as exc:
         raise ApplicationError(_("%(label)s不是有效的日期(格式:2026-01-31)。") % {"label": label},
                                code="invalid_date") from exc
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ApplicationError(_("%(label)s的年份应在 %(lo)s 至 %(hi)s 之间。")
+                               % {"label": label, "lo": MIN_YEAR, "hi": MAX_YEAR}, code="invalid_date")
+    return day
 
 
 def parse_int(value, label: str) -> int | None:

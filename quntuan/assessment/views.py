@@ -20,7 +20,7 @@ from quntuan.assessment import lists, queries, services
 from quntuan.assessment.forms import LEDGER_FORMS, IndicatorForm, ManualScoreForm, VetoForm
 from quntuan.assessment.models import Assignment, Indicator, Source, VetoFlag
 from quntuan.assessment.policies import assessment_policy
-from quntuan.assessment.scoping import parse_int, scope_from_params
+from quntuan.assessment.scoping import check_year, parse_int, scope_from_params
 from quntuan.cases.policies import case_policy, is_platform_admin
 from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Organization, Region
@@ -43,10 +43,7 @@ def _scope(request):
 
 
 def _year(request) -> int:
-    year = parse_int(request.GET.get("year"), _("年度")) or timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        raise ApplicationError(_("年度无效。"))
-    return year
+    return lists.year_param(request.GET.get("year"))
 
 
 @staff_required
@@ -148,11 +145,8 @@ def assignment_detail(request, pk: int):
             services.assignment_complete(actor=request.user, assignment=a)
             messages.success(request, _("已确认完成。"))
         else:
-            month_s = request.POST.get("month") or timezone.localdate().strftime("%Y-%m")
-            try:
-                month = date.fromisoformat(f"{month_s}-01")
-            except ValueError as exc:
-                raise ApplicationError(_("月份无效(格式:2026-03)。")) from exc
+            month = lists.month_param(request.POST.get("month"))
+            month_s = month.strftime("%Y-%m")
             percent = parse_int(request.POST.get("percent"), _("完成进度")) or 0
             services.progress_report_submit(
                 actor=request.user, assignment=a, month=month, text=request.POST.get("text", ""), percent=percent,
@@ -389,6 +383,7 @@ def veto_file(request, pk: int):
 
 @staff_required
 def results(request, year: int):
+    check_year(year)
     scope = _scope(request)
     target = request.GET.get("scope", Indicator.Scope.ORGANIZATION)
     rows, indicators, whole = lists.result_rows(request.user, scope, year, target)

@@ -276,6 +276,8 @@ def _training_figures(request):
         end = date.fromisoformat(request.GET.get("end") or today.isoformat())
     except ValueError as exc:
         raise ApplicationError(_("日期无效(格式:2026-01-31)。")) from exc
+    if not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100):
+        raise ApplicationError(_("年份应在 2000 至 2100 之间。"))
     if end < start:
         raise ApplicationError(_("截止日期不能早于起始日期。"))
     org_ids = list(course_policy.visible(request.user).values_list("organization", flat=True).distinct())
