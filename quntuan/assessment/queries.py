@@ -251,17 +251,22 @@ def volunteer_hours_by_org(organization_ids, start: date, end: date) -> dict[int
     return {i: round(got.get((i,), {}).get("minutes", 0) / 60, 1) for i in ids}
 
 
-def plans_qs(organization_ids, start: date, end: date) -> QuerySet[Plan]:
-    """Work plans (published or closed, not drafts) of the organizations ending in [start, end]."""
-    return Plan.objects.filter(organization_id__in=list(organization_ids), end_date__gte=start,
-                               end_date__lte=end).exclude(status=Plan.Status.DRAFT)
+def plans_qs(organization_ids, start: date, end: date, completed_before: date | None = None) -> QuerySet[Plan]:
+    """Work plans (published or closed, not drafts) of the organizations ending in [start, end].
+    With ``completed_before``, only the plans done by that day: closed, or ended before it."""
+    qs = Plan.objects.filter(organization_id__in=list(organization_ids), end_date__gte=start,
+                             end_date__lte=end).exclude(status=Plan.Status.DRAFT)
+    if completed_before is not None:
+        qs = qs.filter(Q(status=Plan.Status.CLOSED) | Q(end_date__lt=completed_before))
+    return qs
 
 
-def plan_outcomes_by_org(organization_ids, start: date, end: date) -> dict[int, dict]:
+def plan_outcomes_by_org(organization_ids, start: date, end: date,
+                         completed_before: date | None = None) -> dict[int, dict]:
     ids = list(organization_ids)
     empty = {"plans": 0, **{f: 0 for f in PLAN_OUTCOME_FIELDS}, "total": 0}
     out = {i: dict(empty) for i in ids}
-    rows = (plans_qs(ids, start, end).values("organization_id")
+    rows = (plans_qs(ids, start, end, completed_before).values("organization_id")
             .annotate(plans=Count("id"), **{f: Sum(f) for f in PLAN_OUTCOME_FIELDS}).order_by())
     for r in rows:
         rec = {"plans": r["plans"], **{f: r[f] or 0 for f in PLAN_OUTCOME_FIELDS}}

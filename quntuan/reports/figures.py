@@ -83,6 +83,17 @@ class Period:
         return (timezone.make_aware(datetime.combine(self.start, time.min), tz),
                 timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz))
 
+    @property
+    def until(self) -> date:
+        """The last day the figures count: the period's end, or today if the period runs on
+        (a report generated on 23 November counts nothing scheduled after that day)."""
+        return min(self.end, timezone.localdate())
+
+    def held_bounds(self) -> tuple[datetime, datetime]:
+        """[start of the period, min(end of the period, now)): what has already happened."""
+        lo, hi = self.bounds()
+        return lo, min(hi, timezone.now())
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -150,16 +161,16 @@ def _fig(func_name: str, key: str, label: str, value, unit: str, source: str) ->
 def registered_residents(scope: Scope, period: Period) -> list[Figure]:
     """Residents registered in the district by the end of the period, and those new in it
     (active accounts; the assessment app's resident rollup)."""
-    total = rollups.residents_before(day=period.end + timedelta(days=1), district_id=scope.district.pk,
+    total = rollups.residents_before(day=period.until + timedelta(days=1), district_id=scope.district.pk,
                                      active_only=True)
-    new = rollups.residents(start=period.start, end=period.end, district_id=scope.district.pk, group=(),
+    new = rollups.residents(start=period.start, end=period.until, district_id=scope.district.pk, group=(),
                             active_only=True).get((), {}).get("n", 0)
     src = f"平台居民账户（角色为群众、所属区为{scope.district.name}、有效）"
     return [
         _fig("registered_residents", "registered_residents", "平台注册用户", total, "人",
-             f"{src}，注册时间截至{period.end.isoformat()}"),
+             f"{src}，注册时间截至{period.until.isoformat()}"),
         _fig("registered_residents", "new_residents", "期内新注册用户", new, "人",
-             f"{src}，注册时间在{period.start.isoformat()}至{period.end.isoformat()}"),
+             f"{src}，注册时间在{period.start.isoformat()}至{period.until.isoformat()}"),
     ]
 
 
@@ -169,15 +180,15 @@ def services_delivered(scope: Scope, period: Period) -> list[Figure]:
     once, as their original (the assessment app's case rollups)."""
     org_ids = [scope.organization.pk] if scope.organization is not None else None
     district_id = None if scope.organization is not None else scope.district.pk
-    received = rollups.case_received(start=period.start, end=period.end, group=(), district_id=district_id,
+    received = rollups.case_received(start=period.start, end=period.until, group=(), district_id=district_id,
                                      org="first_inquirer", org_ids=org_ids).get((), {}).get("received", 0)
-    closed = rollups.case_closed(start=period.start, end=period.end, group=(), district_id=district_id,
+    closed = rollups.case_closed(start=period.start, end=period.until, group=(), district_id=district_id,
                                  org_ids=org_ids).get((), {}).get("closed", 0)
     who = f"承办组织为{scope.label}" if scope.organization else f"所属区为{scope.label}"
     return [
         _fig("services_delivered", "cases_received", "受理群众诉求", received, "件",
              f"诉求受理记录（{'首问组织为' + scope.label if scope.organization else who}，不含已并入的重复诉求），"
-             f"受理时间在{period.start.isoformat()}至{period.end.isoformat()}"),
+             f"受理时间在{period.start.isoformat()}至{period.until.isoformat()}"),
         _fig("services_delivered", "services_delivered", "办结群众诉求（提供服务）", closed, "件",
              f"诉求记录（{who}），状态为已办结且办结时间在期内"),
     ]
@@ -187,7 +198,7 @@ def services_delivered(scope: Scope, period: Period) -> list[Figure]:
 def three_rates(scope: Scope, period: Period) -> list[Figure]:
     """响应率, 解决率, 满意率: the assessment app's three_rates_by_org (the same counts as the
     yearly assessment and the dashboards), summed over the scope's organizations."""
-    per_org = aq.three_rates_by_org(scope.organization_ids, period.start, period.end)
+    per_org = aq.three_rates_by_org(scope.organization_ids, period.start, period.until)
     sums = {k: sum(r[k] for r in per_org.values())
             for k in ("received", "contacted_ok", "rated", "solved", "satisfied")}
 
@@ -222,7 +233,7 @@ def three_rates(scope: Scope, period: Period) -> list[Figure]:
 @figure_query
 def training(scope: Scope, period: Period) -> list[Figure]:
     """Training person-times, trainees, re-employed and businesses started (volunteers app)."""
-    per_org = training_figures(organization_ids=scope.organization_ids, start=period.start, end=period.end)
+    per_org = training_figures(organization_ids=scope.organization_ids, start=period.start, end=period.until)
     total = {k: sum(getattr(f, k) for f in per_org.values())
              for k in ("person_times", "trainees", "completed", "reemployed", "businesses_started")}
     src = f"quntuan.volunteers.queries.training_figures({scope.label}各组织的培训课程，期内）"
@@ -237,7 +248,7 @@ def training(scope: Scope, period: Period) -> list[Figure]:
 
 
 def _activities(scope: Scope, period: Period):
-    lo, hi = period.bounds()
+    lo, hi = period.held_bounds()
     qs = Activity.objects.filter(status=ActivityStatus.PUBLISHED, start__gte=lo, start__lt=hi)
     if scope.organization is not None:
         return qs.filter(Q(primary_host=scope.organization) | Q(hosts=scope.organization)).distinct()
@@ -251,7 +262,7 @@ def activities(scope: Scope, period: Period) -> list[Figure]:
     ids = list(acts.values_list("pk", flat=True))
     held = len(ids)
     person_times = CheckIn.objects.filter(activity_id__in=ids).count()
-    src = f"已发布活动（开始时间在期内，{'主办或协办单位为' if scope.organization else '所属区为'}{scope.label}）"
+    src = f"已发布活动（开始时间在期内且已开始，{'主办或协办单位为' if scope.organization else '所属区为'}{scope.label}）"
     return [
         _fig("activities", "activities_held", "开展各类活动", held, "场", src),
         _fig("activities", "activity_person_times", "活动参与", person_times, "人次", f"{src}的签到记录（含现场登记）"),
@@ -264,7 +275,7 @@ def volunteer_service(scope: Scope, period: Period) -> list[Figure]:
     acts = _activities(scope, period).filter(kind=ActivityKind.VOLUNTEER)
     ids = list(acts.values_list("pk", flat=True))
     served = ActivityServiceSummary.objects.filter(activity_id__in=ids).aggregate(n=Sum("people_served"))["n"] or 0
-    lo, hi = period.bounds()
+    lo, hi = period.held_bounds()
     records = ServiceRecord.objects.filter(status=ServiceRecord.Status.CONFIRMED,
                                            shift__start__gte=lo, shift__start__lt=hi)
     if scope.organization is not None:
@@ -289,10 +300,12 @@ def volunteer_service(scope: Scope, period: Period) -> list[Figure]:
 def plan_outcomes(scope: Scope, period: Period) -> list[Figure]:
     """Outcomes recorded on the work plans (programs.Plan, not drafts) ending in the period: the
     assessment app's plan_outcomes_by_org summed over the scope's organizations."""
-    per_org = aq.plan_outcomes_by_org(scope.organization_ids, period.start, period.end)
+    per_org = aq.plan_outcomes_by_org(scope.organization_ids, period.start, period.end,
+                                      completed_before=period.until + timedelta(days=1))
     total = {k: sum(r[k] for r in per_org.values()) for k in ("plans", *aq.PLAN_OUTCOME_FIELDS)}
-    src = (f"quntuan.assessment.queries.plan_outcomes_by_org：{scope.label}各组织已发布或已结束、"
-           f"结束日期在{period.start.isoformat()}至{period.end.isoformat()}的工作计划")
+    src = (f"quntuan.assessment.queries.plan_outcomes_by_org：{scope.label}各组织结束日期在"
+           f"{period.start.isoformat()}至{period.end.isoformat()}、截至{period.until.isoformat()}"
+           f"已结束（状态为已结束，或结束日期已过）的工作计划")
     return [
         _fig("plan_outcomes", "plans_ended", "完成工作计划", total["plans"], "项", src),
         _fig("plan_outcomes", "plan_trained", "工作计划培训人数", total["trained"], "人", f"{src}登记的培训人数之和"),
@@ -328,10 +341,10 @@ def ledgers(scope: Scope, period: Period) -> list[Figure]:
     assessment app's ledgers."""
     org_ids = scope.organization_ids
     only = org_ids if scope.organization is not None else None
-    trainings = aq.cadre_training_totals(scope.district, period.start, period.end, only)
-    media = aq.media_by_level(scope.district, period.start, period.end, only)
+    trainings = aq.cadre_training_totals(scope.district, period.start, period.until, only)
+    media = aq.media_by_level(scope.district, period.start, period.until, only)
     staffing = aq.staffing_by_org(org_ids).values()
-    cadres = aq.cadres_serving(org_ids, period.end).values()
+    cadres = aq.cadres_serving(org_ids, period.until).values()
     budget = aq.budget_total(org_ids, period.year)
     q = "quntuan.assessment.queries."
     ledger = f"{scope.label}的台账"
@@ -350,8 +363,8 @@ def ledgers(scope: Scope, period: Period) -> list[Figure]:
         _fig("ledgers", "media_national", "国家级媒体报道", media["national"], "篇", f"{q}media_by_level：级别为国家级"),
         _fig("ledgers", "established_posts", "核定编制", established, "个", f"{q}staffing_by_org：编制岗位核定数之和"),
         _fig("ledgers", "leadership_posts", "领导职数", leadership, "个", f"{q}staffing_by_org：领导职数核定数之和"),
-        _fig("ledgers", "seconded_cadres", "在岗挂职干部", seconded, "名", f"{q}cadres_serving：截至期末在岗的挂职干部"),
-        _fig("ledgers", "part_time_cadres", "在岗兼职干部", part_time, "名", f"{q}cadres_serving：截至期末在岗的兼职干部"),
+        _fig("ledgers", "seconded_cadres", "在岗挂职干部", seconded, "名", f"{q}cadres_serving：截至{period.until.isoformat()}在岗的挂职干部"),
+        _fig("ledgers", "part_time_cadres", "在岗兼职干部", part_time, "名", f"{q}cadres_serving：截至{period.until.isoformat()}在岗的兼职干部"),
         _fig("ledgers", "budget_amount", f"{period.year}年专项工作经费", round(amount, 2) if amount is not None else None,
              "万元", f"{q}budget_total：{ledger}中{period.year}年度专项经费之和"),
         _fig("ledgers", "budget_growth", "专项工作经费增长", budget["growth"], "%",
