@@ -36,36 +36,73 @@ class _F:
         return all(self.by_key.get(k, {}).get("value") is not None for k in keys)
 
 
+def _nonzero(f: _F, key: str) -> bool:
+    fig = f.by_key.get(key)
+    return bool(fig) and fig["value"] not in (None, 0, 0.0)
+
+
+def _sentence(f: _F, lead: str, clauses: list[tuple[str, str]]) -> str:
+    """Join the clauses whose figure is neither missing nor zero ("帮助0人实现再就业" is left
+    out); ``{}`` in a clause stands for the figure's text. Empty if no clause has a figure."""
+    parts = [template.format(f[key]) for template, key in clauses if _nonzero(f, key)]
+    return f"{lead}{'，'.join(parts)}。" if parts else ""
+
+
+def _growth(f: _F) -> str:
+    fig = f.by_key.get("budget_growth")
+    if not fig or fig["value"] is None:
+        return ""
+    value = fig["value"]
+    if round(value * 100, 1) == 0:
+        return "，与上年持平"
+    word = "增长" if value > 0 else "下降"
+    return f"，比上年{word}{format_value(abs(value), '%')}"
+
+
 def generated_sentences(draft: ReportDraft, period_phrase: str, end_text: str) -> dict[str, str]:
     f = _F(draft.figures)
     s: dict[str, str] = {}
-    lead = []
-    if f.has("budget_amount") and f.by_key["budget_amount"]["value"]:
-        lead.append(f"{period_phrase}群团组织专项工作经费共{f['budget_amount']}")
-        lead.append(f"，比上年增长{f['budget_growth']}。" if f.has("budget_growth") else "。")
-    s["leadership"] = "".join(lead)
-    s["required"] = (f"群团组织现有核定编制{f['established_posts']}、领导职数{f['leadership_posts']}，"
-                     f"在岗挂职干部{f['seconded_cadres']}、兼职干部{f['part_time_cadres']}，进一步充实了群团组织的力量。")
-    s["innovation"] = (
-        f"依托群团服务云平台，截至{end_text}，平台已注册用户{f['registered_residents']}，"
-        f"{period_phrase}新注册{f['new_residents']}；{period_phrase}共受理群众诉求{f['cases_received']}，"
-        f"办结{f['services_delivered']}，响应率、解决率、满意率分别为{f['response_rate']}、"
-        f"{f['resolution_rate']}、{f['satisfaction_rate']}。"
-        f"开展职工技能培训{f['training_person_times']}，参训{f['trainees']}，"
-        f"帮助{f['reemployed']}实现再就业，扶持创业项目{f['businesses_started']}。"
-        f"组织志愿服务活动{f['volunteer_activities']}，服务群众{f['people_served']}，"
-        f"累计志愿服务时长{f['volunteer_hours']}。"
-        f"{period_phrase}完成工作计划{f['plans_ended']}，通过计划培训{f['plan_trained']}，"
-        f"帮助{f['plan_reemployed']}再就业，扶持创业{f['plan_businesses_started']}，"
-        f"带动就业岗位{f['plan_jobs_created']}，服务群众{f['plan_people_served']}。"
-    )
-    grass = (f"全区{f['communities']}社区中已有{f['workstations']}建立群团工作站，覆盖率达到"
-             f"{f['workstation_coverage']}。{period_phrase}共开展各类活动{f['activities_held']}，"
-             f"参与群众{f['activity_person_times']}。")
-    grass += f"举办基层群团干部培训{f['cadre_trainings']}，参训干部{f['cadre_trainees']}。"
+    # The budget is yearly whatever the period: a monthly report speaks of 本年度.
+    s["leadership"] = (f"本年度群团组织专项工作经费共{f['budget_amount']}{_growth(f)}。"
+                       if _nonzero(f, "budget_amount") else "")
+    required = _sentence(f, "群团组织现有", [("核定编制{}", "established_posts"), ("领导职数{}", "leadership_posts"),
+                                            ("在岗挂职干部{}", "seconded_cadres"), ("兼职干部{}", "part_time_cadres")])
+    s["required"] = required[:-1] + "，进一步充实了群团组织的力量。" if required else ""
+    innovation = []
+    if f.has("registered_residents"):
+        innovation.append(_sentence(f, f"依托群团服务云平台，截至{end_text}，", [
+            ("平台已注册用户{}", "registered_residents"), (f"{period_phrase}新注册{{}}", "new_residents")]))
+    if _nonzero(f, "cases_received"):
+        cases = _sentence(f, f"{period_phrase}共", [("受理群众诉求{}", "cases_received"),
+                                                    ("办结{}", "services_delivered")])
+        rates = [f"{label}为{f[key]}" for key, label in (("response_rate", "响应率"), ("resolution_rate", "解决率"),
+                                                          ("satisfaction_rate", "满意率")) if f.has(key)]
+        innovation.append(cases[:-1] + "，" + "、".join(rates) + "。" if rates else cases)
+    innovation.append(_sentence(f, "", [("开展职工技能培训{}", "training_person_times"), ("参训{}", "trainees"),
+                                        ("帮助{}实现再就业", "reemployed"), ("扶持创业项目{}", "businesses_started")]))
+    innovation.append(_sentence(f, "", [("组织志愿服务活动{}", "volunteer_activities"), ("服务群众{}", "people_served"),
+                                        ("累计志愿服务时长{}", "volunteer_hours")]))
+    innovation.append(_sentence(f, "", [
+        (f"{period_phrase}完成工作计划{{}}", "plans_ended"), ("通过计划培训{}", "plan_trained"),
+        ("帮助{}再就业", "plan_reemployed"), ("扶持创业{}", "plan_businesses_started"),
+        ("带动就业岗位{}", "plan_jobs_created"), ("服务群众{}", "plan_people_served")]))
+    s["innovation"] = "".join(innovation)
+    grass = ""
+    # Workstation coverage is the district's: an organization's report does not quote it.
+    if draft.organization_id is None and _nonzero(f, "communities"):
+        grass = (f"全区{f['communities']}社区中已有{f['workstations']}建立群团工作站，覆盖率达到"
+                 f"{f['workstation_coverage']}。" if _nonzero(f, "workstations")
+                 else f"全区{f['communities']}社区尚未建立群团工作站。")
+    grass += _sentence(f, f"{period_phrase}共", [("开展各类活动{}", "activities_held"),
+                                                ("参与群众{}", "activity_person_times")])
+    grass += _sentence(f, "", [("举办基层群团干部培训{}", "cadre_trainings"), ("参训干部{}", "cadre_trainees")])
     s["grassroots"] = grass
-    s["brand"] = (f"{period_phrase}共在各级媒体发表相关报道{f['media_total']}，其中市级媒体{f['media_city']}，"
-                  f"省级媒体{f['media_provincial']}，国家级媒体{f['media_national']}。")
+    brand = _sentence(f, f"{period_phrase}共在各级媒体", [("发表相关报道{}", "media_total")])
+    if brand:
+        levels = [f"{label}{f[key]}" for key, label in (("media_city", "市级媒体"), ("media_provincial", "省级媒体"),
+                                                       ("media_national", "国家级媒体")) if _nonzero(f, key)]
+        brand = brand[:-1] + ("，其中" + "，".join(levels) + "。" if levels else "。")
+    s["brand"] = brand
     return s
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from quntuan.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from quntuan.organizations.models import Organization, Region
 from quntuan.reports.figures import Period, Scope, compute_figures
-from quntuan.reports.models import NARRATIVE_KEYS, ReportDraft
+from quntuan.reports.models import NARRATIVE_KEYS, PROBLEMS, ReportDraft
 from quntuan.reports.policies import report_policy
 
 NARRATIVE_MAX = 5000
@@ -63,8 +63,13 @@ def draft_generate(*, draft_id: int) -> ReportDraft:
         ReportDraft.objects.filter(pk=draft.pk).update(status=ReportDraft.Status.FAILED,
                                                        error=_("统计数据时出错，请稍后重试。"))
         raise
+    narrative = dict(draft.narrative or {})
+    if not narrative.get(PROBLEMS[0], "").strip():  # a default draft staff can edit
+        from quntuan.reports.problems import default_problems
+
+        narrative[PROBLEMS[0]] = default_problems(draft_scope(draft), draft_period(draft))
     ReportDraft.objects.filter(pk=draft.pk).update(
-        figures=figures, status=ReportDraft.Status.READY, progress=100, generated_at=timezone.now(), error="")
+        narrative=narrative, figures=figures, status=ReportDraft.Status.READY, progress=100, generated_at=timezone.now(), error="")
     draft.refresh_from_db()
     return draft
 
