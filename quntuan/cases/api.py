@@ -579,7 +579,8 @@ def case_contact(request, tracking_no: str, payload: NoteIn):
 def case_transfer(request, tracking_no: str, payload: TransferIn):
     """转办到另一组织(须写明理由),由对方接收或退回。"""
     to_org = _organization(payload.to_org_id, _("转办单位"))
-    return _action(request, tracking_no, case_services.case_transfer, to_org=to_org, reason=payload.reason)
+    return _action(request, tracking_no, case_services.case_transfer, to_org=to_org, reason=payload.reason,
+                   category=payload.category)
 
 
 @router.post("/{tracking_no}/accept", response=_responses(200, CaseOut), summary="接收转办",

@@ -140,6 +140,8 @@ class ReasonIn(Schema):
 
 class TransferIn(ReasonIn):
     to_org_id: int = Field(..., title="转办单位", description="接收转办的组织编号")
+    category: str | None = Field(None, title="更正类别", max_length=40,
+                                 description="服务类别编码(可选);与原类别不同时更正诉求类别,并记为分派训练数据")
 
 
 class NoteIn(Schema):

@@ -21,7 +21,7 @@ class RoutingModelAdmin(admin.ModelAdmin):
             self.message_user(request, "请只选择一个版本。", messages.ERROR)
             return
         try:
-            row = routing_activate(version=queryset.get().version)
+            row = routing_activate(actor=request.user, version=queryset.get().version)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return

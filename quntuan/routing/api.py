@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from quntuan.api.auth import AUTH, AUTH_OPTIONAL, request_user
-from quntuan.core.exceptions import ApplicationError
+from quntuan.core.exceptions import ApplicationError, PermissionDenied
 from quntuan.routing import services
 
 router = Router(tags=["智能分派"])
@@ -81,6 +81,47 @@ def duplicates(request, payload: DuplicatesIn):
                              community_id=payload.community_id, address=payload.address)
     return [{"id": r["id"], "tracking_no": r["tracking_no"], "title": r["title"], "score": r["score"],
              "shared": r["shared"]} for r in rows]
+
+
+# --- model versions: the district supervisor and the platform administrator see and roll back --
+
+
+class ModelOut(Schema):
+    version: int
+    is_active: bool
+    created_at: str
+    n_examples: int
+    metrics: dict
+    note: str
+
+
+def _model_out(row) -> dict:
+    return {"version": row.version, "is_active": row.is_active, "created_at": row.created_at.isoformat(),
+            "n_examples": row.n_examples, "metrics": row.metrics or {}, "note": row.note}
+
+
+def _require_model_manager(user) -> None:
+    from quntuan.routing.policies import can_manage_models
+
+    if not can_manage_models(user):
+        raise PermissionDenied(_("只有区督查人员或平台管理员可以管理分派模型。"))
+
+
+@router.get("/models", response=list[ModelOut], auth=AUTH, summary="分派模型版本")
+def models_list(request):
+    """已训练的分派模型版本(新的在前),含留出集得分、训练样本数和是否在用。"""
+    from quntuan.routing.models import RoutingModel
+
+    _require_model_manager(request_user(request))
+    return [_model_out(r) for r in RoutingModel.objects.defer("payload").order_by("-version")[:50]]
+
+
+@router.post("/models/{version}/activate", response=ModelOut, auth=AUTH, summary="启用分派模型版本(回滚)")
+def models_activate(request, version: int):
+    """启用指定版本(回滚即启用较早的版本);操作记入审计日志。"""
+    user = request_user(request)
+    _require_model_manager(user)
+    return _model_out(services.routing_activate(actor=user, version=version))
 
 
 # --- overlap matrix (quntuan/routing/overlap_api.py; helper "overlap" keeps this block) ---------

@@ -28,5 +28,31 @@ class RoutingModel(models.Model):
         return f"v{self.version}{' (在用)' if self.is_active else ''}"
 
 
+class RoutingLabel(models.Model):
+    """A category a staff member confirmed or corrected for a case: training data for the next
+    model. The latest label of a case wins; closed cases without a label count with their final
+    category."""
+
+    class Source(models.TextChoices):
+        INTAKE = "intake", "受理登记时确认"
+        ACCEPTED = "accepted", "采纳分派建议"
+        CORRECTED = "corrected", "更正类别"
+        TRANSFER = "transfer", "转办时确认"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="routing_labels")
+    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "分派标注"
+        verbose_name_plural = "分派标注"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.category_id} ({self.source})"
+
+
 # The overlap matrix's "who leads" notes live in their own module.
 from quntuan.routing.overlap_models import OverlapLead  # noqa: E402,F401

@@ -12,13 +12,14 @@ import threading
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from quntuan.accounts.services import audit_record
 from quntuan.core.exceptions import NotFound
 from quntuan.routing.duplicates import DEFAULT_THRESHOLD, ClueWeights, clue_sets, similarity
 from quntuan.routing.model import Router, catalogue_examples, has_content
-from quntuan.routing.models import RoutingModel
+from quntuan.routing.models import RoutingLabel, RoutingModel
 
 log = logging.getLogger(__name__)
 _cache: dict = {}
@@ -68,13 +69,30 @@ def routing_categories(*, text: str | None, channel: str | None = None) -> tuple
     return tuple(s.category for s in _active_router().suggest(text, channel, with_reasons=False))
 
 
+@transaction.atomic
+def routing_label_record(*, actor, case, category, source: str) -> RoutingLabel | None:
+    """Record the category a staff member confirmed or corrected for a case (training data for
+    the next model). Called inside the service that set the category, so it is written in the
+    same transaction. None when there is no category or the actor is not staff."""
+    if category is None or case is None or not getattr(actor, "is_staff_member", False):
+        return None
+    if source not in RoutingLabel.Source.values:
+        raise ValueError(source)
+    return RoutingLabel.objects.create(case=case, category=category, actor=actor, source=source)
+
+
 def _confirmed_examples() -> list[tuple[str, str]]:
-    """Closed cases with their final category: the platform's own confirmed history."""
+    """The platform's own confirmed history: each case's latest staff label (confirmed or
+    corrected category), and closed cases without a label with their final category."""
     from quntuan.cases.models import Case, CaseStatus
 
-    rows = (Case.objects.filter(status=CaseStatus.CLOSED, category__isnull=False)
-            .values_list("title", "content", "category__code").order_by("id"))
-    return [(f"{t}。{c}", code) for t, c, code in rows]
+    labelled: dict[int, str] = {}
+    for case_id, code in (RoutingLabel.objects.order_by("id").values_list("case_id", "category__code")):
+        labelled[case_id] = code  # the latest label wins
+    rows = (Case.objects.filter(Q(pk__in=RoutingLabel.objects.values("case_id"))
+                                | Q(status=CaseStatus.CLOSED, category__isnull=False))
+            .values_list("pk", "title", "content", "category__code").order_by("id"))
+    return [(f"{t}。{c}", labelled.get(pk, code)) for pk, t, c, code in rows if labelled.get(pk, code)]
 
 
 def _score(router: Router, held: list[tuple[str, str]]) -> float:
@@ -105,7 +123,7 @@ def store_model(*, router: Router, metrics: dict, n_examples: int, activate: boo
     return row
 
 
-def routing_retrain(*, examples: list[tuple[str, str]] | None = None,
+def routing_retrain(*, actor=None, examples: list[tuple[str, str]] | None = None,
                     held_out: list[tuple[str, str]] | None = None, force: bool = False) -> RoutingModel:
     """Train a new model from the catalogue texts and confirmed cases (or ``examples``) and keep
     it active only if it scores at least as well as the active model on a held-out slice (a
@@ -128,16 +146,21 @@ def routing_retrain(*, examples: list[tuple[str, str]] | None = None,
         candidate = Router().fit([t for t, _ in examples], [c for _, c in examples])
     row = store_model(router=candidate, metrics=metrics, n_examples=len(examples), activate=keep,
                       note="" if keep else "留存未启用:留出集得分低于在用模型")
+    audit_record(actor=actor, action="routing.retrain", object_type="routing_model", object_id=row.version,
+                 detail={"active": row.is_active, "force": force, "n_examples": row.n_examples, **metrics})
     log.info("routing model v%s trained (held-out %.3f vs %.3f), active=%s", row.version, new_score, old_score, keep)
     return row
 
 
 @transaction.atomic
-def routing_activate(*, version: int) -> RoutingModel:
-    """Activate a stored model (rollback = activate an older version)."""
+def routing_activate(*, actor=None, version: int) -> RoutingModel:
+    """Activate a stored model (rollback = activate an older version); audited."""
     row = RoutingModel.objects.select_for_update().filter(version=version).first()
     if row is None:
         raise NotFound("没有这个版本的分派模型。")
+    previous = RoutingModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    audit_record(actor=actor, action="routing.activate", object_type="routing_model", object_id=row.version,
+                 detail={"previous": previous})
     RoutingModel.objects.filter(is_active=True).exclude(id=row.id).update(is_active=False)
     if not row.is_active:
         row.is_active = True

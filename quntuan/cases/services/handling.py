@@ -25,6 +25,8 @@ from quntuan.cases.services._common import (
 )
 from quntuan.catalog.models import Category
 from quntuan.core.exceptions import ApplicationError, Conflict, PermissionDenied
+from quntuan.routing.models import RoutingLabel
+from quntuan.routing.services import routing_label_record
 
 
 def _not_open() -> Conflict:
@@ -71,7 +73,9 @@ def case_contact(*, case, actor, note="") -> Case:
 
 # --- transfer ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def case_transfer(*, case, actor, to_org, reason) -> Case:
+def case_transfer(*, case, actor, to_org, reason, category=None) -> Case:
+    """Ask another organization to take the case. ``category`` (code or Category), when given and
+    different, corrects the case's category; the correction is kept as a routing label."""
     case = lock_case(case)
     _require_handler(actor, case, _("只有承办单位的工作人员可以转办该诉求。"))
     if case.status not in (CaseStatus.PENDING, CaseStatus.IN_PROGRESS):
@@ -82,12 +86,22 @@ def case_transfer(*, case, actor, to_org, reason) -> Case:
         raise ApplicationError(_("不能转办给本单位。"), code="invalid")
     if case.cohandlings.filter(organization=to_org, status=CoHandling.Status.OPEN).exists():
         raise ApplicationError(_("该单位正在协办此诉求,请待其答复后再转办。"), code="invalid")
+    corrected = None
+    if category not in (None, ""):
+        corrected = category if isinstance(category, Category) else Category.objects.filter(code=str(category)).first()
+        if corrected is None:
+            raise ApplicationError(_("所选服务类别不存在。"), code="unknown_category")
     now = timezone.now()
     _mark_contacted(case, actor, now)
     case.status = CaseStatus.TRANSFERRING
     case.transfer_to_org = to_org
     case.transfer_reason = reason
-    case.save(update_fields=["status", "transfer_to_org", "transfer_reason", "contacted_at", "updated_at"])
+    fields = ["status", "transfer_to_org", "transfer_reason", "contacted_at", "updated_at"]
+    if corrected is not None and corrected.pk != case.category_id:
+        case.category = corrected
+        fields.append("category")
+        routing_label_record(actor=actor, case=case, category=corrected, source=RoutingLabel.Source.CORRECTED)
+    case.save(update_fields=fields)
     event = record_event(case, CaseEvent.Kind.TRANSFER_REQUESTED, actor=actor, organization=case.handling_org,
                          target_org=to_org, note=reason, at=now)
     receivers = list(org_users(to_org.pk, on_duty_only=True)) or list(org_users(to_org.pk))
@@ -305,6 +319,7 @@ def case_transfer_out(*, case, actor, department, note) -> Case:
     _mark_contacted(case, actor, now)
     if case.category_id is None:
         case.category = Category.objects.filter(code=GOVERNMENT_CATEGORY).first()
+    routing_label_record(actor=actor, case=case, category=case.category, source=RoutingLabel.Source.TRANSFER)
     case.transferred_department = department
     case.status = CaseStatus.TRANSFERRED_OUT
     case.closed_at = now

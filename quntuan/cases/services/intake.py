@@ -250,7 +250,14 @@ def _case_submit(*, district, title, content, requester_name, requester_mobile, 
         first_inquirer=membership.user, first_inquirer_org=membership.organization,
         handling_org=membership.organization, idempotency_key=key,
     )
-    return _create_case(fields, received_by=received_by, membership=membership, attachments=attachments)
+    case = _create_case(fields, received_by=received_by, membership=membership, attachments=attachments)
+    if received_by is not None and category is not None and getattr(case, "just_created", False):
+        # the category a staff member registered (typed or accepted from the suggestion) is a label
+        from quntuan.routing.models import RoutingLabel
+        from quntuan.routing.services import routing_label_record
+
+        routing_label_record(actor=received_by, case=case, category=category, source=RoutingLabel.Source.INTAKE)
+    return case
 
 
 def _create_case(fields: dict, *, received_by, membership: Membership, attachments) -> Case:

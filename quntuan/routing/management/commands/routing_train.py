@@ -18,6 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args, force, **options):
         from quntuan.routing.services import routing_retrain
 
-        row = routing_retrain(force=force)
+        row = routing_retrain(actor=None, force=force)
         self.stdout.write(json.dumps({"version": row.version, "active": row.is_active,
                                       "n_examples": row.n_examples, **row.metrics}, ensure_ascii=False))
