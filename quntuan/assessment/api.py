@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from quntuan.api.auth import AUTH, request_user
 from quntuan.assessment import charts, queries, services
@@ -326,10 +326,10 @@ def score_put(request, indicator_id: int, payload: ScoreIn):
 
 
 class VetoIn(Schema):
-    organization_id: int
-    year: int
-    kind: str
-    reason: str
+    organization_id: int = Field(..., title="组织")
+    year: int = Field(..., title="年度")
+    kind: str = Field(..., title="否决类型", description="major_incident(发生重大事件)/ key_task(重点任务未完成)/ other(其他)")
+    reason: str = Field(..., title="否决事由")
 
 
 @router.post("/vetoes", response={201: dict}, summary="一票否决(仅区督查人员)")

@@ -372,6 +372,11 @@ def _indicator_guard(actor, district_id: int) -> None:
         raise PermissionDenied(_("只有区督查人员可以设置考核指标和权重。"))
 
 
+def _veto_guard(actor, district_id: int) -> None:
+    if not assessment_policy.can_edit_indicators(actor, district_id):
+        raise PermissionDenied(_("只有区督查人员可以设置或撤销一票否决。"))
+
+
 def _check_indicator(source: str, weight: int, target, scope: str) -> Decimal | None:
     if source not in Source.values:
         raise ApplicationError(_("数据来源无效。"))
@@ -482,7 +487,7 @@ def manual_score_set(*, actor, indicator: Indicator, score, evidence: str = "", 
 def veto_flag_create(*, actor, organization: Organization, year: int, kind: str, reason: str,
                      evidence_file=None) -> VetoFlag:
     """一票否决 of an organization for the year, with the reason and optionally a file as evidence."""
-    _indicator_guard(actor, organization.district_id)
+    _veto_guard(actor, organization.district_id)
     if kind not in VetoFlag.Kind.values:
         raise ApplicationError(_("否决类型无效。"))
     if not 2000 <= year <= 2100:
@@ -501,7 +506,7 @@ def veto_flag_create(*, actor, organization: Organization, year: int, kind: str,
 
 @transaction.atomic
 def veto_flag_withdraw(*, actor, flag: VetoFlag) -> VetoFlag:
-    _indicator_guard(actor, flag.district_id)
+    _veto_guard(actor, flag.district_id)
     flag = VetoFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.withdrawn:
         raise Conflict(_("该一票否决已撤销。"))
