@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,6 +211,8 @@ DUPLICATE_WINDOW_DAYS = 60
 DUPLICATE_CANDIDATES = 200
 DUPLICATE_SCAN = 400  # recent cases of the place read from the index, before the policy filter
 DUPLICATE_OPEN_OLDER = 50
+ADDRESS_SCAN = 5000  # address without community: newest cases of the district searched for the address
+ADDRESS_MIN_CONTAINED = 3  # shorter addresses ("厂", "小区") only match exactly
 CANDIDATE_TEXT = 600  # a matter's clues (place, unit, person, problem) are in its first lines
 
 
@@ -226,18 +228,30 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     Two steps, so the cost does not grow with the table: the place and time pick at most
     ``DUPLICATE_SCAN`` recent ids from the index on (community, received_at desc) and at most 50
     older open ones from the partial index of open cases (for an address: the index on
-    (district, address, received_at desc)); then the case policy and the categories filter
+    (district, address, received_at desc) for the same address, and among the district's newest
+    ``ADDRESS_SCAN`` cases of the window those whose address contains the typed one); then the case policy and the categories filter
     those ids by primary key."""
     now = now or timezone.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    address = address.strip()
     if community_id:
         place = Case.objects.filter(community_id=community_id)
-    elif address.strip():
-        place = Case.objects.filter(district_id=district_id, address=address.strip())
+    elif address:
+        place = Case.objects.filter(district_id=district_id, address=address)
     else:
         return Case.objects.none()
     recent = list(place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
                   .values_list("id", flat=True)[:DUPLICATE_SCAN])
+    if not community_id and len(address) >= ADDRESS_MIN_CONTAINED and len(recent) < DUPLICATE_SCAN:
+        # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
+        # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
+        # district, received_at), so the cost stays bounded however many cases the district has
+        newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
+                  .order_by("-received_at").values("id")[:ADDRESS_SCAN])
+        contained = (Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
+                     .exclude(pk__in=recent).order_by("-received_at")
+                     .values_list("id", flat=True)[:DUPLICATE_SCAN - len(recent)])
+        recent += list(contained)
     older_open = list(place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
                       .values_list("id", flat=True)[:DUPLICATE_OPEN_OLDER])
     qs = case_policy.visible(user).filter(pk__in=recent + older_open).exclude(status=CaseStatus.MERGED)

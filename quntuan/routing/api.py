@@ -35,7 +35,8 @@ class SuggestOut(Schema):
 class DuplicatesIn(Schema):
     text: str = Field("", max_length=MAX_TEXT)
     community_id: int | None = Field(None, description="社区编号;与 address 至少填一项")
-    address: str = Field("", max_length=200, description="地点(同一地点的诉求)")
+    address: str = Field("", max_length=200, description="地点:同一地点的诉求;3 个字以上时也找地点中包含它的诉求"
+                         "(如“宏达服装厂”找到“新桥社区宏达服装厂”,限本区近期最新的 5000 件)")
     district_id: int | None = Field(None, description="所属区;不填时取社区所属区或本人单位所在区")
 
 

@@ -56,6 +56,31 @@ def test_address_alone_is_enough(world, original):
     assert [row["tracking_no"] for row in r.json()] == [original.tracking_no]
 
 
+def test_address_part_finds_the_longer_stored_address(world, original):
+    original.address = "新桥社区宏达服装厂"
+    original.save(update_fields=["address"])
+    r = post(client_for(world.union_receiver), {"text": "华兴公司三个月不发工资了", "address": "宏达服装厂"})
+    assert [row["tracking_no"] for row in r.json()] == [original.tracking_no]
+    # too short to be a place by itself: only an exact match counts
+    r = post(client_for(world.union_receiver), {"text": "华兴公司三个月不发工资了", "address": "厂"})
+    assert r.json() == []
+
+
+def test_address_containment_stays_in_the_district_and_the_scan(world, original, monkeypatch):
+    from quntuan.cases import queries
+
+    original.address = "新桥社区宏达服装厂"
+    original.save(update_fields=["address"])
+    other = post(client_for(world.union_receiver), {"text": "华兴公司三个月不发工资了", "address": "宏达服装厂",
+                                                    "district_id": world.other_district.pk})
+    assert other.json() == []
+    # only the district's newest ADDRESS_SCAN cases are searched for the address
+    world.submit(community=world.community, title="另一件诉求", content="路灯坏了")
+    monkeypatch.setattr(queries, "ADDRESS_SCAN", 1)
+    r = post(client_for(world.union_receiver), {"text": "华兴公司三个月不发工资了", "address": "宏达服装厂"})
+    assert r.json() == []
+
+
 def test_nothing_without_a_place(world, original):
     r = post(client_for(world.union_receiver), {"text": "华兴公司三个月不发工资了"})
     assert (r.status_code, r.json()) == (200, [])
