@@ -22,3 +22,15 @@ def test_missing_kind_is_named(world):
     assert r.status_code == 422
     assert "否决类型为必填项" in r.json()["message"]
     assert "搜索范围" not in r.json()["message"]
+
+
+def test_results_table_wraps_a_long_veto_note_and_scrolls(world):
+    from quntuan.assessment.models import Indicator, Source, VetoFlag
+
+    Indicator.objects.create(district=world.district, year=2026, name="活动", source=Source.ACTIVITIES, weight=10,
+                             target=5)
+    VetoFlag.objects.create(district=world.district, year=2026, organization=world.union, kind="major_incident",
+                            reason="很长的否决事由" * 20, flagged_by=world.supervisor)
+    page = client_for(world.supervisor).get("/assessment/results/2026/").content.decode()
+    assert 'class="table-wrap as-scroll"' in page and 'class="name-col"' in page
+    assert '<small class="veto-note">' in page and "white-space:nowrap" not in page.split("as-results")[-1]
