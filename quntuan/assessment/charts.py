@@ -18,7 +18,7 @@ from django.utils import timezone
 from quntuan.accounts.models import Role, User
 from quntuan.activities.models import Activity, ActivityStatus, CheckIn
 from quntuan.assessment import rollups
-from quntuan.assessment.models import Assignment
+from quntuan.assessment.models import Assignment, Indicator
 from quntuan.assessment.queries import PLAN_OUTCOME_FIELDS, assessment_results, bounds, supervision_stats
 from quntuan.cases.models import Case, CaseStatus
 from quntuan.organizations.models import Organization, Region
@@ -285,13 +285,20 @@ def supervision_chart(scope: Scope) -> dict:
 
 
 def ranking_chart(scope: Scope, year: int, visible_org_ids: set[int] | None = None) -> dict:
-    rows = assessment_results(scope.district, year)
+    """The year's assessment ranking: of the organizations, or at street level of the streets
+    (by their workstations' indicators), the chosen street marked."""
+    streets = scope.street is not None and visible_org_ids is None
+    target = Indicator.Scope.STREET if streets else Indicator.Scope.ORGANIZATION
+    rows = assessment_results(scope.district, year, target)
     if visible_org_ids is not None:
         rows = [r for r in rows if r["target_id"] in visible_org_ids]
-    return {"year": year, "categories": [r["name"] for r in rows],
+    suffix = "&scope=street" if streets else ""
+    return {"year": year, "target": target, "categories": [r["name"] for r in rows],
             "totals": [r["total"] for r in rows], "vetoed": [r["vetoed"] for r in rows],
             "ranks": [r["rank"] for r in rows],
-            "links": [f"/assessment/results/{year}/?district={scope.district.pk}#org-{r['target_id']}" for r in rows]}
+            "selected": [bool(streets and r["target_id"] == scope.street.pk) for r in rows],
+            "links": [f"/assessment/results/{year}/?district={scope.district.pk}{suffix}#org-{r['target_id']}"
+                      for r in rows]}
 
 
 CHARTS = {

@@ -94,7 +94,8 @@
     },
     ranking: function (d) {
       var data = d.totals.map(function (t, i) {
-        return { value: t === null ? 0 : t, itemStyle: { color: d.vetoed[i] ? "#9ca3af" : RED } };
+        var color = d.vetoed[i] ? "#9ca3af" : (d.selected && d.selected[i] ? "#7f1d1d" : RED);
+        return { value: t === null ? 0 : t, itemStyle: { color: color } };
       });
       var o = bar(d.categories.slice().reverse(), [{ name: t("总分"), type: "bar", data: data.slice().reverse(),
         label: { show: true, position: "right" } }], true);
