@@ -27,6 +27,9 @@ REASON_STOP = frozenset(
     "反映 来电 来电人 来访 来访人 市民 本人 咨询 请问 希望 帮忙 帮助 问题 情况 时候 知道 需要 问问 想问 "
     "没有 不是 不能 可能 以后 之前 今年 去年 一直 还有 因为 所以 但是 如果 或者 以及 相关 其他".split()
 )
+# numbers and measure words ("三个", "三个月", "500元", "两年") say nothing about the matter
+_NUMERAL_WORD = re.compile(r"^(?:[0-9０-９零〇一二两三四五六七八九十百千万亿几半多]+[个月年天日周次元块岁号位名人家件层栋户小时分钟多余]*"
+                           r"|个月|多月|多年|多天)$")
 _CJK_OR_WORD = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
 
 
@@ -169,7 +172,7 @@ class Router:
         coef = self.clf.coef_[self.classes.index(category)]
         scored = {}
         for w in set(words(clean(text))):
-            if len(w) < 2 or w in REASON_STOP:
+            if len(w) < 2 or w in REASON_STOP or _NUMERAL_WORD.match(w):
                 continue
             j = vocab.get(w)
             if j is not None and coef[n_char + j] > 0:

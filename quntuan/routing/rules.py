@@ -29,12 +29,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def tidy_reason(reason: str) -> str:
+    """The reason as staff read it: quoted cues of one character (“拖”, “厂”) or contained in
+    another cue of the same reason (“欠薪” beside “拖欠工资欠薪”) are left out, and so are the
+    brackets and commas they leave behind."""
+    cues = _QUOTED.findall(reason)
+    if not cues:
+        return reason
+    kept: set[str] = set()
+    for i, c in enumerate(cues):
+        if len(c) < 2 or c in kept:
+            continue
+        if any(c in o and c != o for j, o in enumerate(cues) if j != i):
+            continue
+        kept.add(c)
+
+    def keep(m: re.Match) -> str:
+        c = m.group(1)
+        if c in kept:
+            kept.discard(c)  # once only
+            return m.group(0)
+        return ""
+
+    out = _QUOTED.sub(keep, reason)
+    out = re.sub("([(\uff08])[,\uff0c\u3001]+", r"\1", out)  # "(,涉及" -> "(涉及"
+    out = re.sub("[,\uff0c\u3001]+([)\uff09])", r"\1", out)  # "工资,)" -> "工资)"
+    out = re.sub("[(\uff08][)\uff09]", "", out)  # empty brackets
+    return out
+
 
 @dataclass(frozen=True)
 class RuleHit:
     category: str
     reason: str
     rule: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "reason", tidy_reason(self.reason))
 
 
 def _rx(pattern: str) -> re.Pattern:

@@ -34,3 +34,23 @@ def test_no_suggestion_for_empty_text(router, text):
 def test_long_and_mixed_text_never_fails(router):
     assert len(router.suggest("工资" * 10000)) == 3
     assert len(router.suggest("My boss 不发工资 😡 since March,公司 refuses")) == 3
+
+
+@pytest.mark.parametrize("word", ["三个", "三个月", "500元", "两年", "十几", "个月"])
+def test_numbers_and_measure_words_are_not_keywords(word):
+    from quntuan.routing.model import _NUMERAL_WORD
+
+    assert _NUMERAL_WORD.match(word)
+
+
+@pytest.mark.parametrize("word", ["工资", "百货", "三八节", "一直"])
+def test_ordinary_words_stay_keywords(word):
+    from quntuan.routing.model import _NUMERAL_WORD
+
+    assert not _NUMERAL_WORD.match(word)
+
+
+def test_model_keywords_leave_out_numbers(router):
+    text = "三个孩子想报名三个科普讲座,预约三个名额"
+    for category in router.classes:
+        assert not any(w.startswith("三") for w in router._top_words(text, category, k=10))

@@ -54,3 +54,24 @@ def test_settled_wages_are_not_a_labour_dispute():
 def test_government_hint_only_without_mass_signal():
     assert government_hint("小区物业费涨价了,物业服务太差").category == "other.government"
     assert government_hint("盲道被占,噪音扰民") is None
+
+
+@pytest.mark.parametrize(("reason", "expected"), [
+    ("劳动关系问题(“拖欠工资”“拖”,涉及用人方“厂”),无论求助人身份均由工会维权",
+     "劳动关系问题(“拖欠工资”,涉及用人方),无论求助人身份均由工会维权"),
+    ("劳动关系问题(“欠薪”“欠”,涉及用人方“华兴公司”),由工会维权", "劳动关系问题(“欠薪”,涉及用人方“华兴公司”),由工会维权"),
+    ("劳动关系问题(“欠薪”“拖欠工资欠薪”),由工会维权", "劳动关系问题(“拖欠工资欠薪”),由工会维权"),
+    ("提到职工(“工”)", "提到职工"),
+    ("政府部门职责事项(“社保”),登记后转办", "政府部门职责事项(“社保”),登记后转办"),
+])
+def test_reasons_leave_out_fragments(reason, expected):
+    from quntuan.routing.rules import tidy_reason
+
+    assert tidy_reason(reason) == expected
+
+
+def test_rule_reason_has_no_one_character_cue():
+    hit = route_rules("我在服装厂上班,厂里拖欠工资三个月了")
+    assert hit.category == "union.legal"
+    assert "“拖欠工资”" in hit.reason
+    assert "“拖”" not in hit.reason and "“厂”" not in hit.reason
