@@ -113,9 +113,10 @@ def service_records_in(scope: Scope) -> QuerySet[ServiceRecord]:
 
 
 def plans_in(scope: Scope) -> QuerySet[Plan]:
-    """Work plans (not drafts) of the district ending in the range; a street's are those of its
-    communities."""
-    qs = Plan.objects.filter(district=scope.district, end_date__gte=scope.start, end_date__lte=scope.end
+    """Work plans (not drafts) of the district running during the range (start ≤ range end and
+    end ≥ range start), so a plan for the whole year shows from January on; a street's are those
+    of its communities. (The yearly indicator and the work report count plans ending in the year.)"""
+    qs = Plan.objects.filter(district=scope.district, start_date__lte=scope.end, end_date__gte=scope.start
                              ).exclude(status=Plan.Status.DRAFT)
     if scope.organization:
         qs = qs.filter(organization=scope.organization)
@@ -258,7 +259,7 @@ PLAN_OUTCOME_LABELS = {f: str(Plan._meta.get_field(f).verbose_name) for f in PLA
 
 
 def plan_outcomes_chart(scope: Scope) -> dict:
-    """The five outcomes of the work plans ending in the range, per organization (one grouped
+    """The five outcomes of the work plans running in the range, per organization (one grouped
     query); each bar opens that organization's plans."""
     rows = list(plans_in(scope).values("organization_id", "organization__name").annotate(
         plans=Count("id"), **{f: Sum(f) for f in PLAN_OUTCOME_FIELDS}).order_by("organization_id"))

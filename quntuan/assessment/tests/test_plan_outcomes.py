@@ -81,10 +81,12 @@ def test_work_report_quotes_plan_outcomes_and_follows_a_change(world, plans):
 
 
 def test_generated_report_text_quotes_the_plan_figures(world, plans):
+    from quntuan.core.testing import make_resident
     from quntuan.reports.compose import compose
     from quntuan.reports.figures import compute_figures
     from quntuan.reports.models import ReportDraft
 
+    make_resident(world.district)  # a zero figure is left out of the sentences
     draft = ReportDraft(district=world.district, period_kind="year", year=2026, number=1, title="汇报",
                         narrative={}, figures=compute_figures(ReportScope(district=world.district),
                                                               Period(kind="year", year=2026)))
@@ -94,3 +96,13 @@ def test_generated_report_text_quotes_the_plan_figures(world, plans):
     assert "截至2026年6月15日" in text and "2026年12月31日" not in text
     table = next(b for b in compose(draft) if b.kind == "table")
     assert ["带动就业岗位", "4个"] in table.rows
+
+
+def test_plan_outcomes_chart_shows_a_plan_running_through_the_year(world):
+    make_plan(world, world.youth, date(2026, 12, 31), trained=12)
+    scope = charts.Scope(district=world.district, start=date(2026, 1, 1), end=date(2026, 6, 15))
+    chart = charts.plan_outcomes_chart(scope)
+    assert chart["categories"] == [world.youth.name]
+    assert {s["key"]: s["data"] for s in chart["series"]}["trained"] == [12]
+    later = charts.Scope(district=world.district, start=date(2027, 1, 1), end=date(2027, 3, 1))
+    assert charts.plan_outcomes_chart(later)["categories"] == []
