@@ -61,6 +61,13 @@ INDICATORS = [
     ("督查事项按期完成", Source.SUPERVISION_ON_TIME, 15, None),
     ("工作站覆盖", Source.COVERAGE, 10, None),
     ("品牌创建与宣传(人工评分)", Source.MANUAL, 10, None),
+    ("工作计划成效", Source.PLAN_OUTCOMES, 10, 200),
+]
+# Running items: still in progress, reported monthly up to the current month (the dispatch
+# meeting of this month has something to show); the second one is already past its deadline.
+RUNNING_ITEMS = [
+    ("年终考核迎检资料归档", False, 35),
+    ("冬季送温暖困难职工帮扶", True, -5),
 ]
 STREET_INDICATORS = [
     ("工作站覆盖率", Source.COVERAGE, 40, None),
@@ -75,6 +82,12 @@ class SeedResult:
     items: int = 0
     reports: int = 0
     indicators: int = 0
+
+
+def _month_first(today: date, shift: int) -> date:
+    """The first day of the month ``shift`` months from today's (0 or -1)."""
+    first = today.replace(day=1)
+    return first if shift == 0 else (first - timedelta(days=1)).replace(day=1)
 
 
 def _name(rng: random.Random) -> str:
@@ -156,6 +169,24 @@ def seed_assessment(district: Region, rng: random.Random, *, today: date | None 
                     a.status, a.completed_on = Assignment.Status.DONE, done_on
                     a.save(update_fields=["status", "completed_on"])
                     break
+    mass = [o for o in orgs if o.kind == Organization.Kind.MASS] or orgs
+    for title, is_key, due_in in RUNNING_ITEMS:
+        due = today + timedelta(days=due_in)
+        item = SupervisionItem.objects.create(district=district, title=title, is_key=is_key, due_date=due,
+                                              description="按区委部署推进,每月报送进展并附佐证材料。",
+                                              created_by=supervisor)
+        result.items += 1
+        for org in mass[:3]:
+            a = Assignment.objects.create(item=item, organization=org, due_date=due)
+            reporter = (Membership.objects.filter(organization=org).order_by("pk").values_list("user_id", flat=True)
+                        .first())
+            percent = 0
+            for month in (_month_first(today, -1), _month_first(today, 0)):
+                percent += rng.randint(20, 35)
+                ProgressReport.objects.create(
+                    assignment=a, month=month, percent=percent, reported_by_id=reporter,
+                    text=f"{month.month}月:{rng.choice(['召开专题推进会', '开展走访调研', '整理台账资料'])},累计完成 {percent}%。")
+                result.reports += 1
     for order, (name, source, weight, target) in enumerate(INDICATORS):
         Indicator.objects.create(district=district, year=year, name=name, source=source, weight=weight,
                                  target=target, order=order)
