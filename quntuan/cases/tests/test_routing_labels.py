@@ -123,3 +123,27 @@ def test_others_may_not_see_or_roll_back(client, world, who):
     response = client.post("/api/routing/models/1/activate", data="{}", content_type="application/json")
     assert response.status_code in (401, 403)
     assert RoutingModel.objects.get(is_active=True).version == 2
+
+
+def test_models_page_lists_versions_and_rolls_back(client, world):
+    routing.routing_retrain(examples=GOOD)
+    routing.routing_retrain(examples=GOOD, force=True)
+    client.force_login(world.supervisor)
+    page = client.get("/routing/models/").content.decode()
+    assert "分派模型版本" in page and "v2" in page and "v1" in page
+    assert 'action="/routing/models/1/activate/"' in page
+    response = client.post("/routing/models/1/activate/")
+    assert response.status_code == 302
+    assert RoutingModel.objects.get(is_active=True).version == 1
+    assert "已启用分派模型 v1。" in client.get("/routing/models/").content.decode()
+    assert AuditRecord.objects.filter(action="routing.activate", actor=world.supervisor).exists()
+
+
+@pytest.mark.parametrize("who", ["union_staff", "auditor"])
+def test_models_page_refused_to_others(client, world, who):
+    routing.routing_retrain(examples=GOOD)
+    routing.routing_retrain(examples=GOOD, force=True)
+    client.force_login(getattr(world, who))
+    assert client.get("/routing/models/").status_code == 403
+    assert client.post("/routing/models/1/activate/").status_code == 403
+    assert RoutingModel.objects.get(is_active=True).version == 2
