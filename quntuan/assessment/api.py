@@ -491,3 +491,72 @@ for _kind, _label in (("posts", "岗位编制或领导职数"), ("cadres", "专�
                       ("offices", "办公场所"), ("media", "媒体报道"), ("trainings", "干部培训")):
     router.delete(f"/ledgers/{_kind}/{{int:entry_id}}", response={204: None}, summary=f"删除{_label}",
                   operation_id=f"assessment_ledger_delete_{_kind}")(_ledger_delete_view(_kind))
+
+
+# --- supervision tasks and the records behind a number ---------------------------------------------
+
+def _visible_assignment(user, assignment_id: int):
+    from quntuan.assessment.models import Assignment
+
+    a = (Assignment.objects.filter(pk=assignment_id, organization__in=assessment_policy.visible_orgs(user))
+         .select_related("item", "organization").first())
+    if a is None:
+        raise NotFound(_("督查任务不存在,或您无权查看。"))
+    return a
+
+
+class ProgressIn(Schema):
+    month: str = Field(..., title="月份", description="2026-03")
+    text: str = Field(..., title="进展情况")
+    percent: int = Field(..., title="完成进度", ge=0, le=100)
+    video_urls: list[str] = Field(default_factory=list, title="视频链接")
+
+
+@router.post("/supervision/assignments/{int:assignment_id}/reports", response={201: dict},
+             summary="报送某月进展(责任单位工作人员;佐证视频链接,文件请在页面上传)")
+def progress_report(request, assignment_id: int, payload: ProgressIn):
+    user = request_user(request)
+    a = _visible_assignment(user, assignment_id)
+    report = services.progress_report_submit(actor=user, assignment=a, month=parse_month(payload.month, timezone.localdate()),
+                                             text=payload.text, percent=payload.percent,
+                                             video_urls=payload.video_urls)
+    return 201, {"id": report.pk, "month": report.month.strftime("%Y-%m"), "percent": report.percent,
+                 "evidence": [{"kind": e.kind, "url": e.url} for e in report.evidence.all()]}
+
+
+@router.post("/supervision/assignments/{int:assignment_id}/complete", summary="确认督查任务完成(区督查人员)")
+def assignment_complete(request, assignment_id: int):
+    user = request_user(request)
+    a = services.assignment_complete(actor=user, assignment=_visible_assignment(user, assignment_id))
+    return {"id": a.pk, "status": a.status, "completed_on": a.completed_on}
+
+
+RECORD_FIELDS = {
+    "cases": ("tracking_no", "title", "status", "received_at", "due_date"),
+    "overdue": ("tracking_no", "title", "status", "received_at", "due_date"),
+    "residents": ("name", "date_joined"),
+    "activities": ("title", "start", "capacity"),
+    "checkins": ("activity_id", "checked_in_at"),
+    "service_records": ("shift_id", "minutes"),
+    "assignments": ("item_id", "organization_id", "due_date", "status", "completed_on"),
+    "plans": ("title", "organization_id", "end_date", *queries.PLAN_OUTCOME_FIELDS),
+}
+
+
+@router.get("/records", summary="某个数字背后的记录(kind/district/org/street/start/end/status/month,最多 page 页每页 50 条)")
+def records(request, kind: str = "cases", page: int = 1):
+    from quntuan.assessment.lists import record_rows
+
+    user = request_user(request)
+    params = {k: request.GET.get(k) for k in ("district", "org", "street", "start", "end", "status", "month")}
+    kind, _scope, qs = record_rows(user, {**params, "kind": kind})
+    page = max(1, page)
+    fields = RECORD_FIELDS.get(kind, ())
+    rows = list(qs[(page - 1) * 50:page * 50])
+    out = []
+    for r in rows:
+        item = {"id": r.pk, **{f: getattr(r, f, None) for f in fields}}
+        if kind == "service_records":
+            item["volunteer"] = r.volunteer.real_name
+        out.append(item)
+    return {"kind": kind, "page": page, "count": qs.count(), "rows": out}
