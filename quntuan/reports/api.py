@@ -111,3 +111,28 @@ def detail(request, pk: int):
 def narrative(request, pk: int, payload: NarrativeIn):
     draft = _draft(request, pk)
     return services.draft_update_narrative(user=request_user(request), draft=draft, narrative=payload.narrative)
+
+
+def _file(request, pk: int, kind: str):
+    from quntuan.reports.views import DOCX_TYPE, _download
+
+    draft = _draft(request, pk)
+    if draft.status != ReportDraft.Status.READY:
+        raise PermissionDenied(_("工作汇报尚未生成完成，暂不能下载。"))
+    if kind == "docx":
+        from quntuan.reports.docx import build_docx
+
+        return _download(build_docx(draft), DOCX_TYPE, f"{draft.title}.docx")
+    from quntuan.reports.pdf import build_pdf
+
+    return _download(build_pdf(draft), "application/pdf", f"{draft.title}.pdf")
+
+
+@router.get("/drafts/{pk}/docx", response={200: None, **ERRORS}, summary="下载 Word 文件")
+def download_docx(request, pk: int):
+    return _file(request, pk, "docx")
+
+
+@router.get("/drafts/{pk}/pdf", response={200: None, **ERRORS}, summary="下载 PDF 文件（LibreOffice 生成）")
+def download_pdf(request, pk: int):
+    return _file(request, pk, "pdf")
