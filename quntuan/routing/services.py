@@ -137,7 +137,8 @@ def routing_retrain(*, actor=None, examples: list[tuple[str, str]] | None = None
     new_score = _score(candidate, held)
     current = RoutingModel.objects.filter(is_active=True).first()
     old_score = _score(pickle.loads(bytes(current.payload)), held) if current else -1.0  # noqa: S301
-    keep = force or current is None or new_score >= old_score
+    # with no held-out example there is nothing to compare: the active model stays
+    keep = force or current is None or (bool(held) and new_score >= old_score)
     metrics = {"held_out_top1": round(new_score, 4), "held_out_n": len(held),
                "active_top1": round(old_score, 4) if current else None,
                "trained_at": timezone.now().isoformat()}
@@ -145,7 +146,8 @@ def routing_retrain(*, actor=None, examples: list[tuple[str, str]] | None = None
         # the kept model learns from everything, held-out slice included
         candidate = Router().fit([t for t, _ in examples], [c for _, c in examples])
     row = store_model(router=candidate, metrics=metrics, n_examples=len(examples), activate=keep,
-                      note="" if keep else "留存未启用:留出集得分低于在用模型")
+                      note="" if keep else ("留存未启用:留出集为空,无法比较" if not held
+                                            else "留存未启用:留出集得分低于在用模型"))
     audit_record(actor=actor, action="routing.retrain", object_type="routing_model", object_id=row.version,
                  detail={"active": row.is_active, "force": force, "n_examples": row.n_examples, **metrics})
     log.info("routing model v%s trained (held-out %.3f vs %.3f), active=%s", row.version, new_score, old_score, keep)

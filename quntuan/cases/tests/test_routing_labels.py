@@ -147,3 +147,11 @@ def test_models_page_refused_to_others(client, world, who):
     assert client.get("/routing/models/").status_code == 403
     assert client.post("/routing/models/1/activate/").status_code == 403
     assert RoutingModel.objects.get(is_active=True).version == 2
+
+
+def test_retrain_without_held_out_examples_keeps_the_active_model(world):
+    routing.routing_retrain(examples=GOOD)
+    row = routing.routing_retrain(examples=[])  # e.g. the nightly task before any case is confirmed
+    assert row.is_active is False
+    assert row.note == "留存未启用:留出集为空,无法比较"
+    assert RoutingModel.objects.get(is_active=True).version == 1
