@@ -85,7 +85,8 @@ def _operation_models(request) -> list:
 
 
 def _title_in_models(models: list, loc: list) -> str | None:
-    """The ``title`` of the field at ``loc`` (e.g. ["body", "payload", "reason"])."""
+    """The ``title`` of the field at ``loc`` (e.g. ["body", "payload", "reason"]): "" when the
+    operation has that field without a title, None when the field is not found."""
     for model in models:
         if getattr(model, "__ninja_param_source__", None) != loc[0]:
             continue
@@ -98,9 +99,9 @@ def _title_in_models(models: list, loc: list) -> str | None:
             if info is None:
                 title = None
                 break
-            title = info.title
+            title = info.title or ""
             cls = info.annotation
-        if title:
+        if title is not None:
             return title
     return None
 
@@ -123,7 +124,12 @@ def _error_message(error: dict, models: list) -> tuple[str, str]:
     full_loc = list(error.get("loc", ()))
     loc = [part for part in full_loc if isinstance(part, str)]
     field = loc[-1] if len(loc) > 1 else ""
-    label = (_title_in_models(models, full_loc) or _label(field)) if field else _("请求")
+    label = _("请求")
+    if field:
+        # the operation's own field title; an untitled field of the operation is named as it is
+        # (never borrow another schema's title for the same name); unknown operation: any schema's
+        title = _title_in_models(models, full_loc)
+        label = title or (f"“{field}”" if title == "" and field != "payload" else _label(field))
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
