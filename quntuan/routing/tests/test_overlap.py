@@ -1,38 +1,14 @@
 """The overlap computation: catalogue similarity (pure and cached), case-flow aggregates, the
 matrix, and example cases limited to what the viewer may see."""
 
-from datetime import timedelta
 
 import pytest
-import time_machine
-from django.core.cache import cache
 
-from quntuan.cases.services._common import config_cache_clear
 from quntuan.catalog.services import service_save
 from quntuan.routing import overlap
 from quntuan.routing.overlap import ServiceDoc, similar_services
-from quntuan.routing.tests.overlap_world import MONDAY, build_overlap_world
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    config_cache_clear()
-    yield
-    cache.clear()
-    config_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _just_after_the_cases():
-    """The periods (the last year, the last 90 days) count back from now: now is the world's Monday."""
-    with time_machine.travel(MONDAY + timedelta(hours=3), tick=True):
-        yield
-
-
-@pytest.fixture
-def w(db):
-    return build_overlap_world()
+pytestmark = pytest.mark.usefixtures("overlap_caches", "overlap_clock")
 
 
 def doc(pk, org, words, name=None):

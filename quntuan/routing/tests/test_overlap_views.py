@@ -2,17 +2,12 @@
 within the viewer's sight, the lead recorded by the district supervisor with an audit record."""
 
 import json
-from datetime import timedelta
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from quntuan.accounts.models import AuditRecord
-from quntuan.cases.services._common import config_cache_clear
 from quntuan.routing.overlap_models import OverlapLead
-from quntuan.routing.tests.overlap_world import MONDAY, build_overlap_world
 
 URL = "/routing/overlap/"
 PAIR_URL = "/routing/overlap/pair/"
@@ -20,25 +15,7 @@ LEAD_URL = "/routing/overlap/lead/"
 API = "/api/routing/overlap"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    config_cache_clear()
-    yield
-    cache.clear()
-    config_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _just_after_the_cases():
-    """The periods (the last year, the last 90 days) count back from now: now is the world's Monday."""
-    with time_machine.travel(MONDAY + timedelta(hours=3), tick=True):
-        yield
-
-
-@pytest.fixture
-def w(db):
-    return build_overlap_world()
+pytestmark = pytest.mark.usefixtures("overlap_caches", "overlap_clock")
 
 
 def client_for(user):
