@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from quntuan.core.admin import ReadOnlyAdmin
 from quntuan.programs.models import ConsentRecord, ProgramRules
 
 
@@ -11,18 +12,9 @@ class ProgramRulesAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     """Append-only: shown, never changed."""
 
     list_display = ("resident", "action", "purposes", "policy_version", "source", "created_at")
     list_filter = ("action", "policy_version")
     raw_id_fields = ("resident",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
