@@ -96,7 +96,7 @@ def _find(rx: re.Pattern, text: str, *, negatable: bool = False) -> str | None:
 _KIN = (r"丈夫|老公|前夫|男友|男朋友|前男友|未婚夫|公公|婆婆|继父|继母|后妈|后爸|老伴|"
         r"儿子|儿媳|女婿|爸爸|妈妈|父亲|母亲|他爸|她爸|孩子爸|孩子妈|孩子他爸|婆家|娘家人|小叔子")
 _HURT = (r"打我|打她|打他|打孩子|打妈妈|打我妈|殴打|动手|抽她|抽我|踢|掐|施暴|拳打脚踢|用皮带|打得|打伤|"
-         r"打骂|打了我|打了她|打了孩子|推搡|推倒|虐待|家暴|不给饭|不给吃|关在门外|赶出家门|拿刀|威胁要杀|砸我|砸东西|拿东西砸")
+         r"打骂|打了我|打了她|打了孩子|推搡|推倒|推我|推她|推他|虐待|不轨|性侵|猥亵|摸她|摸我|家暴|不给饭|不给吃|关在门外|赶出家门|拿刀|威胁要杀|砸我|砸东西|拿东西砸")
 FAMILY_VIOLENCE = _rx(
     r"家暴|家庭暴力|人身安全保护令|保护令|打老婆|殴打妻子|打妻子|虐待(妻子|老婆|孩子|儿童|女儿|儿子|老人)"
     rf"|(被|遭)({_KIN}){S}{{0,4}}(打|虐待|殴打|推|关)"
@@ -117,12 +117,22 @@ MINOR_HARM = _rx(
     rf"|被{S}{{0,6}}(拍|录){S}{{0,10}}(发到|传到){S}{{0,10}}(网|平台|群)"
     rf"|(初中生|中学生|未成年|小学生|高中生|孩子们?){S}{{0,24}}(抽烟喝酒|打架斗殴|收保护费|拿着刀|带刀|网吧通宵|夜不归宿|离家出走)"
 )
+_MINOR_AGE = (r"初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁|"
+              r"小学生|中学生|初中生|高中生|青少年")
+JUVENILE = _rx(
+    rf"({_MINOR_AGE})(?:(?!父亲|母亲|爸|妈|家长|奶奶|爷爷|外婆|外公)[^。!?\n]){{0,16}}(逃学|旷课|去网吧|泡网吧|网吧|偷(家里|东西|钱|拿)|抽烟|打架|赌博|混社会|"
+    r"跟社会上的人|夜不归宿|离家出走|带刀|收保护费|吸烟喝酒)"
+)
 MINOR = _rx(r"孩子|儿子|女儿|学生|初[一二三]|高[一二三]|[一二三四五六]年级|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁")
 # --- a labour relation → 工会, whoever asks -------------------------------------------------------
 LABOUR_TOPIC = _rx(
     r"欠薪|讨薪|拖欠工资|工资|工钱|薪水|薪资|劳动合同|工伤|社保|社会保险|五险|加班费|加班|全勤奖|提成|"
     r"辞退|劝退|开除|解雇|解除劳动|裁员|经济补偿|赔偿金|试用期|劳动仲裁|劳动争议|绩效|辞职信|逼我辞职|被迫辞职|"
-    r"逼[^。!?\n]{0,6}辞职|劳务费|不续签|续签|合同到期|补偿"
+    r"逼[^。!?\n]{0,6}辞职|劳务费|不续签|续签|合同到期|补偿|离职|裁人|产假|劳动关系|"
+    r"别回来了|不用来了|别来了|(让|叫|要)[我他她]?走人|炒了?[我他她]|炒鱿鱼|"
+    r"不是(我们|他们|公司|平台|店里)?的?(员工|职工|正式工)"
+    rf"|(少发|少给|克扣|扣了?|罚了?)[我他她]?{S}{{0,4}}[\d一二三四五六七八九十百千两几]+(块|元|百|千)"
+    rf"|(上班|干活|送餐|送货|送快递|作业|施工|搬货)(的)?(时候|时|路上|途中){S}{{0,10}}(受伤|摔|撞|砸|压|骨折|烫伤|割伤|伤了)"
 )
 LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
@@ -132,8 +142,15 @@ LABOUR_DISPUTE = _rx(
 EMPLOYER = _rx(
     r"公司|厂|单位|老板|包工头|工地|企业|店|雇主|车间|项目|平台|酒店|餐馆|饭店|超市|工头|老板娘|上班|"
     r"员工|职工|工友|打工|干活|入职|用人|劳务|主管|领导|经理|HR|hr|人事|店长|站长|洗车行|车行|商行|作坊|"
-    r"机构|兼职|暑假工|临时工|实习|园长|校长"
+    r"机构|兼职|暑假工|临时工|实习|园长|校长|所里|院里|站点|骑手|用工|"
+    rf"在{S}{{1,12}}(工作|上班|打工|干活)"
 )
+# a clause that says the employer did what it owes (工资都按时发的, 公司给我交了社保): that topic
+# word is not a dispute, unless the same clause also complains
+COMPLIED = _rx(r"(按时|按月|正常|足额|都有|已经|一直都?)(发|交|缴|签|给)|给[我他她们]*(交|缴|发|签|买)了")
+COMPLAINT = _rx(r"不|没|未|欠|拖|少|扣|断|停")
+OWED = _rx(r"工资|工钱|薪水|薪资|社保|社会保险|五险|劳动合同|加班费|提成|全勤奖|续签")
+_CLAUSE_END = re.compile(r"[,，;；。!?！？\s]")
 LABOUR_EXCLUDE = _rx(
     r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
     r"护理补贴|生活补贴|没纠纷|全部拿到|已经办完|都已经办完"
@@ -159,7 +176,8 @@ AID_UNION = _rx(
     r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员|职工|工人|"
     r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位|"
     r"(公司|厂|单位|集团|医院|商场|超市)的?[^。!?\n]{0,4}(员|工|师傅|司机)|售票员|保安|保洁员|服务员|收银员|快递员|"
-    r"分拣员|营业员"
+    r"分拣员|营业员|"
+    rf"在{S}{{1,10}}(厂|公司|单位|工地|医院|商场|超市|酒店|饭店|车间|站|所|矿|学校){S}{{0,3}}(上班|工作|干|做|当)"
 )
 SELF_EMPLOYED = _rx(r"个体|自由职业|务农|种地|农民|打零工|摆摊")
 AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
@@ -186,12 +204,13 @@ DIS_DEVICE_ASK = _rx(
     rf"(?<![坐靠])({_DEVICE}){S}{{0,20}}(坏|失灵|破损|开裂|申请|申领|适配|更换|维修|领取|到哪|怎么领)"
     rf"|(申请|申领|适配|领|配|换|要){S}{{0,6}}({_DEVICE})"
 )
-DIS_REHAB = _rx(rf"{_DEVICE}|康复训练|康复救助|康复服务|康复驿站|精神障碍康复|日间照料")
+DIS_REHAB = _rx(rf"(?<![坐靠拄戴用])({_DEVICE})|康复训练|康复救助|康复服务|康复驿站|精神障碍康复|日间照料")
 CONSUMER = _rx(r"专卖店|退货|自费买|商家|店里")
 DIS_ACCESS = _rx(
     rf"盲道|无障碍|坡道|坡到|太陡|直梯|台阶{S}{{0,10}}(轮椅|出不了|下不来|上不去)"
     rf"|(轮椅|残疾){S}{{0,16}}(出不了门|下不来楼|下不了楼|上不去|进不去)"
     rf"|(轮椅|残疾|盲人){S}{{0,16}}(电梯|升降){S}{{0,6}}(停用|坏)"
+    r"|(无障碍|残疾人专用|残疾人)的?(停车位|车位|厕所|卫生间|通道|电梯)"
 )
 QUOTA_EMPLOYMENT = _rx(r"按比例就业|按比例安排|残保金|残疾人就业保障金")
 # --- other boundary rules ---------------------------------------------------------------------------
@@ -201,19 +220,19 @@ ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|�
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
-    r"物业费|物业|噪音|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
+    r"物业费|物业|噪音|税|失业金|失业保险|生育津贴|生育保险|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
     r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化"
 )
 # a mass organization's own service named in the text (who asks does not count: 残疾人, 侨眷, 会员)
 MASS_SERVICE = _rx(
-    r"残疾人证|评残|护理补贴|生活补贴|两项补贴|康复|轮椅|辅具|助听器|假肢|盲道|无障碍|坡道|按比例|"
+    r"残疾人证|评残|护理补贴|生活补贴|两项补贴|康复|(?<![坐靠拄戴用])轮椅|辅具|助听器|假肢|盲道|无障碍|坡道|按比例|"
     r"家暴|打老婆|殴打|性骚扰|尾随|偷拍|母婴室|哺乳室|志愿|入团|团员|团费|两癌|宫颈癌|乳腺癌|"
     r"工会会员卡|职工之家|疗休养|会费|入会|科普|欺凌|霸凌|工伤|欠薪|拖欠工资|工钱|助学|巾帼|"
     r"大病救助|困难职工|送温暖|侨房|祖产|归侨身份|侨眷身份|寻根|寻亲|学会|见习|春蕾|儿童之家|"
     r"高温津贴|职业病|劳动合同|加班费|救助|帮扶|防骗|防诈|诈骗|讲座|讲讲|手工|创业|培训|耳塞|耳罩|车间|"
-    r"职工(?!医保)|工人|科技创新|科技竞赛|大赛|竞赛"
+    r"科技创新|科技竞赛|大赛|竞赛"
 )
 
 # --- soft topic cues: (category, pattern) ----------------------------------------------------------
@@ -232,7 +251,7 @@ CUES: list[tuple[str, re.Pattern, str]] = [
     ("women.health", _rx(r"两癌|宫颈癌|乳腺癌|宫颈|乳腺|产后抑郁|孕期心理|产后|母婴室|哺乳室"), "妇女健康关爱"),
     ("women.entrepreneur", _rx(r"巾帼|妇女创业|创业担保贷款|家政|月嫂|手工|宝妈|居家灵活就业"), "巾帼创业就业"),
     ("women.family", _rx(r"家庭教育|亲子|最美家庭|婚前|婚姻|夫妻|离婚|婆媳|吵架|二孩|调解"), "婚姻家庭与家庭教育"),
-    ("women.children", _rx(r"儿童之家|暑期托管|托管|困境儿童|春蕾|没人照顾|没人管"), "儿童之家与春蕾计划"),
+    ("women.children", _rx(r"儿童之家|暑期托管|托管|困境儿童|春蕾|没人照顾|没人管|孤儿|无人抚养|父母(都|双)(不在|去世|亡|没)"), "儿童之家与春蕾计划"),
     ("women.rights", _rx(r"妇女权益|婚姻财产|财产|共同存款|存款|彩礼|拐卖|保护令|骚扰|起诉离婚"), "妇女儿童维权"),
     ("science.popular", _rx(r"科普|科技馆|科普日|伪科学|科学知识|防骗|防诈|科技节|科技(竞赛|创新大赛|比赛)|机器人(比赛|大赛)|天文|讲座"),
      "科普服务"),
@@ -244,9 +263,26 @@ CUES: list[tuple[str, re.Pattern, str]] = [
     ("disabled.rehab", _rx(rf"康复|{_DEVICE}|自闭症|孤独症|脑瘫"), "康复与辅助器具"),
     ("disabled.employment", _rx(r"盲人按摩|残疾人就业|辅助性就业|按比例|残保金"), "残疾人就业培训"),
     ("disabled.subsidy", _rx(r"护理补贴|生活补贴|两项补贴"), "残疾人两项补贴"),
-    ("disabled.access", _rx(r"盲道|无障碍|坡道|扶手"), "无障碍环境"),
+    ("disabled.access", _rx(r"盲道|无障碍|坡道|扶手|专用停车位|专用车位"), "无障碍环境"),
     ("other.government", GOVERNMENT, "政府部门职责事项"),
 ]
+
+
+def _labour_topic(text: str) -> str | None:
+    """The first labour-relation word of ``text`` that is neither negated (不是工伤) nor in a clause
+    saying the employer does what it owes (工资都按时发的, 公司给我交了社保)."""
+    for m in LABOUR_TOPIC.finditer(text):
+        before = text[max(0, m.start() - 3):m.start()]
+        if _NEGATION.search(before) or _NEGATED_INSIDE.search(m.group(0)):
+            continue
+        start = max((i for i in range(m.start()) if _CLAUSE_END.match(text[i])), default=-1) + 1
+        end = next((i for i in range(m.end(), len(text)) if _CLAUSE_END.match(text[i])), len(text))
+        clause = text[start:end]
+        rest = clause.replace(m.group(0), "", 1)
+        if OWED.fullmatch(m.group(0)) and COMPLIED.search(clause) and not COMPLAINT.search(rest):
+            continue
+        return m.group(0)
+    return None
 
 
 def route_rules(text: str) -> RuleHit | None:
@@ -264,11 +300,13 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("women.rights", f"家庭内部暴力或侵害(“{w}”)由妇联受理", "family_violence")
     if w := _find(TRAFFICKING, t, negatable=True):
         return RuleHit("women.rights", f"拐卖妇女儿童(“{w}”)由妇联受理", "family_violence")
+    if w := _find(JUVENILE, t, negatable=True):
+        return RuleHit("youth.care", f"预防青少年违法犯罪(“{w}”)由团委12355跟进", "minor_harm")
 
     if (w := _find(SAFETY, t, negatable=True)) and SAFETY_WORKPLACE.search(t) and not LEGAL_OVER_SAFETY.search(t):
         return RuleHit("union.safety", f"劳动安全卫生与职业病防护(“{w}”)由工会监督", "labour_protection")
 
-    topic = _find(LABOUR_TOPIC, t, negatable=True)
+    topic = _labour_topic(t)
     if topic and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
         # a labour-relation matter (wages, contract, injury, insurance, overtime) with an employer
         # in view; the catalogue does not ask for a quarrel, so the dispute word only explains
