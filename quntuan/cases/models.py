@@ -138,6 +138,12 @@ class Case(TimeStampedModel):
         "self", verbose_name="并入", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
     )
 
+    # The duplicate check's clues of the matter ({"v": extraction version, "s": specific, "g":
+    # general}; routing.services.clues_to_store), computed once at intake. NULL (cases stored before
+    # the column) or an older version is recomputed when the case is next a candidate, or in
+    # batches by ``manage.py case_clues``.
+    clues = models.JSONField("重复检测线索", null=True, blank=True, editable=False)
+
     # NULL for submissions without a key (unique among the rest: Meta.constraints).
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
@@ -178,6 +184,8 @@ class Case(TimeStampedModel):
                          condition=Q(status__in=["pending", "transferring", "in_progress", "awaiting_material"])),
             models.Index(fields=["transfer_to_org", "due_date"], name="case_transfer_in_due",
                          condition=Q(status="transferring")),
+            # The search index's periodic refresh reads the cases changed since its last run.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_no"], name="case_tracking_no_unique"),

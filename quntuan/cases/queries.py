@@ -6,9 +6,10 @@ has not run yet.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ from quntuan.cases.policies import (
 )
 from quntuan.core.exceptions import ApplicationError, NotFound
 from quntuan.organizations.models import Organization
+
+log = logging.getLogger(__name__)
 
 # The clock stops while the requester is asked for material.
 RUNNING = (CaseStatus.PENDING, CaseStatus.TRANSFERRING, CaseStatus.IN_PROGRESS)
@@ -216,6 +219,34 @@ ADDRESS_MIN_CONTAINED = 3  # shorter addresses ("厂", "小区") only match exac
 CANDIDATE_TEXT = 600  # a matter's clues (place, unit, person, problem) are in its first lines
 
 
+def clue_text(title: str, content: str) -> str:
+    """The text a case's stored clues are computed from (title and the first lines)."""
+    return f"{title}。{(content or '')[:CANDIDATE_TEXT]}"
+
+
+def _any_of(qs: QuerySet, id_queries: list[QuerySet]) -> QuerySet:
+    """``qs`` restricted to the ids the one-column, limited ``id_queries`` return, in the same
+    statement. PostgreSQL: ``id = ANY(ARRAY(q1) || ARRAY(q2) ...)`` — each small subquery runs
+    once on its index and the rows are read by primary key (an OR of ``IN (subquery)`` would be
+    planned as a scan of the big table). Elsewhere: an OR of ``IN (subquery)``."""
+    if connection.vendor != "postgresql":
+        where = Q(pk__in=[])
+        for q in id_queries:
+            where |= Q(pk__in=q)
+        return qs.filter(where)
+    parts, params = [], []
+    for q in id_queries:
+        sql, p = q.query.sql_with_params()
+        parts.append(f"ARRAY({sql})")
+        params.extend(p)
+    table = Case._meta.db_table
+    return qs.extra(where=[f'"{table}"."id" = ANY({" || ".join(parts)})'], params=params)  # noqa: S610
+
+
+DUPLICATE_FIELDS = ("id", "tracking_no", "title", "category__code", "status", "received_at", "address",
+                    "community_id", "handling_org_id")
+
+
 def duplicate_candidates(*, user, district_id: int, community_id: int | None = None, address: str = "",
                          exclude_id: int | None = None, now: datetime | None = None,
                          categories: tuple[str, ...] | None = None) -> QuerySet[Case]:
@@ -223,14 +254,16 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     no community, the same address in the district), received in the 60 days up to ``now`` or
     still open, not merged, visible to ``user`` and — when the new text's suggested
     ``categories`` are given — of the same organization's categories (or none). Newest first, at
-    most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER``.
+    most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER`` rows of ``DUPLICATE_FIELDS`` and
+    ``clues`` (the stored clues; never the content).
 
-    Two steps, so the cost does not grow with the table: the place and time pick at most
+    One statement, whose cost does not grow with the table: subqueries pick at most
     ``DUPLICATE_SCAN`` recent ids from the index on (community, received_at desc) and at most 50
     older open ones from the partial index of open cases (for an address: the index on
     (district, address, received_at desc) for the same address, and among the district's newest
-    ``ADDRESS_SCAN`` cases of the window those whose address contains the typed one); then the case policy and the categories filter
-    those ids by primary key."""
+    ``ADDRESS_SCAN`` cases of the window those whose address contains the typed one); the case
+    policy (the user's organizations as subqueries) and the categories (a join) then filter
+    those rows, read by primary key."""
     now = now or timezone.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
     address = address.strip()
@@ -240,32 +273,69 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
         place = Case.objects.filter(district_id=district_id, address=address)
     else:
         return Case.objects.none()
-    recent = list(place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
-                  .values_list("id", flat=True)[:DUPLICATE_SCAN])
-    if not community_id and len(address) >= ADDRESS_MIN_CONTAINED and len(recent) < DUPLICATE_SCAN:
+    id_queries = [
+        place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
+        .values("id")[:DUPLICATE_SCAN],
+        place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
+        .values("id")[:DUPLICATE_OPEN_OLDER],
+    ]
+    if not community_id and len(address) >= ADDRESS_MIN_CONTAINED:
         # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
         # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
         # district, received_at), so the cost stays bounded however many cases the district has
         newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
                   .order_by("-received_at").values("id")[:ADDRESS_SCAN])
-        contained = (Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
-                     .exclude(pk__in=recent).order_by("-received_at")
-                     .values_list("id", flat=True)[:DUPLICATE_SCAN - len(recent)])
-        recent += list(contained)
-    older_open = list(place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
-                      .values_list("id", flat=True)[:DUPLICATE_OPEN_OLDER])
-    qs = case_policy.visible(user).filter(pk__in=recent + older_open).exclude(status=CaseStatus.MERGED)
+        id_queries.append(Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
+                          .order_by("-received_at").values("id")[:DUPLICATE_SCAN])
+    qs = _any_of(case_policy.visible(user, inline=True), id_queries).exclude(status=CaseStatus.MERGED)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     if categories:
-        from quntuan.catalog.models import Category
-
         org = categories[0].split(".", 1)[0]
-        ids = list(Category.objects.filter(Q(org_code=org) | Q(code__in=categories)).values_list("id", flat=True))
-        qs = qs.filter(Q(category_id__in=ids) | Q(category__isnull=True))
-    fields = ("id", "tracking_no", "title", "content", "category__code", "status", "received_at", "address",
-              "community_id", "handling_org_id")
-    return qs.order_by("-received_at").values(*fields)[:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER]
+        qs = qs.filter(Q(category__org_code=org) | Q(category__code__in=categories) | Q(category__isnull=True))
+    return qs.order_by("-received_at").values(*DUPLICATE_FIELDS, "clues")[:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER]
+
+
+def _candidate_clues(rows: list[dict], *, store: bool = True) -> dict[int, tuple[frozenset, frozenset]]:
+    """Each candidate's (specific, general) clues: the stored ones, or — for cases stored before
+    the column or under an older extraction version — computed from the text (one query for those
+    texts) and written back, so the next check reads them."""
+    from quntuan.routing.services import clue_version, clues_from_stored, clues_to_store
+
+    version = clue_version()
+    out: dict[int, tuple[frozenset, frozenset]] = {}
+    stale = []
+    for r in rows:
+        known = clues_from_stored(r["clues"], version)
+        if known is None:
+            stale.append(r["id"])
+        else:
+            out[r["id"]] = known
+    if not stale:
+        return out
+    fresh = {pk: clues_to_store(clue_text(title, content))
+             for pk, title, content in Case.objects.filter(pk__in=stale).values_list("id", "title", "content")}
+    for pk, value in fresh.items():
+        out[pk] = (frozenset(value["s"]), frozenset(value["g"]))
+    if store:
+        _store_clues(fresh)
+    return out
+
+
+def _store_clues(values: dict[int, dict]) -> None:
+    """Write computed clues back (only that column; ``updated_at`` is left alone, so the search
+    refresh does not see a change). Never fails the check: a row locked by a running change is
+    skipped after a short wait and is computed again next time."""
+    if not values:
+        return
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '200ms'")
+            Case.objects.bulk_update([Case(pk=pk, clues=v) for pk, v in values.items()], ["clues"], batch_size=500)
+    except DatabaseError:
+        log.info("duplicate check: stored clues not written back (rows busy)", exc_info=True)
 
 
 def likely_duplicates(*, user, text: str, district_id: int, community_id: int | None = None, address: str = "",
@@ -273,7 +343,8 @@ def likely_duplicates(*, user, text: str, district_id: int, community_id: int | 
                       limit: int = 5, now: datetime | None = None) -> list[dict]:
     """The candidates (``duplicate_candidates``) that most likely report the same matter as
     ``text``, best first: each a dict of the case's fields plus ``score`` and ``shared`` (the
-    clues both share: place, unit, person, problem words)."""
+    clues both share: place, unit, person, problem words). The candidates' clues are read as
+    stored (``_candidate_clues``); only the new text is segmented."""
     from quntuan.routing.services import routing_categories, routing_duplicates
 
     if not categories:
@@ -284,13 +355,18 @@ def likely_duplicates(*, user, text: str, district_id: int, community_id: int | 
                                      address=address, exclude_id=exclude_id, now=now, categories=categories))
     if not rows:
         return []
+    known = _candidate_clues(rows)
     found = routing_duplicates(
         text=text, limit=limit, categories=categories,
-        candidates=[{"id": r["id"], "text": f"{r['title']}。{r['content'][:CANDIDATE_TEXT]}",
-                     "category": r["category__code"]} for r in rows],
+        candidates=[{"id": r["id"], "clues": known[r["id"]], "category": r["category__code"]} for r in rows],
     )
     by_id = {r["id"]: r for r in rows}
-    return [{**by_id[f["id"]], "score": f["score"], "shared": f["shared"]} for f in found]
+    out = []
+    for f in found:
+        row = dict(by_id[f["id"]])
+        del row["clues"]
+        out.append({**row, "score": f["score"], "shared": f["shared"]})
+    return out
 
 
 def merged_into_case(case: Case) -> list[Case]:

@@ -180,18 +180,44 @@ def _weights() -> ClueWeights:
 
 @lru_cache(maxsize=50_000)
 def _clues_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A stored case's clues, remembered per process: the same open cases are candidates for
-    many new ones, and their texts rarely change (the text is the key, so an edit is a miss)."""
+    """A candidate's clues computed from its text, remembered per process (only for candidates
+    whose stored clues are missing or of an older extraction; the text is the key)."""
     spec, gen = clue_sets(text)
+    return frozenset(spec), frozenset(gen)
+
+
+def clue_version() -> int:
+    """The version of the clue extraction: stored clues of another version are recomputed."""
+    from quntuan.routing import duplicates
+
+    return int(getattr(duplicates, "CLUE_VERSION", 1))
+
+
+def clues_to_store(text: str | None) -> dict:
+    """A case's clues as stored with it at intake: ``{"v": version, "s": [specific], "g":
+    [general]}``, so that the duplicate check reads them instead of segmenting every candidate."""
+    spec, gen = _clues_of(str(text or "")[:MAX_TEXT]) if has_content(text) else (frozenset(), frozenset())
+    return {"v": clue_version(), "s": sorted(spec), "g": sorted(gen)}
+
+
+def clues_from_stored(value, version: int | None = None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(specific, general) from a stored value, or None when it is missing, malformed or of
+    another extraction version (the caller recomputes it from the text)."""
+    if not isinstance(value, dict) or value.get("v") != (clue_version() if version is None else version):
+        return None
+    spec, gen = value.get("s"), value.get("g")
+    if not isinstance(spec, list) or not isinstance(gen, list):
+        return None
     return frozenset(spec), frozenset(gen)
 
 
 def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int = 5,
                        threshold: float = DEFAULT_THRESHOLD, categories: tuple[str, ...] | None = None) -> list[dict]:
-    """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?}), best first,
-    each with its score and the clues both share. The caller passes only rows the user may see
-    (open and recent cases of the same community or address). ``categories``: the text's
-    suggested categories when the caller has them already (else they are computed)."""
+    """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?} or, with the
+    clues already known, {id, clues: (specific, general), category?}), best first, each with its
+    score and the clues both share. The caller passes only rows the user may see (open and
+    recent cases of the same community or address). ``categories``: the text's suggested
+    categories when the caller has them already (else they are computed)."""
     if not has_content(text):
         return []
     text = text[:MAX_TEXT]
@@ -208,10 +234,16 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
         ccat = c.get("category") or ""
         if ccat and org and ccat.split(".", 1)[0] != org and ccat not in cats:
             continue  # another organization's matter: not the same request
-        ctext = str(c.get("text") or "")[:MAX_TEXT]
-        if not has_content(ctext):
+        known = c.get("clues")
+        if known is not None:
+            cspec, cgen = known
+        else:
+            ctext = str(c.get("text") or "")[:MAX_TEXT]
+            if not has_content(ctext):
+                continue
+            cspec, cgen = _clues_of(ctext)
+        if not cspec and not cgen:
             continue
-        cspec, cgen = _clues_of(ctext)
         shared = mine & (cspec | cgen)
         if not (spec & cspec) and len(shared) < 2:
             continue

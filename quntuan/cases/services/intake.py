@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quntuan.cases.models import Case, CaseEvent, CaseStatus, Channel, TrackingSequence
+from quntuan.cases.queries import clue_text
 from quntuan.cases.services._common import (
     build_event,
     case_deadline_fields,
@@ -24,6 +25,7 @@ from quntuan.catalog.models import Category, Service, TimeLimitClass
 from quntuan.core.exceptions import ApplicationError, Conflict
 from quntuan.core.text import is_valid_mobile
 from quntuan.organizations.models import Membership, Region, Workstation
+from quntuan.routing.services import clues_to_store
 
 STAFF_CHANNELS = {Channel.PHONE, Channel.WALK_IN}
 
@@ -271,6 +273,8 @@ def _create_case(fields: dict, *, received_by, membership: Membership, attachmen
     staff_entry = received_by is not None
     case = Case(
         **fields,
+        # the duplicate check reads these instead of segmenting the case each time it is a candidate
+        clues=clues_to_store(clue_text(fields["title"], fields["content"])),
         tracking_no=next_tracking_no(received),
         received_at=now,
         first_contact_due_at=first_contact_due(rules=rules, received_at=now, is_urgent=fields["is_urgent"], cal=cal),
