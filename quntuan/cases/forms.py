@@ -235,12 +235,15 @@ class StaffIntakeForm(CaseFormBase):
         initial=Channel.PHONE, widget=forms.RadioSelect,
     )
     received_org = forms.ChoiceField(label=_("首问单位"))
+    # The first routing suggestion shown when the form was sent (rendered inside the suggestion
+    # box, which refreshes it): tells an accepted suggestion from another category chosen.
+    suggested = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
     missing_materials = _text(_("需补充的材料(一次性告知)"), required=False, rows=3,
                               placeholder=_("每行一项;没有可不填"))
 
     field_order = ["channel", "received_org", "requester_name", "requester_mobile", "requester_email",
                    "service", "title", "content", "community", "address", "is_urgent", "missing_materials",
-                   "attachments", "idempotency_key", "category"]
+                   "attachments", "idempotency_key", "category", "suggested"]
 
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)

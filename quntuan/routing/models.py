@@ -34,15 +34,22 @@ class RoutingLabel(models.Model):
     category."""
 
     class Source(models.TextChoices):
-        INTAKE = "intake", "受理登记时确认"
-        ACCEPTED = "accepted", "采纳分派建议"
-        CORRECTED = "corrected", "更正类别"
-        TRANSFER = "transfer", "转办时确认"
+        # At staff intake, by what the page suggested ("您要找的可能是…", its first place):
+        INTAKE = "intake", "受理登记时确认(未显示建议)"
+        ACCEPTED = "accepted", "受理登记时采纳首选建议"
+        OVERRIDDEN = "overridden", "受理登记时改选其他类别"
+        # Later:
+        CORRECTED = "corrected", "转办时更正类别"
+        TRANSFER = "transfer", "转出时确认"
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="routing_labels")
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField("来源", max_length=16, choices=Source.choices)
+    # The first suggestion shown when the category was chosen (intake): equal to ``category`` when
+    # accepted, the model's mistake when overridden, empty when none was shown.
+    suggested = models.ForeignKey("catalog.Category", verbose_name="首选建议", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -12,7 +12,7 @@ import threading
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from quntuan.accounts.services import audit_record
@@ -70,15 +70,33 @@ def routing_categories(*, text: str | None, channel: str | None = None) -> tuple
 
 
 @transaction.atomic
-def routing_label_record(*, actor, case, category, source: str) -> RoutingLabel | None:
+def routing_label_record(*, actor, case, category, source: str, suggested=None) -> RoutingLabel | None:
     """Record the category a staff member confirmed or corrected for a case (training data for
     the next model). Called inside the service that set the category, so it is written in the
-    same transaction. None when there is no category or the actor is not staff."""
+    same transaction. None when there is no category or the actor is not staff. ``suggested``:
+    the first suggestion shown at the time (a Category), if any."""
     if category is None or case is None or not getattr(actor, "is_staff_member", False):
         return None
     if source not in RoutingLabel.Source.values:
         raise ValueError(source)
-    return RoutingLabel.objects.create(case=case, category=category, actor=actor, source=source)
+    return RoutingLabel.objects.create(case=case, category=category, actor=actor, source=source,
+                                       suggested=suggested)
+
+
+def intake_label_source(*, category, suggested) -> str:
+    """How the category registered at intake relates to the first suggestion shown: accepted,
+    overridden (another category: the model was wrong) or none shown."""
+    if suggested is None:
+        return RoutingLabel.Source.INTAKE
+    return RoutingLabel.Source.ACCEPTED if suggested.pk == category.pk else RoutingLabel.Source.OVERRIDDEN
+
+
+def routing_label_counts() -> dict[str, int]:
+    """The number of labels by source (every source present, 0 when none), for the model page."""
+    counts = dict.fromkeys(RoutingLabel.Source.values, 0)
+    for source, n in RoutingLabel.objects.order_by().values_list("source").annotate(n=Count("id")):
+        counts[source] = n
+    return counts
 
 
 def _confirmed_examples() -> list[tuple[str, str]]:

@@ -202,7 +202,10 @@ def case_submit(**kwargs) -> Case:
 def _case_submit(*, district, title, content, requester_name, requester_mobile, channel,
                 requester=None, requester_email="", service=None, category=None, organization=None,
                 community=None, address="", is_urgent=False, attachments=(), idempotency_key=None,
-                received_by=None, received_org=None, workstation=None, missing_materials="") -> Case:
+                received_by=None, received_org=None, workstation=None, missing_materials="",
+                suggested=None) -> Case:
+    """``suggested``: at staff intake, the first routing suggestion the page showed (a Category
+    or its code; unknown codes count as none), recorded with the category's routing label."""
     district = _check_district(district)
     title = clean_text(title, _("标题"), max_length=100)
     content = clean_text(content, _("诉求内容"))
@@ -254,12 +257,20 @@ def _case_submit(*, district, title, content, requester_name, requester_mobile, 
     )
     case = _create_case(fields, received_by=received_by, membership=membership, attachments=attachments)
     if received_by is not None and category is not None and getattr(case, "just_created", False):
-        # the category a staff member registered (typed or accepted from the suggestion) is a label
-        from quntuan.routing.models import RoutingLabel
-        from quntuan.routing.services import routing_label_record
+        # the category a staff member registered is a label: the first suggestion accepted, another
+        # category chosen instead (the model was wrong) or no suggestion shown
+        from quntuan.routing.services import intake_label_source, routing_label_record
 
-        routing_label_record(actor=received_by, case=case, category=category, source=RoutingLabel.Source.INTAKE)
+        suggested = _shown_suggestion(suggested)
+        routing_label_record(actor=received_by, case=case, category=category, suggested=suggested,
+                             source=intake_label_source(category=category, suggested=suggested))
     return case
+
+
+def _shown_suggestion(suggested) -> Category | None:
+    if suggested in (None, "") or isinstance(suggested, Category):
+        return suggested or None
+    return Category.objects.filter(code=str(suggested)[:40]).first()
 
 
 def _create_case(fields: dict, *, received_by, membership: Membership, attachments) -> Case:

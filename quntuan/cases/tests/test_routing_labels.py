@@ -155,3 +155,68 @@ def test_retrain_without_held_out_examples_keeps_the_active_model(world):
     assert row.is_active is False
     assert row.note == "留存未启用:留出集为空,无法比较"
     assert RoutingModel.objects.get(is_active=True).version == 1
+
+
+# ---- intake: the first suggestion accepted, another category chosen, or none shown -----------------
+
+@pytest.mark.parametrize(("suggested", "source"), [
+    ("union.legal", "accepted"), ("women.rights", "overridden"), (None, "intake"), ("", "intake"),
+    ("no.such", "intake"),
+])
+def test_staff_intake_records_how_the_category_relates_to_the_suggestion(world, legal, women_rights,
+                                                                         suggested, source):
+    case = world.submit(channel=Channel.PHONE, requester=None, received_by=world.union_staff,
+                        category="union.legal", suggested=suggested)
+    label = RoutingLabel.objects.get(case=case)
+    expected = {"union.legal": legal, "women.rights": women_rights}.get(suggested or "")
+    assert (label.category, label.source, label.suggested) == (legal, source, expected)
+
+
+def test_label_counts_by_source(world, legal, women_rights, case):
+    world.submit(channel=Channel.PHONE, requester=None, received_by=world.union_staff, category="union.legal",
+                 suggested="union.legal", title="采纳")
+    world.submit(channel=Channel.PHONE, requester=None, received_by=world.union_staff, category="union.legal",
+                 suggested="women.rights", title="改选")
+    world.submit(channel=Channel.PHONE, requester=None, received_by=world.union_staff, category="union.legal",
+                 title="无建议")
+    case_transfer(case=case, actor=world.union_receiver, to_org=world.women, reason="妇女维权", category="women.rights")
+    assert routing.routing_label_counts() == {"intake": 1, "accepted": 1, "overridden": 1, "corrected": 1,
+                                              "transfer": 0}
+
+
+def _intake_form(world, **overrides):
+    membership = world.union_staff.memberships.get()
+    data = {"channel": Channel.PHONE, "received_org": str(membership.pk), "requester_name": "赵六",
+            "requester_mobile": "13600003333", "service": "", "title": "来电反映欠薪",
+            "content": "来电称工地拖欠工资两个月。", "community": str(world.community.pk), "missing_materials": "",
+            "idempotency_key": "c" * 32}
+    data.update(overrides)
+    return data
+
+
+def test_suggestion_box_carries_the_first_suggestion(client, world, legal):
+    client.force_login(world.union_staff)
+    page = client.post("/cases/new/suggest/", {"title": "", "content": "老板三个月没发工资了,想讨回欠薪"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert '<input type="hidden" name="suggested" value="union.legal">' in page
+    empty = client.post("/cases/new/suggest/", {"title": "", "content": "😀😀"}, HTTP_HX_REQUEST="true")
+    assert '<input type="hidden" name="suggested" value="">' in empty.content.decode()
+
+
+@pytest.mark.parametrize(("suggested", "source"), [("union.legal", "accepted"), ("women.rights", "overridden"),
+                                                   ("", "intake")])
+def test_intake_page_records_accepted_or_overridden(client, world, legal, women_rights, suggested, source):
+    client.force_login(world.union_staff)
+    response = client.post("/cases/intake/", _intake_form(world, category="union.legal", suggested=suggested))
+    assert response.status_code == 302
+    label = RoutingLabel.objects.get(case=Case.objects.get())
+    assert (label.category.code, label.source, label.actor) == ("union.legal", source, world.union_staff)
+
+
+def test_intake_page_keeps_the_suggestion_when_sent_back(client, world, legal):
+    client.force_login(world.union_staff)
+    response = client.post("/cases/intake/", _intake_form(world, requester_mobile="136", category="union.legal",
+                                                          suggested="union.legal"))
+    assert response.status_code == 400
+    assert '<input type="hidden" name="suggested" value="union.legal">' in response.content.decode()
+    assert not RoutingLabel.objects.exists()

@@ -85,6 +85,7 @@ def suggest(request):
                 "reason": s["reason"],
             })
     ctx = {"suggestions": suggestions, "typed": bool(text.strip()), "staff": staff,
+           "suggested": suggestions[0]["code"] if suggestions else "",
            "all_low": bool(suggestions) and all(s["low"] for s in suggestions)}
     return render(request, "cases/partials/suggestions.html", ctx, status=status)
 

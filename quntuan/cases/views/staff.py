@@ -100,12 +100,14 @@ def intake(request):
                     received_org=membership.organization,
                     workstation=membership.workstation,
                     missing_materials=data["missing_materials"],
+                    suggested=data["suggested"].strip() or None,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
                 return redirect("cases:receipt", tracking_no=case.tracking_no)
-        return render(request, "cases/pages/intake.html", {"form": form}, status=400)
+        return render(request, "cases/pages/intake.html",
+                      {"form": form, "suggested": (form["suggested"].value() or "")[:40]}, status=400)
     initial = {}
     if request.GET.get("service", "").isdigit():
         initial["service"] = request.GET["service"]
