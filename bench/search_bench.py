@@ -16,8 +16,10 @@ Each request is a user and a query drawn with a fixed seed: staff of random orga
 supervisors (10 %), residents who have cases (30 %) and visitors (10 %); the queries are matters
 residents write about, organization names in Chinese and pinyin, community names and tracking
 numbers. Latencies (p50/p90/p99/max) are printed per user type and overall, with the throughput,
-and written to bench/out/search.json; ``--explain`` also writes the plan of one staff query to
-bench/out/plans/search_staff.txt.
+and written to bench/out/search.json; ``--explain`` also writes the plans of the statement for a
+few users and queries to bench/out/plans/search_plans.txt, and ``--single FILE`` then runs one
+client alone. The load average is sampled every 5 s while the clients run (the machine may be
+shared: read it next to the figures).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import queue
 import random
 import statistics
 import sys
@@ -53,6 +56,9 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--explain", action="store_true")
     p.add_argument("--out", default=str(ROOT / "bench" / "out" / "search.json"))
+    p.add_argument("--single", default=None, metavar="FILE",
+                   help="afterwards also run one client alone (--single-seconds) and write FILE")
+    p.add_argument("--single-seconds", type=float, default=40)
     return p.parse_args(argv)
 
 
@@ -183,27 +189,34 @@ def summary(latencies: list[float], seconds: float) -> dict:
     }
 
 
+EXPLAIN_CASES = [("staff", "拖欠工资"), ("staff", "区总工会"), ("supervisor", "区总工会"), ("visitor", "zgh"),
+                 ("visitor", "fulian")]
+
+
 def explain(people: dict, out_dir: Path):
+    """EXPLAIN (ANALYZE, BUFFERS) of the one statement ``queries.search`` sends, for a few users
+    and queries (a selective matter, an organization name in Chinese, its pinyin)."""
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
     from quntuan.accounts.models import User
     from quntuan.search import permissions
-    from quntuan.search.queries import _acl_keys
-    from quntuan.search.text import parse_query, tsquery_text
+    from quntuan.search.queries import kinds_for, postgres_statement, scoped_kinds
+    from quntuan.search.text import parse_query
 
-    user = User.objects.get(pk=people["staff"][0])
-    keys = _acl_keys("case", permissions.user_keys(user))
-    content = tsquery_text(parse_query("拖欠工资").terms)
-    acl = "kc & (" + " | ".join(keys) + ")"
-    sql = ("EXPLAIN (ANALYZE, BUFFERS) SELECT id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank FROM ("
-           "SELECT id, content_tsv, sort_at FROM search_document WHERE content_tsv @@ to_tsquery('simple', %s) "
-           "AND acl_tsv @@ to_tsquery('simple', %s) AND kind = 'case' ORDER BY sort_at DESC LIMIT 1001) c")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [content, content, acl])
-        plan = "\n".join(r[0] for r in cursor.fetchall())
+    out = []
+    for kind, query in EXPLAIN_CASES:
+        user = AnonymousUser() if kind == "visitor" else User.objects.get(pk=people[kind][0])
+        parsed = parse_query(query)
+        scoped = scoped_kinds(kinds_for(user), parsed, permissions.user_keys(user))
+        sql, params = postgres_statement(scoped, parsed, False)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+        out.append(f"-- {kind} {query!r}: keys {scoped}\n{plan}\n")
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "search_staff.txt").write_text(f"-- keys: {acl}\n-- query: {content}\n{plan}\n", encoding="utf-8")
-    print(plan)
+    (out_dir / "search_plans.txt").write_text("\n".join(out), encoding="utf-8")
+    print("\n".join(out))
 
 
 def main(argv=None):
@@ -228,7 +241,12 @@ def main(argv=None):
     load_before = os.getloadavg()
     for p in procs:
         p.start()
-    collected = [results.get() for _ in procs]
+    loads, collected = [], []
+    while len(collected) < len(procs):  # the load average every 5 s while the clients run
+        try:
+            collected.append(results.get(timeout=5))
+        except queue.Empty:
+            loads.append(round(os.getloadavg()[0], 2))
     for p in procs:
         p.join()
     load_after = os.getloadavg()
@@ -237,7 +255,7 @@ def main(argv=None):
     latencies = [s[2] for s in samples]
     report = {
         "clients": args.clients, "processes": args.processes, "seconds": args.seconds, "warmup": args.warmup,
-        "index": index, "load_before": load_before, "load_after": load_after,
+        "index": index, "load_before": load_before, "load_after": load_after, "load_1min_every_5s": loads,
         "overall": summary(latencies, args.seconds),
         "by_user": {k: summary([s[2] for s in samples if s[0] == k], args.seconds) for k in WEIGHTS},
         "empty_results": sum(1 for s in samples if s[3] == 0),
@@ -250,6 +268,10 @@ def main(argv=None):
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
+    if args.single:
+        single = ["--clients", "1", "--processes", "1", "--seconds", str(args.single_seconds),
+                  "--warmup", str(args.warmup), "--seed", str(args.seed), "--out", args.single]
+        main(single)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ for the bulk paths (``search_reindex``, the periodic refresh).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time
+from functools import lru_cache
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,6 +28,26 @@ def _url(name: str, *args) -> str:
         return ""
 
 
+_SAMPLE_TRACKING_NO = "QT-20000101-000001"
+
+
+@lru_cache(maxsize=8)
+def _url_parts(name: str) -> tuple[str, str] | None:
+    """The link of ``name`` around its one argument (reversed once, not once per case)."""
+    url = _url(name, _SAMPLE_TRACKING_NO)
+    if url.count(_SAMPLE_TRACKING_NO) != 1:
+        return None
+    before, after = url.split(_SAMPLE_TRACKING_NO)
+    return before, after
+
+
+def _case_url(tracking_no: str) -> str:
+    parts = _url_parts("cases:detail")
+    if parts is None:
+        return _url("cases:detail", tracking_no)
+    return f"{parts[0]}{tracking_no}{parts[1]}"
+
+
 def _as_datetime(value) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -41,12 +62,27 @@ def _document(*, kind: str, row, title: str, body: str, meta: str, url: str, org
     body_tokens = index_tokens(body, org_name)
     body_tokens += [t for t in (clean_token(x) for x in extra_tokens) if t and t not in body_tokens]
     body_tokens += [p for p in name_pinyin(org_name) if p not in body_tokens]
+    sort_at = _as_datetime(sort_at)
     return SearchDocument(
         kind=kind, object_id=row.pk, title=title[:200], body=body, meta=meta[:200], url=url[:200],
-        title_tokens=" ".join(title_tokens), body_tokens=" ".join(body_tokens), acl=" ".join([permissions.kind_key(kind), *acl]),
+        title_tokens=" ".join(title_tokens), body_tokens=" ".join(body_tokens),
+        acl=" ".join([permissions.kind_key(kind), *acl, *permissions.time_keys(sort_at)]),
         district_id=district_id, organization_id=organization_id, owner_id=owner_id,
-        sort_at=_as_datetime(sort_at), source_updated_at=getattr(row, "updated_at", None),
+        sort_at=sort_at, source_updated_at=getattr(row, "updated_at", None),
     )
+
+
+# The columns a bulk load writes (``services.copy_load``), in this order.
+COPY_COLUMNS = [
+    "kind", "object_id", "title", "body", "meta", "url", "title_tokens", "body_tokens", "acl", "district_id",
+    "organization_id", "owner_id", "sort_at", "source_updated_at", "updated_at",
+]
+
+
+def document_values(doc: SearchDocument, now: datetime) -> tuple:
+    """A document as a row of ``COPY_COLUMNS``."""
+    return (doc.kind, doc.object_id, doc.title, doc.body, doc.meta, doc.url, doc.title_tokens, doc.body_tokens,
+            doc.acl, doc.district_id, doc.organization_id, doc.owner_id, doc.sort_at, doc.source_updated_at, now)
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -150,36 +186,54 @@ def _cohandling_orgs(case_ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
-def case_documents(cases: list, *, org_names: dict[int, str] | None = None) -> list[SearchDocument]:
+_CASE_KIND_KEY = permissions.kind_key(DocumentKind.CASE)
+
+
+def case_rows(cases: list, *, org_names: dict[int, str] | None = None, now: datetime | None = None) -> list[tuple]:
+    """The documents of ``cases`` as rows of ``COPY_COLUMNS`` (no model instances: the bulk load
+    writes millions). ``cases`` are Case instances or rows with the same attribute names."""
     from quntuan.cases.models import CaseStatus
 
     if org_names is None:
         org_names = _organizations({c.handling_org_id for c in cases})
+    now = now or timezone.now()
+    status_labels = dict(CaseStatus.choices)
     cohandling = _cohandling_orgs([c.pk for c in cases])
-    docs = []
+    rows = []
     for case in cases:
         orgs = {case.handling_org_id, case.first_inquirer_org_id, *cohandling.get(case.pk, ())}
         if case.status == CaseStatus.TRANSFERRING and case.transfer_to_org_id:
             orgs.add(case.transfer_to_org_id)
+        orgs.discard(None)
         handling_name = org_names.get(case.handling_org_id, "")
         received = timezone.localtime(case.received_at)
         # The requester's name, mobile and ID are never indexed: case pages mask them and audit
         # every reveal, so a search must not show or find them.
-        body = "\n".join(part for part in (case.content, case.address, case.result) if part)
-        meta = " · ".join((case.tracking_no, case.get_status_display(), handling_name, f"{received:%Y-%m-%d}"))
-        docs.append(_document(
-            kind=DocumentKind.CASE, row=case, title=case.title, body=body, meta=meta,
-            # The organization's name and pinyin are not indexed for cases: they would make every
-            # case of an organization match its name (the name is in the context line).
-            url=_url("cases:detail", case.tracking_no), org_name="",
-            extra_tokens=[case.tracking_no],
-            acl=permissions.case_keys(district_id=case.district_id, requester_id=case.requester_id,
-                                      first_inquirer_id=case.first_inquirer_id, handler_id=case.handler_id,
-                                      org_ids=orgs),
-            district_id=case.district_id, organization_id=case.handling_org_id, owner_id=case.requester_id,
-            sort_at=case.received_at,
+        body = "\n".join(part for part in (case.content, case.address, case.result) if part)[:MAX_BODY_CHARS]
+        meta = " · ".join((case.tracking_no, str(status_labels.get(case.status, case.status)), handling_name,
+                           f"{received:%Y-%m-%d}"))
+        # The organization's name and pinyin are not indexed for cases: they would make every
+        # case of an organization match its name (the name is in the context line).
+        title_tokens = index_tokens(case.title)
+        body_tokens = index_tokens(body)
+        tracking = clean_token(case.tracking_no)
+        if tracking and tracking not in body_tokens:
+            body_tokens.append(tracking)
+        keys = permissions.case_keys(district_id=case.district_id, requester_id=case.requester_id,
+                                     first_inquirer_id=case.first_inquirer_id, handler_id=case.handler_id,
+                                     org_ids=orgs)
+        acl = " ".join([_CASE_KIND_KEY, *keys, *permissions.time_keys(case.received_at)])
+        rows.append((
+            DocumentKind.CASE.value, case.pk, case.title[:200], body, meta[:200], _case_url(case.tracking_no)[:200],
+            " ".join(title_tokens), " ".join(body_tokens), acl, case.district_id, case.handling_org_id,
+            case.requester_id, case.received_at, getattr(case, "updated_at", None), now,
         ))
-    return docs
+    return rows
+
+
+def case_documents(cases: list, *, org_names: dict[int, str] | None = None) -> list[SearchDocument]:
+    return [SearchDocument(**dict(zip(COPY_COLUMNS, row, strict=True)))
+            for row in case_rows(cases, org_names=org_names)]
 
 
 # --- one entry point per kind ---------------------------------------------------------------------
@@ -219,3 +273,38 @@ def iter_chunks(kind: str, queryset=None, *, chunk: int = CHUNK) -> Iterator[tup
         else:
             docs = build_documents(kind, rows)
         yield [r.pk for r in rows], docs
+
+
+# --- the bulk load ------------------------------------------------------------------------------
+
+_CASE_FIELDS = ["id", "tracking_no", "district_id", "requester_id", "title", "content", "address", "result",
+                "status", "received_at", "updated_at", "first_inquirer_id", "first_inquirer_org_id",
+                "handling_org_id", "handler_id", "transfer_to_org_id"]
+CaseRow = namedtuple("CaseRow", ["pk", *_CASE_FIELDS[1:]])
+
+
+def iter_rows(kind: str, *, chunk: int = CHUNK, first_id: int = 0, last_id: int | None = None
+              ) -> Iterator[tuple[int, list[tuple]]]:
+    """(rows read, rows of ``COPY_COLUMNS``) for the source rows of ``kind`` with ``first_id`` <
+    id <= ``last_id``, by ascending id. Cases are read as plain tuples (no model instances)."""
+    now = timezone.now()
+    last = first_id
+    if kind != DocumentKind.CASE:
+        queryset = QUERYSETS[kind]()
+        if last_id is not None:
+            queryset = queryset.filter(pk__lte=last_id)
+        for source_ids, docs in iter_chunks(kind, queryset.filter(pk__gt=first_id), chunk=chunk):
+            yield len(source_ids), [document_values(d, now) for d in docs]
+        return
+    from quntuan.cases.models import Case
+
+    org_names = _organizations()
+    while True:
+        queryset = Case.objects.filter(pk__gt=last).order_by("pk")
+        if last_id is not None:
+            queryset = queryset.filter(pk__lte=last_id)
+        cases = [CaseRow(*values) for values in queryset.values_list(*_CASE_FIELDS)[:chunk]]
+        if not cases:
+            return
+        last = cases[-1].pk
+        yield len(cases), case_rows(cases, org_names=org_names, now=now)

@@ -19,11 +19,24 @@ search never even ranks rows they may not see. The keys mirror, one for one:
 Platform administrators see everything (``user_keys`` returns ``None``: no key filter).
 The keys only choose candidates: ``queries.search`` checks the rows it returns with each app's
 policy once more, so an index that lags behind a change can hide a row but never show one.
+
+``cached_user_keys`` keeps a user's keys in the cache for ``KEYS_TTL`` seconds (two queries
+fewer per search); any change of a membership, an organization or a region starts a new
+generation of the cache, so the keys follow such a change at once where the cache is shared
+(Redis in production), and within ``KEYS_TTL`` seconds at worst.
+
+Besides the permission keys, the ``acl`` text of a document holds two time keys of its date
+(``time_keys``: ``m202611`` and ``y2026``), so the search can ask the index for the recent
+documents only (``recent_window``) and read the newest matches of a common word without
+visiting every older one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.core.cache import cache
 
 from quntuan.accounts.models import Role
 from quntuan.organizations.models import Membership, Region
@@ -90,6 +103,33 @@ def user_keys(user) -> set[str] | None:
     return keys
 
 
+KEYS_TTL = 60
+_GENERATION_KEY = "search:keys:generation"
+
+
+def keys_generation_bump(**kwargs) -> None:
+    """A membership, organization or region changed: every cached key set is out of date."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not in the cache yet (or evicted)
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def cached_user_keys(user) -> set[str] | None:
+    """``user_keys(user)``, kept for ``KEYS_TTL`` seconds per user, role, region and generation."""
+    if not _authenticated(user):
+        return {PUBLIC}
+    if _is_platform_admin(user):
+        return None
+    generation = cache.get(_GENERATION_KEY, 0)
+    key = f"search:keys:{generation}:{user.pk}:{user.role}:{user.region_id or 0}"
+    found = cache.get(key)
+    if found is None:
+        found = frozenset(user_keys(user))
+        cache.set(key, found, KEYS_TTL)
+    return set(found)
+
+
 def _staff_roles():
     from quntuan.accounts.models import STAFF_ROLES
 
@@ -105,6 +145,30 @@ def kind_key(kind: str) -> str:
     """Every document also carries its kind as a key, so that one kind's candidates come
     straight from the index (``ks & (pub | ...)``) without visiting the others' rows."""
     return KIND_KEYS[kind]
+
+
+# --- time keys ----------------------------------------------------------------------------------
+
+FUTURE_YEARS = 50
+
+
+def time_keys(sort_at: datetime) -> list[str]:
+    """The month and year of a document's date (UTC) as keys: ``m202611``, ``y2026``."""
+    at = sort_at.astimezone(UTC)
+    return [f"m{at:%Y%m}", f"y{at:%Y}"]
+
+
+def recent_window(now: datetime, months: int) -> tuple[datetime, list[str]]:
+    """The keys that together find exactly the documents dated from the first day of the month
+    ``months - 1`` months before ``now`` on (UTC): those months up to the end of next year by
+    month, the years after by year (up to ``FUTURE_YEARS`` ahead, far beyond any activity date).
+    Returns the window's start and its keys."""
+    at = now.astimezone(UTC)
+    first = at.year * 12 + at.month - 1 - (months - 1)
+    start = datetime(first // 12, first % 12 + 1, 1, tzinfo=UTC)
+    keys = [f"m{i // 12:04d}{i % 12 + 1:02d}" for i in range(first, (at.year + 2) * 12)]
+    keys += [f"y{year}" for year in range(at.year + 2, at.year + FUTURE_YEARS + 1)]
+    return start, keys
 
 
 def service_keys() -> list[str]:

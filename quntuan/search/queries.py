@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -110,20 +111,6 @@ def _acl_keys(kind: str, keys: set[str] | None) -> list[str] | None:
 # --- the two backends -------------------------------------------------------------------------------
 # One statement per search: a UNION ALL of one capped subquery per kind.
 
-def _acl_tsquery(kind: str, keys: list[str] | None) -> str:
-    """The permission part of a kind's query. Case and plan keys belong to their kind only, so
-    they need no kind key (whose posting list, for cases, would be every case); ``pub`` is
-    shared by services and activities, so there the kind key narrows it."""
-    kind_key = permissions.kind_key(kind)
-    if keys is None:
-        return kind_key
-    if kind in (DocumentKind.CASE, DocumentKind.PLAN):
-        return " | ".join(keys)
-    own = [k for k in keys if k != permissions.PUBLIC]
-    parts = ([f"({kind_key} & {permissions.PUBLIC})"] if permissions.PUBLIC in keys else []) + own
-    return " | ".join(parts)
-
-
 def _kind_terms(kind: str, parsed: ParsedQuery) -> list:
     """Cases are not found by pinyin (only organization names have pinyin in the index, and a
     case is not about its organization's name): letters-only tokens are left out for them."""
@@ -132,22 +119,52 @@ def _kind_terms(kind: str, parsed: ParsedQuery) -> list:
     return [alts for alts in parsed.terms if not all(is_ascii_token(p) and p.isalpha() for a in alts for p in a)]
 
 
+RECENT_MONTHS = 2
+
+
+def _or(keys: list[str]) -> str:
+    return "(" + " | ".join(keys) + ")"
+
+
 def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
+    sql, params = postgres_statement(kinds, parsed, any_term)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
+    """The one statement of a search on PostgreSQL (``bench/search_bench.py --explain`` shows its plan).
+    Per kind, the newest ``CANDIDATES`` + 1 matches, ranked. Each kind reads its own partial GIN
+    index. A common word matches tens of thousands of documents, and reading all of them to keep
+    the newest 201 is what cost hundreds of milliseconds; so the index is first asked for the
+    matches of the last ``RECENT_MONTHS`` months only (time keys, ``permissions.recent_window``),
+    and for the older ones only when those are fewer than 201 (a one-time filter: PostgreSQL does
+    not run that part at all otherwise)."""
+    _start, window = permissions.recent_window(timezone.now(), RECENT_MONTHS)
+    window_q = _or(window)
     parts, params = [], []
     for kind, keys in kinds.items():
         content = tsquery_text(_kind_terms(kind, parsed), any_term=any_term)
+        recent_acl = window_q if keys is None else f"{_or(keys)} & {window_q}"
+        older_acl = f"!{window_q}" if keys is None else f"{_or(keys)} & !{window_q}"
         parts.append("""
-            (SELECT kind, id, ts_rank_cd(content_tsv, to_tsquery('simple', %s)) AS rank
-             FROM (
-                SELECT kind, id, content_tsv FROM search_document
-                WHERE content_tsv @@ to_tsquery('simple', %s) AND acl_tsv @@ to_tsquery('simple', %s)
-                  AND kind = %s
-                ORDER BY sort_at DESC LIMIT %s
-             ) c)""")
-        params += [content, content, _acl_tsquery(kind, keys), kind, CANDIDATES + 1]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return cursor.fetchall()
+            (WITH recent AS MATERIALIZED (
+                SELECT id, sort_at, content_tsv FROM search_document
+                WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s)
+                  AND acl_tsv @@ to_tsquery('simple', %s)
+                ORDER BY sort_at DESC LIMIT %s)
+             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)) FROM (
+                SELECT id, sort_at, content_tsv FROM recent
+                UNION ALL
+                (SELECT id, sort_at, content_tsv FROM search_document
+                 WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s)
+                   AND acl_tsv @@ to_tsquery('simple', %s) AND (SELECT count(*) FROM recent) < %s
+                 ORDER BY sort_at DESC LIMIT %s)
+             ) c ORDER BY c.sort_at DESC LIMIT %s)""")
+        limit = CANDIDATES + 1
+        params += [kind, content, recent_acl, limit, kind, content, kind, content, older_acl, limit, limit, limit]
+    return " UNION ALL ".join(parts), params
 
 
 def _sqlite_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
@@ -170,22 +187,47 @@ def _sqlite_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
         return cursor.fetchall()
 
 
-def candidates(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None, *,
-               any_term: bool = False) -> dict[str, list[tuple[int, float]]]:
-    """{kind: [(document id, rank)]} of documents matching ``parsed`` that ``keys`` may see, at
-    most ``CANDIDATES`` + 1 per kind (the newest)."""
-    found: dict[str, list[tuple[int, float]]] = {kind: [] for kind in kinds}
+def scoped_kinds(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None) -> dict[str, list[str] | None]:
+    """{kind: the user's keys for it} for the kinds worth asking (some key, some term)."""
     scoped = {}
     for kind in kinds:
         acl = _acl_keys(kind, keys)
         if (acl is None or acl) and _kind_terms(kind, parsed):
             scoped[kind] = acl
+    return scoped
+
+
+def candidates(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None, *,
+               any_term: bool = False) -> dict[str, list[tuple[int, float]]]:
+    """{kind: [(document id, rank)]} of documents matching ``parsed`` that ``keys`` may see, at
+    most ``CANDIDATES`` + 1 per kind (the newest)."""
+    found: dict[str, list[tuple[int, float]]] = {kind: [] for kind in kinds}
+    scoped = scoped_kinds(kinds, parsed, keys)
     if not scoped:
         return found
     backend = _postgres_candidates if connection.vendor == "postgresql" else _sqlite_candidates
     for kind, pk, rank in backend(scoped, parsed, any_term):
         found[kind].append((pk, float(rank)))
     return found
+
+
+@dataclass
+class _PageDocument:
+    kind: str
+    object_id: int
+    title: str
+    body: str
+    meta: str
+    url: str
+
+
+def _page_documents(ids: list[int]) -> dict[int, _PageDocument]:
+    """The shown fields of the page's documents (no model instances)."""
+    if not ids:
+        return {}
+    rows = SearchDocument.objects.filter(pk__in=ids).values_list("id", "kind", "object_id", "title", "body",
+                                                                "meta", "url")
+    return {row[0]: _PageDocument(*row[1:]) for row in rows}
 
 
 # --- the policy check of the page ---------------------------------------------------------------
@@ -223,7 +265,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
         result.notices.append(_("关键词里没有可以搜索的文字,请输入中文、字母或数字。"))
         return result
 
-    keys = permissions.user_keys(user)
+    keys = permissions.cached_user_keys(user)
     found: dict[str, list] = {}
     result.mode = "all"
     for any_term in (False, True):
@@ -247,18 +289,19 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
     start = (result.page - 1) * result.page_size
     page_rows = selected[start:start + result.page_size]
 
-    docs = SearchDocument.objects.in_bulk([row[0] for row, _ in page_rows])
+    docs = _page_documents([row[0] for row, _ in page_rows])
     by_kind: dict[str, list[int]] = {}
     for doc in docs.values():
         by_kind.setdefault(doc.kind, []).append(doc.object_id)
     allowed = {k: _allowed_ids(user, k, ids) for k, ids in by_kind.items()}
     words = parsed.highlight_words()
+    labels = dict(DocumentKind.choices)
     for row, _k in page_rows:
         doc = docs.get(row[0])
         if doc is None or doc.object_id not in allowed.get(doc.kind, ()):
             continue  # the index lags behind a change: show nothing rather than too much
         result.hits.append(SearchHit(
-            kind=doc.kind, kind_label=doc.get_kind_display(), object_id=doc.object_id,
+            kind=doc.kind, kind_label=labels[doc.kind], object_id=doc.object_id,
             title=highlight(doc.title, words), snippet=highlight(doc.body, words, width=SNIPPET_CHARS),
             meta=doc.meta, url=doc.url, rank=round(row[1], 6),
         ))

@@ -82,27 +82,69 @@ def index_rebuild(*, kinds: Iterable[str] | None = None, prune: bool = True, chu
     return counts
 
 
-GIN_INDEX = "search_document_fts"
-GIN_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON search_document USING gin (content_tsv, acl_tsv)"
+# One GIN index per kind, each over the kind's rows only (partial), so a search of the catalogue,
+# plans or activities never reads a posting list of the two million cases, and a kind's
+# candidates need no kind key. ``search_document_fts`` was the one index over every kind.
+GIN_INDEXES = {
+    kind: f"search_doc_fts_{kind}" for kind in (DocumentKind.SERVICE, DocumentKind.PLAN, DocumentKind.ACTIVITY,
+                                                DocumentKind.CASE)
+}
+LEGACY_GIN_INDEX = "search_document_fts"
+
+
+def gin_index_sql(kind: str, *, concurrently: bool = False) -> str:
+    return (f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS {GIN_INDEXES[kind]} "
+            f"ON search_document USING gin (content_tsv, acl_tsv) WHERE kind = '{kind}'")
 
 
 def gin_index_drop() -> bool:
-    """Drop the full-text GIN index before a bulk load (PostgreSQL; building it once afterwards is
-    several times faster than maintaining it row by row). Returns whether anything was done."""
+    """Drop the full-text GIN indexes before a bulk load (PostgreSQL; building them once afterwards
+    is several times faster than maintaining them row by row). Returns whether anything was done."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+        for name in [LEGACY_GIN_INDEX, *GIN_INDEXES.values()]:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
     return True
 
 
-def gin_index_create() -> None:
+def gin_index_create(*, memory: str = "1GB") -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        cursor.execute(GIN_INDEX_SQL)
+        cursor.execute(f"SET maintenance_work_mem = '{memory}'")
+        for kind in GIN_INDEXES:
+            cursor.execute(gin_index_sql(kind))
+        cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE search_document")
+
+
+def _copy_rows(rows: list[tuple]) -> None:
+    with connection.cursor() as cursor:
+        sql = f"COPY search_document ({', '.join(documents.COPY_COLUMNS)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def index_load(*, kind: str, chunk: int = 5000, first_id: int = 0, last_id: int | None = None,
+               progress=None) -> int:
+    """Write the documents of ``kind`` (source ids in ``first_id`` < id <= ``last_id``) into an
+    index that holds none of them: no upsert, and on PostgreSQL ``COPY`` (with the GIN indexes
+    dropped by the caller, this is the initial bulk build). Elsewhere, plain inserts."""
+    total = read = 0
+    for n, rows in documents.iter_rows(kind, chunk=chunk, first_id=first_id, last_id=last_id):
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _copy_rows(rows)
+            else:
+                SearchDocument.objects.bulk_create(
+                    [SearchDocument(**dict(zip(documents.COPY_COLUMNS, row, strict=True))) for row in rows])
+        read += n
+        total += len(rows)
+        if progress:
+            progress(kind, read)
+    return total
 
 
 def index_refresh(*, kinds: Iterable[str] | None = None, chunk: int = documents.CHUNK) -> dict[str, int]:

@@ -93,3 +93,11 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
     post_save.connect(_organization_changed, sender=Organization, dispatch_uid="search-organization-save")
+
+    # Who holds which permission keys: a change starts a new generation of the cached keys.
+    from quntuan.organizations.models import Membership, Region
+    from quntuan.search.permissions import keys_generation_bump
+
+    for model in (Membership, Organization, Region):
+        for signal in (post_save, post_delete):
+            signal.connect(keys_generation_bump, sender=model, dispatch_uid=f"search-keys-{model.__name__}-{signal is post_save}")

@@ -104,11 +104,17 @@ class ParsedQuery:
 
 def parse_query(query: str | None) -> ParsedQuery:
     """Segment a query. Never raises: empty, very long and symbol-only queries come back with no
-    terms (``is_empty``) or cut, and the caller says why (``truncated``)."""
+    terms (``is_empty``) or cut, and the caller says why (``truncated``). The same query is
+    segmented once per process (the callers only read the result)."""
     text = (query or "").strip()
     truncated = len(text) > MAX_QUERY_CHARS
     if truncated:
         text = text[:MAX_QUERY_CHARS]
+    return _parse(text, truncated)
+
+
+@lru_cache(maxsize=20_000)
+def _parse(text: str, truncated: bool) -> ParsedQuery:
     parsed = ParsedQuery(text=text, truncated=truncated)
     if not text:
         return parsed
@@ -169,14 +175,18 @@ def fts5_query_text(terms: list[list[tuple[str, ...]]], *, any_term: bool = Fals
 
 # --- snippets ------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
+def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+
+
 def highlight(text: str, words: list[str], *, width: int | None = None) -> SafeString:
     """``text`` HTML-escaped with each occurrence of ``words`` (case-insensitive) in ``<mark>``.
     With ``width``, a window of about that many characters around the first match, with "…"
     where text was left out. Matching runs on the raw text and every piece is escaped on its
     own, so markup in the text (``<script>``, ``&amp;``) is shown, never interpreted."""
     text = text or ""
-    words = [w for w in words if w]
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    pattern = _pattern(tuple(w for w in words if w))
     start, end = 0, len(text)
     if width is not None and len(text) > width:
         first = pattern.search(text) if pattern else None

@@ -1,0 +1,138 @@
+"""The newest matches first (time keys), the bulk load (``search_reindex --fresh``) and the cached
+permission keys. The PostgreSQL variants run with ``-m postgres``."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from quntuan.cases.models import Case
+from quntuan.cases.policies import case_policy
+from quntuan.organizations.models import Membership
+from quntuan.search import permissions, queries
+from quntuan.search.documents import COPY_COLUMNS
+from quntuan.search.models import DocumentKind, SearchDocument
+from quntuan.search.queries import search
+from quntuan.search.services import index_rebuild
+
+from .test_permissions import case_ids, everyone
+
+
+def _dated_cases(world, fresh, *, recent: int, old: int) -> tuple[list[int], list[int]]:
+    """``recent`` cases received now and ``old`` cases received a year and more ago (newest first)."""
+    with fresh():
+        cases = [world.submit(title=f"电梯故障第{n}次", content="电梯又坏了。") for n in range(recent + old)]
+    now = timezone.now()
+    recent_ids, old_ids = [], []
+    for n, case in enumerate(cases):
+        if n < recent:
+            at = now - timedelta(minutes=n)
+            recent_ids.append(case.pk)
+        else:
+            at = now - timedelta(days=400 + n)
+            old_ids.append(case.pk)
+        Case.objects.filter(pk=case.pk).update(received_at=at)
+    index_rebuild(kinds=[DocumentKind.CASE])
+    return recent_ids, old_ids
+
+
+def _check_newest_first(world, fresh, monkeypatch):
+    monkeypatch.setattr(queries, "CANDIDATES", 3)
+    recent, old = _dated_cases(world, fresh, recent=4, old=3)
+    # Four recent matches: the three newest are ranked, the count is capped.
+    result = search(user=world.union_staff, query="电梯故障", kind=DocumentKind.CASE)
+    assert {h.object_id for h in result.hits} == set(recent[:3])
+    assert (result.counts[-1].count, result.counts[-1].capped, result.capped) == (3, True, True)
+    # One recent match only: the older ones fill up to three, newest first.
+    Case.objects.filter(pk__in=recent[1:]).update(title="水管爆裂", content="水管爆裂。")
+    index_rebuild(kinds=[DocumentKind.CASE])
+    result = search(user=world.union_staff, query="电梯故障", kind=DocumentKind.CASE)
+    assert {h.object_id for h in result.hits} == {recent[0], *old[:2]}
+    assert result.counts[-1].capped is True
+    # Nobody else's: other organizations find none of them, recent or old.
+    assert search(user=world.youth_staff, query="电梯故障", kind=DocumentKind.CASE).hits == []
+    assert search(user=world.other_supervisor, query="电梯故障", kind=DocumentKind.CASE).hits == []
+    # The administrator (no key filter) takes the same two paths.
+    result = search(user=world.admin, query="电梯故障", kind=DocumentKind.CASE)
+    assert {h.object_id for h in result.hits} == {recent[0], *old[:2]}
+
+
+def test_newest_matches_first_and_older_only_when_needed(world, fresh, monkeypatch):
+    _check_newest_first(world, fresh, monkeypatch)
+
+
+@pytest.mark.postgres
+def test_postgres_newest_matches_first_and_older_only_when_needed(world, fresh, monkeypatch):
+    _check_newest_first(world, fresh, monkeypatch)
+
+
+def test_time_keys_and_window_partition_every_date():
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    start, window = permissions.recent_window(now, 2)
+    assert start == datetime(2026, 10, 1, tzinfo=UTC)
+    assert window[:3] == ["m202610", "m202611", "m202612"]
+    dates = [datetime(2026, 9, 30, 23, 59, tzinfo=UTC), start, now, datetime(2027, 12, 31, tzinfo=UTC),
+             datetime(2028, 1, 1, tzinfo=UTC), datetime(2060, 6, 1, tzinfo=UTC), datetime(2019, 1, 1, tzinfo=UTC)]
+    for at in dates:
+        assert bool(set(permissions.time_keys(at)) & set(window)) == (at >= start), at
+
+
+def _check_permissions_exact(world, fresh):
+    """Every kind of user finds exactly the cases the policy shows, recent and a year old."""
+    _dated_cases(world, fresh, recent=2, old=2)
+    with fresh():
+        world.submit(title="拖欠工资", content="公司拖欠工资。")
+        world.submit(title="单位拖欠加班费", content="拖欠加班费。", service=None)
+    Case.objects.filter(title__startswith="电梯").update(title="拖欠物业费", content="拖欠物业费。")
+    index_rebuild(kinds=[DocumentKind.CASE])
+    for user in everyone(world):
+        expected = set(case_policy.visible(user).filter(title__contains="拖欠").values_list("pk", flat=True))
+        assert case_ids(user) == expected, user.username
+
+
+def test_permissions_exact_across_the_window(world, fresh):
+    _check_permissions_exact(world, fresh)
+
+
+@pytest.mark.postgres
+def test_postgres_permissions_exact_across_the_window(world, fresh):
+    _check_permissions_exact(world, fresh)
+
+
+def _documents():
+    return {(d["kind"], d["object_id"]): tuple(d[c] for c in COPY_COLUMNS if c != "updated_at")
+            for d in SearchDocument.objects.values(*COPY_COLUMNS)}
+
+
+def _check_fresh_load(world, fresh):
+    with fresh():
+        world.submit(title="噪音扰民", content="夜间施工噪音。")
+        world.submit(title="路灯不亮", content="小区路灯坏了。", address="幸福社区3号楼")
+    index_rebuild()
+    before = _documents()
+    assert {k[0] for k in before} >= {"service", "case"}
+    call_command("search_reindex", "--fresh", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _documents() == before
+    assert {h.title for h in search(user=world.union_staff, query="路灯", kind="case").hits} == {"<mark>路灯</mark>不亮"}
+
+
+def test_fresh_bulk_load_writes_the_same_documents(world, fresh):
+    _check_fresh_load(world, fresh)
+
+
+@pytest.mark.postgres
+def test_postgres_fresh_bulk_load_writes_the_same_documents(world, fresh):
+    _check_fresh_load(world, fresh)
+
+
+def test_cached_keys_follow_a_new_membership_at_once(world, fresh):
+    with fresh():
+        case = world.submit(title="拖欠工资", content="公司拖欠工资。")
+    assert case.pk not in case_ids(world.youth_staff)
+    assert permissions.cached_user_keys(world.youth_staff) == permissions.user_keys(world.youth_staff)
+    membership = Membership.objects.create(user=world.youth_staff, organization=world.union)
+    assert case.pk in case_ids(world.youth_staff)
+    membership.delete()
+    assert case.pk not in case_ids(world.youth_staff)
+    assert permissions.cached_user_keys(world.youth_staff) == permissions.user_keys(world.youth_staff)
