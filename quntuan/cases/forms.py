@@ -340,18 +340,40 @@ class ReasonForm(forms.Form):
 class TransferForm(forms.Form):
     to_org = forms.ChoiceField(label=_("转至单位"), error_messages={"required": _("请选择转至单位。"),
                                                                 "invalid_choice": _("请选择转至单位。")})
+    # Optional: the case's category corrected to one of the receiving organization's (a routing
+    # label for the learning loop, as the API's ``category``).
+    category = forms.ChoiceField(
+        label=_("更正服务类别(选填)"), required=False,
+        help_text=_("如原类别有误,请选择接收单位的服务类别;更正的类别将用于改进智能分派。"),
+        error_messages={"invalid_choice": _("所选服务类别不存在。")},
+    )
     reason = _text(_("转办理由"), rows=2)
 
-    def __init__(self, *args, organizations=(), **kwargs):
+    def __init__(self, *args, organizations=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.orgs = {str(o.pk): o for o in organizations}
         self.fields["to_org"].choices = [("", _("请选择"))] + [(pk, o.name) for pk, o in self.orgs.items()]
+        self.categories = {c.code: c for c in categories}
+        groups = [(o.name, [(c.code, c.name) for c in categories if c.org_code == o.code])
+                  for o in self.orgs.values()]
+        self.fields["category"].choices = [("", _("不更改"))] + [g for g in groups if g[1]]
 
     def clean_to_org(self):
         org = self.orgs.get(self.cleaned_data["to_org"])
         if org is None:
             raise forms.ValidationError(_("请选择转至单位。"))
         return org
+
+    def clean_category(self):
+        code = self.cleaned_data.get("category")
+        return self.categories.get(code) if code else None
+
+    def clean(self):
+        data = super().clean()
+        org, category = data.get("to_org"), data.get("category")
+        if org is not None and category is not None and category.org_code != org.code:
+            self.add_error("category", _("所选服务类别不属于接收单位,请重新选择。"))
+        return data
 
 
 class CohandlerForm(forms.Form):
@@ -439,6 +461,13 @@ class StatsPeriodForm(forms.Form):
             if (end - start).days > 3660:
                 raise forms.ValidationError(_("统计期间不能超过 10 年。"))
         return data
+
+
+def transfer_categories_for(organizations):
+    """The service categories of the organizations a case may be transferred to."""
+    from quntuan.catalog.models import Category
+
+    return list(Category.objects.filter(org_code__in={o.code for o in organizations}).order_by("code"))
 
 
 def organization_choices_for_case(case):

@@ -50,6 +50,11 @@ def _org_kwargs(case):
     return {"organizations": f.organization_choices_for_case(case)}
 
 
+def _transfer_kwargs(case):
+    organizations = f.organization_choices_for_case(case)
+    return {"organizations": organizations, "categories": f.transfer_categories_for(organizations)}
+
+
 def _cohandling(case, data):
     cohandling = case.cohandlings.filter(pk=data["cohandling"]).first()
     if cohandling is None:
@@ -79,8 +84,8 @@ ACTIONS: dict[str, Action] = {
                       gettext_lazy("已签收,并记录了与诉求人的联系。")),
     "transfer": Action(f.TransferForm,
                        lambda r, c, d: services.case_transfer(case=c, actor=r.user, to_org=d["to_org"],
-                                                              reason=d["reason"]),
-                       gettext_lazy("已转办,等待对方单位接收。"), form_kwargs=_org_kwargs),
+                                                              reason=d["reason"], category=d["category"]),
+                       gettext_lazy("已转办,等待对方单位接收。"), form_kwargs=_transfer_kwargs),
     "accept": Action(f.EmptyForm, lambda r, c, d: services.case_transfer_accept(case=c, actor=r.user),
                      gettext_lazy("已接收转办,由本单位承办。")),
     "return": Action(f.ReasonForm,
