@@ -28,8 +28,10 @@ REASON_STOP = frozenset(
     "没有 不是 不能 可能 以后 之前 今年 去年 一直 还有 因为 所以 但是 如果 或者 以及 相关 其他".split()
 )
 # numbers and measure words ("三个", "三个月", "500元", "两年") say nothing about the matter
-_NUMERAL_WORD = re.compile(r"^(?:[0-9０-９零〇一二两三四五六七八九十百千万亿几半多]+[个月年天日周次元块岁号位名人家件层栋户小时分钟多余]*"
-                           r"|个月|多月|多年|多天)$")
+_NUMERAL_WORD = re.compile(
+    r"^(?:[0-9０-９零〇一二两三四五六七八九十百千万亿几半多]+[个月年天日周次元块岁号位名人家件层栋户小时分钟多余]*"
+    r"|个月|多月|多年|多天)$"
+)
 _CJK_OR_WORD = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
 
 
@@ -54,16 +56,46 @@ def clean(text: str | None) -> str:
     return (text or "")[:MAX_CHARS]
 
 
+_ORG = r"(妇联|工会|团委|团区委|共青团|残联|侨联|科协)"
+# "妇联你好", "团委老师": whom the request addresses, not what it is about
+_ADDRESSEE = re.compile(rf"{_ORG}的?(你好|您好|同志|大姐|阿姨|老师|领导|工作人员)")
+# "我是工会会员,", "本人系团员。": a membership says who asks, never what is asked. Identities that
+# are part of a matter (归侨 for 侨房 and 归侨帮扶, 残疾人 for the disability services, 困难职工) stay.
+_IDENTITY = re.compile(
+    r"(我|本人|来电人|来访人|他|她)(自称|称)?(是|系)(一[名个位]|个|区|本区)?"
+    r"(团员|共青团员|工会会员|会员|党员|志愿者|注册志愿者|学会会员|女同志)"
+    r"(?=[,，。;；、!！\s]|$)"
+)
+
+
+def matter(text: str | None) -> str:
+    """What the classifier reads: the text without whom it addresses and without a bare statement of
+    membership, so that "妇联你好,我是工会会员,楼上太吵" is read as ",楼上太吵"."""
+    t = clean(text)
+    stripped = _IDENTITY.sub("", _ADDRESSEE.sub("", t))
+    return stripped if has_content(stripped) else t
+
+
 def has_content(text: str | None) -> bool:
     return bool(_CJK_OR_WORD.search(text or ""))
 
 
 def _features() -> FeatureUnion:
-    return FeatureUnion([
-        ("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
-        ("word", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False,
-                                 sublinear_tf=True, ngram_range=(1, 2))),
-    ])
+    return FeatureUnion(
+        [
+            ("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
+            (
+                "word",
+                TfidfVectorizer(
+                    tokenizer=words,
+                    token_pattern=None,
+                    lowercase=False,
+                    sublinear_tf=True,
+                    ngram_range=(1, 2),
+                ),
+            ),
+        ]
+    )
 
 
 @dataclass
@@ -74,8 +106,12 @@ class Suggestion:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "organization": self.organization,
-                "confidence": round(self.confidence, 3), "reason": self.reason}
+        return {
+            "category": self.category,
+            "organization": self.organization,
+            "confidence": round(self.confidence, 3),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -90,12 +126,14 @@ class Router:
     classes: list[str] = field(default_factory=list)
     vocab_terms: list[str] = field(default_factory=list)
     temperature: float = 1.0  # fitted on out-of-fold probabilities (``_fit_temperature``)
+    read_matter: bool = True  # the classifier reads ``matter(text)``; False in models stored before it
 
     def fit(self, texts: list[str], labels: list[str], *, with_catalogue: bool = True) -> Router:
         pairs = list(zip(texts, labels, strict=True))
         if with_catalogue:
             pairs += catalogue_examples()
-        X = [clean(t) for t, _ in pairs]
+        self.read_matter = getattr(self, "read_matter", True)
+        X = [self._reads(t) for t, _ in pairs]
         y = [c for _, c in pairs]
         self.features = _features()
         M = self.features.fit_transform(X)
@@ -141,7 +179,10 @@ class Router:
 
     def proba(self, texts: list[str]) -> np.ndarray:
         """The classifier's own probabilities (before cues and temperature)."""
-        return self.clf.predict_proba(self.features.transform([clean(t) for t in texts]))
+        return self.clf.predict_proba(self.features.transform([self._reads(t) for t in texts]))
+
+    def _reads(self, text: str | None) -> str:
+        return matter(text) if getattr(self, "read_matter", False) else clean(text)
 
     def _with_cues(self, p: np.ndarray, text: str) -> tuple[np.ndarray, dict]:
         """Add ``HINT_BOOST`` for every soft topic cue of the rules and renormalize."""
@@ -179,8 +220,9 @@ class Router:
                 scored[w] = coef[n_char + j]
         return [w for w, _ in sorted(scored.items(), key=lambda kv: -kv[1])[:k]]
 
-    def suggest(self, text: str | None, channel: str | None = None, k: int = 3,
-                with_reasons: bool = True) -> list[Suggestion]:
+    def suggest(
+        self, text: str | None, channel: str | None = None, k: int = 3, with_reasons: bool = True
+    ) -> list[Suggestion]:
         if not has_content(text):
             return []
         text = clean(text)

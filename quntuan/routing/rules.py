@@ -77,7 +77,9 @@ def _rx(pattern: str) -> re.Pattern:
 
 _NEGATION = _rx(r"(没有|没|不是|并非|并没有|不存在|无|未|不算|谈不上|从不|从没|从来没|不会)$")
 # a negation inside the match, right before its trigger word: 老公感情很好,没有家暴
-_NEGATED_INSIDE = _rx(r"(没有|没|不是|并非|从不|从没|从来没|不会|不存在)(家暴|动手|打过|打我|打她|打孩子|殴打|虐待|欺负|欺凌|霸凌)")
+_NEGATED_INSIDE = _rx(
+    r"(没有|没|不是|并非|从不|从没|从来没|不会|不存在)(家暴|动手|打过|打我|打她|打孩子|殴打|虐待|欺负|欺凌|霸凌)"
+)
 S = r"[^。!?!?\n]"  # inside one sentence
 
 
@@ -85,26 +87,35 @@ def _find(rx: re.Pattern, text: str, *, negatable: bool = False) -> str | None:
     """The first match of ``rx`` in ``text``; with ``negatable`` a match right after a negation
     (没有家暴, 不是工伤) does not count."""
     for m in rx.finditer(text):
-        if negatable and (_NEGATION.search(text[max(0, m.start() - 3):m.start()])
-                          or _NEGATED_INSIDE.search(m.group(0))):
+        if negatable and (
+            _NEGATION.search(text[max(0, m.start() - 3) : m.start()]) or _NEGATED_INSIDE.search(m.group(0))
+        ):
             continue
         return m.group(0)
     return None
 
 
 # --- harm inside the family → 妇联 ---------------------------------------------------------------
-_KIN = (r"丈夫|老公|前夫|男友|男朋友|前男友|未婚夫|公公|婆婆|继父|继母|后妈|后爸|老伴|"
-        r"儿子|儿媳|女婿|爸爸|妈妈|父亲|母亲|他爸|她爸|孩子爸|孩子妈|孩子他爸|婆家|娘家人|小叔子")
-_HURT = (r"打我|打她|打他|打孩子|打妈妈|打我妈|殴打|动手|抽她|抽我|踢|掐|施暴|拳打脚踢|用皮带|打得|打伤|"
-         r"打骂|打了我|打了她|打了孩子|推搡|推倒|推我|推她|推他|虐待|不轨|性侵|猥亵|摸她|摸我|家暴|不给饭|不给吃|关在门外|赶出家门|拿刀|威胁要杀|砸我|砸东西|拿东西砸")
+_KIN = (
+    r"丈夫|老公|前夫|男友|男朋友|前男友|未婚夫|公公|婆婆|继父|继母|后妈|后爸|老伴|"
+    r"儿子|儿媳|女婿|爸爸|妈妈|父亲|母亲|他爸|她爸|孩子爸|孩子妈|孩子他爸|婆家|娘家人|小叔子"
+)
+_HURT = (
+    r"打我|打她|打他|打孩子|打妈妈|打我妈|殴打|动手|抽她|抽我|踢|掐|施暴|拳打脚踢|用皮带|打得|打伤|"
+    r"打骂|打了我|打了她|打了孩子|推搡|推倒|推我|推她|推他|虐待|不轨|性侵|猥亵|摸她|摸我|家暴|不给饭|不给吃|关在门外|赶出家门|拿刀|威胁要杀|砸我|砸东西|拿东西砸"
+)
 FAMILY_VIOLENCE = _rx(
     r"家暴|家庭暴力|人身安全保护令|保护令|打老婆|殴打妻子|打妻子|虐待(妻子|老婆|孩子|儿童|女儿|儿子|老人)"
-    rf"|(被|遭)({_KIN}){S}{{0,4}}(打|虐待|殴打|推|关)"
+    rf"|(被|遭)({_KIN}|老婆|妻子|媳妇|爱人){S}{{0,4}}(打|虐待|殴打|推|关)"
     rf"|({_KIN}){S}{{0,20}}({_HURT})"
+)
+MARITAL_PROPERTY = _rx(
+    rf"(离婚|婚内|夫妻|老公|丈夫|前夫|前妻|男方){S}{{0,16}}(房子|房产|存款|财产|车子|股份|彩礼|积蓄|共同)"
+    rf"{S}{{0,12}}(转移|转走|偷偷|卖了|藏|独占|不分|霸占|过户|一分|不给|拿走|抵押)"
 )
 TRAFFICKING = _rx(r"拐卖|被拐|被卖|卖给[^。!?\n]{0,8}(做媳妇|当媳妇|做老婆)")
 # --- harassment outside a labour relation → 妇联 ---------------------------------------------------
-HARASSMENT = _rx(r"性骚扰|骚扰|尾随|偷拍|露骨|猥亵|跟踪|堵我|下流")
+HARASSMENT = _rx(r"性骚扰|骚扰|尾随|偷拍|露骨|猥亵|跟踪|堵我|下流|私密照|裸照|不雅照|隐私照|艳照")
 WORKPLACE_OFFENDER = _rx(r"领导|同事|上司|主管|老板|经理|客户|组长|班长|师傅|工友")
 # --- harm to a minor at school, online or in society → 团委 12355 --------------------------------
 _PEERS = r"同学|同班|男生|女生|高年级|学长|校外的|社会青年|小混混|几个孩子|几个学生"
@@ -115,21 +126,29 @@ MINOR_HARM = _rx(
     rf"|(孩子|儿子|女儿|学生|未成年|小孩|初中生|小学生){S}{{0,20}}(网络|网上|游戏|短视频|直播|网友){S}{{0,16}}"
     r"(骗|诈骗|侵害|充值|打赏|裸|威胁|嘲笑|照片|见面|敲诈)"
     rf"|被{S}{{0,6}}(拍|录){S}{{0,10}}(发到|传到){S}{{0,10}}(网|平台|群)"
+    rf"|(老师|班主任|教练|校长|宿管){S}{{0,12}}(体罚|动手|打[了过]?(他|她|我|孩子|学生)|扇|耳光|罚跪|辱骂|猥亵|摸[他她我])"
     rf"|(初中生|中学生|未成年|小学生|高中生|孩子们?){S}{{0,24}}(抽烟喝酒|打架斗殴|收保护费|拿着刀|带刀|网吧通宵|夜不归宿|离家出走)"
 )
-_MINOR_AGE = (r"初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁|"
-              r"小学生|中学生|初中生|高中生|青少年")
+_MINOR_AGE = (
+    r"初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁|"
+    r"小学生|中学生|初中生|高中生|青少年"
+)
+MINOR_AGE = _rx(_MINOR_AGE)
 JUVENILE = _rx(
     rf"({_MINOR_AGE})(?:(?!父亲|母亲|爸|妈|家长|奶奶|爷爷|外婆|外公)[^。!?\n]){{0,16}}(逃学|旷课|去网吧|泡网吧|网吧|偷(家里|东西|钱|拿)|抽烟|打架|赌博|混社会|"
     r"跟社会上的人|夜不归宿|离家出走|带刀|收保护费|吸烟喝酒)"
 )
-MINOR = _rx(r"孩子|儿子|女儿|学生|初[一二三]|高[一二三]|[一二三四五六]年级|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁")
+MINOR = _rx(
+    r"孩子|儿子|女儿|学生|初[一二三]|高[一二三]|[一二三四五六]年级|小学|中学|未成年|\d{1,2}岁|十[一二三四五六七]岁"
+)
 # --- a labour relation → 工会, whoever asks -------------------------------------------------------
 LABOUR_TOPIC = _rx(
-    r"欠薪|讨薪|拖欠工资|工资|工钱|薪水|薪资|劳动合同|工伤|社保|社会保险|五险|加班费|加班|全勤奖|提成|"
+    r"欠薪|讨薪|拖欠工资|配送费|计件|工资(?!卡)|工钱|薪水|薪资|劳动合同|工伤|社保(?!卡)|社会保险|五险|加班费|加班|全勤奖|提成|"
     r"辞退|劝退|开除|解雇|解除劳动|裁员|经济补偿|赔偿金|试用期|劳动仲裁|劳动争议|绩效|辞职信|逼我辞职|被迫辞职|"
     r"逼[^。!?\n]{0,6}辞职|劳务费|不续签|续签|合同到期|补偿|离职|裁人|产假|劳动关系|"
     r"别回来了|不用来了|别来了|(让|叫|要)[我他她]?走人|炒了?[我他她]|炒鱿鱼|"
+    r"(让|叫|要|逼|劝)[我他她们]*(自己|主动)?(辞职|离职|走人|写辞职)|年假|调休|双休|单休|"
+    r"(一天|每天|天天)(要|得)?(干|上|工作|上班)[\d一二三四五六七八九十]+个?(小时|钟头)|"
     r"不是(我们|他们|公司|平台|店里)?的?(员工|职工|正式工)"
     rf"|(少发|少给|克扣|扣了?|罚了?)[我他她]?{S}{{0,4}}[\d一二三四五六七八九十百千两几]+(块|元|百|千)"
     rf"|(上班|干活|送餐|送货|送快递|作业|施工|搬货)(的)?(时候|时|路上|途中){S}{{0,10}}(受伤|摔|撞|砸|压|骨折|烫伤|割伤|伤了)"
@@ -137,7 +156,12 @@ LABOUR_TOPIC = _rx(
 LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
     r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
-    r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法|拒绝|别来了"
+    r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法|拒绝|别来了|"
+    rf"没有|只(结|给|发|付|算)|自己{S}{{0,2}}(交|缴|出|掏|买|承担)|一分|低于|少发|少给|少算|少了|不让|不准|罚|规定|最多|标准|按什么|算不算|该不该|应不应该"
+)
+# words that name a labour matter only together with something wrong (工资不高 is not a dispute)
+WEAK_TOPIC = _rx(
+    r"配送费|计件|工资|工钱|薪水|薪资|社保|社会保险|五险|加班|提成|全勤奖|绩效|补偿|续签|合同到期|年假|调休|双休|单休"
 )
 EMPLOYER = _rx(
     r"公司|厂|单位|老板|包工头|工地|企业|店|雇主|车间|项目|平台|酒店|餐馆|饭店|超市|工头|老板娘|上班|"
@@ -166,12 +190,16 @@ SAFETY = _rx(
 )
 SAFETY_WORKPLACE = _rx(r"厂|车间|工地|公司|单位|上班|医院|岗位|工人|职工|员工|老板|干活|作业")
 LEGAL_OVER_SAFETY = _rx(r"工伤|欠薪|工资|辞退|开除|解雇|劳动合同|赔偿")
-PREGNANT_WORKER = _rx(rf"(怀孕|孕期|哺乳期|产假){S}{{0,20}}(调岗|车间|岗位|单位|主任|公司|厂)"
-                      rf"|(调岗|车间|岗位|单位|主任|公司|厂){S}{{0,20}}(怀孕|孕期|哺乳期)")
+PREGNANT_WORKER = _rx(
+    rf"(怀孕|孕期|哺乳期|产假){S}{{0,20}}(调岗|车间|岗位|单位|主任|公司|厂)"
+    rf"|(调岗|车间|岗位|单位|主任|公司|厂){S}{{0,20}}(怀孕|孕期|哺乳期)"
+)
 # --- student aid depends on the parent -----------------------------------------------------------
-STUDENT_AID = _rx(r"助学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书"
-                  rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁|拿不出|怎么办)"
-                  r"|(低保|困难|家里穷|农民|单亲|贫困)[^。!?\n]{0,30}学费")
+STUDENT_AID = _rx(
+    r"助学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书"
+    rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁|拿不出|怎么办)"
+    r"|(低保|困难|家里穷|农民|单亲|贫困)[^。!?\n]{0,30}学费"
+)
 AID_UNION = _rx(
     r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员|职工|工人|"
     r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位|"
@@ -184,8 +212,12 @@ AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
 AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|考上大专|研究生|奖学金|助学金|学费")
 # --- job training depends on who ------------------------------------------------------------------
 TRAINING = _rx(r"培训|学技术|学手艺|学门手艺|学门技术|技能|学一门|技能等级|职业资格|考[^。!?\n]{0,6}证|想学")
-WHO_DISABLED = _rx(r"残疾|残障|盲人|视障|听障|聋|肢残|智障|智力障碍|截肢|坐轮椅|听力障碍|失明|瘫")
-WHO_WOMEN = _rx(r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们")
+WHO_DISABLED = _rx(
+    r"残疾(?!人?的?家属)|残障|盲人|视障|听障|聋|肢残|智障|智力障碍|截肢|坐轮椅|听力障碍|失明|瘫"
+)
+WHO_WOMEN = _rx(
+    r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们"
+)
 WHO_GRADUATE = _rx(r"毕业生|应届|大学生|刚毕业|毕业|见习")
 WHO_YOUTH = _rx(r"毕业生|应届|大学生|刚毕业|毕业|青年|见习")
 WHO_WORKER = _rx(r"职工|工人|下岗|失业|转岗|在岗|师傅|车间|岗位|上班|厂里|司机|单位|公司")
@@ -196,9 +228,14 @@ VOLUNTEER = _rx(
 )
 # --- disability services --------------------------------------------------------------------------
 DIS_SUBSIDY = _rx(r"护理补贴|生活补贴|残疾人补贴|两项补贴")
-DIS_CERT = _rx(rf"残疾人?证{S}{{0,14}}(办|换|补|到期|过期|遗失|丢|评定|迁|申请|审核|领)"
-               rf"|(办|换|补|申领|申请){S}{{0,6}}残疾人?证|残疾评定|评残")
-DIS_CERT_ASK = _rx(r"(去|能|可以|想|怎么|能不能)办(个|一个)?残疾人?证|评残|残疾评定|够不够")
+DIS_CERT = _rx(
+    rf"残疾人?证{S}{{0,14}}(办|换|补|到期|过期|遗失|丢|评定|迁|申请|审核|领)"
+    rf"|(办|换|补|申领|申请){S}{{0,6}}残疾人?证|残疾评定|评残"
+)
+DIS_CERT_ASK = _rx(
+    r"(去|能|可以|想|怎么|能不能)办(个|一个)?残疾人?证|评残|残疾评定|够不够|"
+    r"评(个|一个)?(\w{1,2})?残疾|鉴定残疾|残疾鉴定|残疾等级(评|鉴)"
+)
 _DEVICE = r"轮椅|助听器|假肢|助视器|辅助器具|辅具|人工耳蜗|盲杖|矫形器|拐杖|助行器"
 DIS_DEVICE_ASK = _rx(
     rf"(?<![坐靠])({_DEVICE}){S}{{0,20}}(坏|失灵|破损|开裂|申请|申领|适配|更换|维修|领取|到哪|怎么领)"
@@ -220,7 +257,7 @@ ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|�
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
-    r"物业费|物业|噪音|税|失业金|失业保险|生育津贴|生育保险|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
+    r"物业费|物业|噪音|税|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
     r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化"
@@ -228,7 +265,7 @@ GOVERNMENT = _rx(
 # a mass organization's own service named in the text (who asks does not count: 残疾人, 侨眷, 会员)
 MASS_SERVICE = _rx(
     r"残疾人证|评残|护理补贴|生活补贴|两项补贴|康复|(?<![坐靠拄戴用])轮椅|辅具|助听器|假肢|盲道|无障碍|坡道|按比例|"
-    r"家暴|打老婆|殴打|性骚扰|尾随|偷拍|母婴室|哺乳室|志愿|入团|团员|团费|两癌|宫颈癌|乳腺癌|"
+    r"家暴|打老婆|殴打|性骚扰|尾随|偷拍|母婴室|哺乳室|志愿|入团|团员证|团员身份|团关系|团组织|团费|两癌|宫颈癌|乳腺癌|"
     r"工会会员卡|职工之家|疗休养|会费|入会|科普|欺凌|霸凌|工伤|欠薪|拖欠工资|工钱|助学|巾帼|"
     r"大病救助|困难职工|送温暖|侨房|祖产|归侨身份|侨眷身份|寻根|寻亲|学会|见习|春蕾|儿童之家|"
     r"高温津贴|职业病|劳动合同|加班费|救助|帮扶|防骗|防诈|诈骗|讲座|讲讲|手工|创业|培训|耳塞|耳罩|车间|"
@@ -237,27 +274,80 @@ MASS_SERVICE = _rx(
 
 # --- soft topic cues: (category, pattern) ----------------------------------------------------------
 CUES: list[tuple[str, re.Pattern, str]] = [
-    ("union.welfare", _rx(r"女职工关爱室|职工之家|户外劳动者驿站|驿站|疗休养|职工文化宫|普惠|会员卡|会员优惠|"
-                          r"职工(书画|羽毛球|篮球|乒乓|运动会|文体|摄影|合唱)|健身房|图书室"), "职工普惠与职工之家"),
-    ("union.membership", _rx(r"入会|加入工会|入工会|会员关系|转会|组建工会|成立工会|建会|会费"), "入会与会员服务"),
+    (
+        "union.welfare",
+        _rx(
+            r"女职工关爱室|职工之家|户外劳动者驿站|驿站|疗休养|职工文化宫|普惠|会员卡|会员优惠|"
+            r"职工(书画|羽毛球|篮球|乒乓|运动会|文体|摄影|合唱)|健身房|图书室"
+        ),
+        "职工普惠与职工之家",
+    ),
+    (
+        "union.membership",
+        _rx(r"入会|加入工会|入工会|会员关系|转会|组建工会|成立工会|建会|会费"),
+        "入会与会员服务",
+    ),
     ("union.hardship", _rx(r"困难职工|送温暖|大病救助|金秋助学|临时救助|生活救助|帮扶|救助"), "困难职工帮扶"),
     ("union.skills", _rx(r"技能竞赛|技能比武|技能等级|职业资格|转岗|再就业|夜校|技能培训"), "职工技能提升"),
     ("union.safety", _rx(r"劳动保护|安全生产|职业病|高温津贴|劳保"), "劳动保护"),
     ("youth.league", _rx(r"入团|团员|团组织|团关系|团费|团支部|超龄离团|青年之家|团课"), "团员与团组织服务"),
-    ("youth.employment", _rx(r"见习|应届|毕业生|青年创业|创业大赛|青年人才公寓|人才公寓|求职|找工作"), "青年就业创业"),
+    (
+        "youth.employment",
+        _rx(r"见习|应届|毕业生|青年创业|创业大赛|青年人才公寓|人才公寓|求职|找工作"),
+        "青年就业创业",
+    ),
     ("youth.care", _rx(r"心理老师|心理咨询|心理辅导|厌学|休学|留守儿童|叛逆|12355|未成年"), "青少年关爱"),
     ("youth.study", _rx(r"希望工程|圆梦助学|奖学金|助学金"), "希望工程助学"),
     ("youth.volunteer", _rx(r"志愿者|志愿服务|志愿活动"), "志愿服务"),
-    ("women.health", _rx(r"两癌|宫颈癌|乳腺癌|宫颈|乳腺|产后抑郁|孕期心理|产后|母婴室|哺乳室"), "妇女健康关爱"),
-    ("women.entrepreneur", _rx(r"巾帼|妇女创业|创业担保贷款|家政|月嫂|手工|宝妈|居家灵活就业"), "巾帼创业就业"),
-    ("women.family", _rx(r"家庭教育|亲子|最美家庭|婚前|婚姻|夫妻|离婚|婆媳|吵架|二孩|调解"), "婚姻家庭与家庭教育"),
-    ("women.children", _rx(r"儿童之家|暑期托管|托管|困境儿童|春蕾|没人照顾|没人管|孤儿|无人抚养|父母(都|双)(不在|去世|亡|没)"), "儿童之家与春蕾计划"),
-    ("women.rights", _rx(r"妇女权益|婚姻财产|财产|共同存款|存款|彩礼|拐卖|保护令|骚扰|起诉离婚"), "妇女儿童维权"),
-    ("science.popular", _rx(r"科普|科技馆|科普日|伪科学|科学知识|防骗|防诈|科技节|科技(竞赛|创新大赛|比赛)|机器人(比赛|大赛)|天文|讲座"),
-     "科普服务"),
-    ("science.talent", _rx(r"学会|专家工作站|科技工作者|成果转化|院士|农技|专家|病虫害|技术攻关|职称|人才评价"), "科技工作者服务"),
-    ("overseas.invest", _rx(r"侨资|侨企|侨商|投资|回乡创业|留学人员创业|留学回国|办厂|外资"), "华侨华人投资与创业"),
-    ("overseas.rights", _rx(r"侨房|祖产|归侨证|归侨身份|侨眷身份|身份认定|归侨侨眷|侨眷|涉侨|法律咨询|困难归侨|归侨救助"), "归侨侨眷权益"),
+    (
+        "women.health",
+        _rx(r"两癌|宫颈癌|乳腺癌|宫颈|乳腺|产后抑郁|孕期心理|产后|母婴室|哺乳室"),
+        "妇女健康关爱",
+    ),
+    (
+        "women.entrepreneur",
+        _rx(r"巾帼|妇女创业|创业担保贷款|家政|月嫂|手工|宝妈|居家灵活就业"),
+        "巾帼创业就业",
+    ),
+    (
+        "women.family",
+        _rx(r"家庭教育|亲子|最美家庭|婚前|婚姻|夫妻|离婚|婆媳|吵架|二孩|调解"),
+        "婚姻家庭与家庭教育",
+    ),
+    (
+        "women.children",
+        _rx(
+            r"儿童之家|暑期托管|托管|困境儿童|春蕾|没人照顾|没人管|孤儿|无人抚养|父母(都|双)(不在|去世|亡|没)"
+        ),
+        "儿童之家与春蕾计划",
+    ),
+    (
+        "women.rights",
+        _rx(r"妇女权益|婚姻财产|财产|共同存款|存款|彩礼|拐卖|保护令|骚扰|起诉离婚"),
+        "妇女儿童维权",
+    ),
+    (
+        "science.popular",
+        _rx(
+            r"科普|科技馆|科普日|伪科学|科学知识|防骗|防诈|科技节|科技(竞赛|创新大赛|比赛)|机器人(比赛|大赛)|天文|讲座"
+        ),
+        "科普服务",
+    ),
+    (
+        "science.talent",
+        _rx(r"学会|专家工作站|科技工作者|成果转化|院士|农技|专家|病虫害|技术攻关|职称|人才评价"),
+        "科技工作者服务",
+    ),
+    (
+        "overseas.invest",
+        _rx(r"侨资|侨企|侨商|投资|回乡创业|留学人员创业|留学回国|办厂|外资"),
+        "华侨华人投资与创业",
+    ),
+    (
+        "overseas.rights",
+        _rx(r"侨房|祖产|归侨证|归侨身份|侨眷身份|身份认定|归侨侨眷|侨眷|涉侨|法律咨询|困难归侨|归侨救助"),
+        "归侨侨眷权益",
+    ),
     ("overseas.liaison", _rx(r"联谊|夏令营|寻根|寻亲|祭祖|宗亲|侨乡"), "海外联谊与寻根"),
     ("disabled.certificate", _rx(r"残疾人证|残疾证|评残|残疾等级|换证"), "残疾人证办理"),
     ("disabled.rehab", _rx(rf"康复|{_DEVICE}|自闭症|孤独症|脑瘫"), "康复与辅助器具"),
@@ -268,11 +358,12 @@ CUES: list[tuple[str, re.Pattern, str]] = [
 ]
 
 
-def _labour_topic(text: str) -> str | None:
-    """The first labour-relation word of ``text`` that is neither negated (不是工伤) nor in a clause
+def _labour_topics(text: str) -> list[str]:
+    """The labour-relation words of ``text`` that are neither negated (不是工伤) nor in a clause
     saying the employer does what it owes (工资都按时发的, 公司给我交了社保)."""
+    out = []
     for m in LABOUR_TOPIC.finditer(text):
-        before = text[max(0, m.start() - 3):m.start()]
+        before = text[max(0, m.start() - 3) : m.start()]
         if _NEGATION.search(before) or _NEGATED_INSIDE.search(m.group(0)):
             continue
         start = max((i for i in range(m.start()) if _CLAUSE_END.match(text[i])), default=-1) + 1
@@ -281,8 +372,8 @@ def _labour_topic(text: str) -> str | None:
         rest = clause.replace(m.group(0), "", 1)
         if OWED.fullmatch(m.group(0)) and COMPLIED.search(clause) and not COMPLAINT.search(rest):
             continue
-        return m.group(0)
-    return None
+        out.append(m.group(0))
+    return out
 
 
 def route_rules(text: str) -> RuleHit | None:
@@ -293,26 +384,38 @@ def route_rules(text: str) -> RuleHit | None:
 
     w = _find(MINOR_HARM, t, negatable=True)
     if w:
-        return RuleHit("youth.care", f"未成年人在学校、网络或社会上受到侵害(“{w}”)由团委12355跟进", "minor_harm")
+        return RuleHit(
+            "youth.care", f"未成年人在学校、网络或社会上受到侵害(“{w}”)由团委12355跟进", "minor_harm"
+        )
 
     w = _find(FAMILY_VIOLENCE, t, negatable=True)
     if w:
         return RuleHit("women.rights", f"家庭内部暴力或侵害(“{w}”)由妇联受理", "family_violence")
     if w := _find(TRAFFICKING, t, negatable=True):
         return RuleHit("women.rights", f"拐卖妇女儿童(“{w}”)由妇联受理", "family_violence")
+    if w := _find(MARITAL_PROPERTY, t, negatable=True):
+        return RuleHit("women.rights", f"妇女婚姻财产权益(“{w}”)由妇联受理", "marital_property")
     if w := _find(JUVENILE, t, negatable=True):
         return RuleHit("youth.care", f"预防青少年违法犯罪(“{w}”)由团委12355跟进", "minor_harm")
 
-    if (w := _find(SAFETY, t, negatable=True)) and SAFETY_WORKPLACE.search(t) and not LEGAL_OVER_SAFETY.search(t):
+    if (
+        (w := _find(SAFETY, t, negatable=True))
+        and SAFETY_WORKPLACE.search(t)
+        and not LEGAL_OVER_SAFETY.search(t)
+    ):
         return RuleHit("union.safety", f"劳动安全卫生与职业病防护(“{w}”)由工会监督", "labour_protection")
 
-    topic = _labour_topic(t)
-    if topic and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
+    topics = _labour_topics(t)
+    if topics and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
         # a labour-relation matter (wages, contract, injury, insurance, overtime) with an employer
-        # in view; the catalogue does not ask for a quarrel, so the dispute word only explains
+        # in view. A word that names the matter itself (欠薪, 工伤, 辞退) is enough; a word that
+        # only names a subject (工资, 社保, 加班) needs something wrong with it (工资不高 is not a
+        # dispute, 工资只结了一半 is)
         employer = _find(EMPLOYER, t)
-        if employer:
-            dispute = _find(LABOUR_DISPUTE, t)
+        dispute = _find(LABOUR_DISPUTE, t)
+        strong = [w for w in topics if not WEAK_TOPIC.fullmatch(w)]
+        topic = strong[0] if strong else topics[0]
+        if employer and (strong or dispute):
             words = f"“{topic}”“{dispute}”" if dispute else f"“{topic}”"
             return RuleHit(
                 "union.legal",
@@ -321,7 +424,9 @@ def route_rules(text: str) -> RuleHit | None:
             )
 
     if (w := _find(PREGNANT_WORKER, t)) and not re.search(r"关爱室|哺乳室|哺乳场所|母婴室", t):
-        return RuleHit("union.safety", f"孕期哺乳期女职工的特殊劳动保护(“{w}”)由工会受理", "labour_protection")
+        return RuleHit(
+            "union.safety", f"孕期哺乳期女职工的特殊劳动保护(“{w}”)由工会受理", "labour_protection"
+        )
     if w := _find(QUOTA_EMPLOYMENT, t):
         return RuleHit("disabled.employment", f"用人单位按比例安排残疾人就业(“{w}”)由残联受理", "disability")
     if (w := _find(NURSING_ROOM, t)) and not WORKPLACE.search(t):
@@ -330,7 +435,11 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("overseas.liaison", f"海外侨胞寻根寻亲(“{w}”)由侨联受理", "roots")
 
     if w := _find(VOLUNTEER, t):
-        return RuleHit("youth.volunteer", f"志愿者注册、报名或服务时长证明(“{w}”)由团委受理,不论活动由谁举办", "volunteer")
+        return RuleHit(
+            "youth.volunteer",
+            f"志愿者注册、报名或服务时长证明(“{w}”)由团委受理,不论活动由谁举办",
+            "volunteer",
+        )
 
     if STUDENT_AID.search(t) and not WHO_DISABLED.search(t):
         if (w := _find(AID_UNION, t)) and not SELF_EMPLOYED.search(t):
@@ -338,7 +447,9 @@ def route_rules(text: str) -> RuleHit | None:
         if w := _find(AID_GIRL, t):
             return RuleHit("women.children", f"女童助学(春蕾计划,“{w}”)由妇联受理", "student_aid")
         if w := _find(AID_HOPE, t):
-            return RuleHit("youth.study", f"非职工家庭的困难学生助学(希望工程,“{w}”)由团委受理", "student_aid")
+            return RuleHit(
+                "youth.study", f"非职工家庭的困难学生助学(希望工程,“{w}”)由团委受理", "student_aid"
+            )
 
     if _find(TRAINING, t):
         if w := _find(WHO_DISABLED, t):
@@ -369,11 +480,14 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("disabled.employment", f"残疾人就业(“{w}”)由残联受理", "disability")
 
     if (w := _find(HARASSMENT, t, negatable=True)) and not WORKPLACE_OFFENDER.search(t):
+        if MINOR_AGE.search(t):
+            return RuleHit("youth.care", f"未成年人受到性骚扰或侵害(“{w}”)由团委12355跟进", "minor_harm")
         return RuleHit("women.rights", f"劳动关系以外的性骚扰或侵害(“{w}”)由妇联受理", "harassment")
 
     if (w := _find(GOVERNMENT, t)) and not MASS_SERVICE.search(t):
-        return RuleHit("other.government", f"政府部门职责事项(“{w}”),不论求助人身份,登记后转办并告知去向",
-                       "government")
+        return RuleHit(
+            "other.government", f"政府部门职责事项(“{w}”),不论求助人身份,登记后转办并告知去向", "government"
+        )
     return None
 
 
