@@ -4,18 +4,25 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/quntuan_bench \\
         uv run python bench/routing_bench.py [--samples 300] [--seed 7]
 
-Read-only: nothing is written. The duplicate check needs the index ``case_community_recent``
-(cases migration 0006); the script says so and stops if it is missing.
+The duplicate check needs the index ``case_community_recent`` (cases migration 0006) and the
+stored clues column (0010); the script says so and stops if either is missing. It writes only
+what intake would have stored: the ``clues`` column of candidate cases that have none yet (the
+bench data is loaded without the services), in an untimed first pass over the samples — the
+same lazy write-back a running site does once per case (``manage.py case_clues`` fills them all
+in batches instead).
 
 For each sample an existing case is taken at random and its text is checked as if it arrived
-again at intake (``cases.queries.likely_duplicates``: the candidate query — same community,
+again at intake (``cases.queries.likely_duplicates``: one candidate statement — same community,
 received in the 60 days before the sample case or still open, visible to the user, at most
-200 + 50 — then the clue comparison of ``routing_duplicates``). Timed three ways:
+200 + 50, with their stored clues — then the clue comparison of ``routing_duplicates``; only the
+new text is segmented). Timed three ways:
 
-* ``query``: the candidate query alone (the database part);
+* ``query``: the candidate statement alone (the database part);
 * ``cold``: the whole check with the per-process clue cache emptied before each sample (a
-  process that has never seen these candidates);
-* ``warm``: the whole check again (candidates' clues remembered, as in a running web worker).
+  process that has never seen these candidates: their clues come from the database);
+* ``warm``: the whole check again (as in a running web worker).
+* ``unstored`` (first pass, only when candidates had no stored clues): the check that computes
+  and writes back the missing clues, the cost once per case after the column was added.
 
 The user is a staff member of the sample case's handling organization (the case policy's
 filter applies), the suggestions for the text are computed separately (as on the intake page,
@@ -85,6 +92,11 @@ def main(argv=None) -> dict:
             if cur.fetchone() is None:
                 raise SystemExit("index case_community_recent is missing: run `manage.py migrate cases "
                                  "0006_merged_status_and_community_recent_index` on this database first")
+            cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'cases_case' "
+                        "AND column_name = 'clues'")
+            if cur.fetchone() is None:
+                raise SystemExit("column cases_case.clues is missing: run `manage.py migrate cases "
+                                 "0010_case_clues` on this database first (no table rewrite)")
     total = Case.objects.count() if connection.vendor != "postgresql" else _estimate(connection)
     rnd = random.Random(args.seed)
 
@@ -112,6 +124,26 @@ def main(argv=None) -> dict:
     c_warm: list[float] = []  # CPU time of this process (the Python part, without waiting)
     t_db: list[float] = []
     c_suggest: list[float] = []  # planning + execution time of the candidate queries in the server
+    # First pass (untimed as a check of its own): candidates without stored clues get them, as
+    # intake would have stored them.
+    t_unstored: list[float] = []
+    written = 0
+    version = services.clue_version()
+    for case, user_id in samples:
+        text = f"{case.title}。{case.content}"
+        kw = dict(user=users[user_id], district_id=case.district_id,
+                  community_id=None if args.by_address else case.community_id,
+                  address=case.address, exclude_id=case.pk, now=case.received_at)
+        cats = services.routing_categories(text=text)
+        stale = {r["id"] for r in queries.duplicate_candidates(categories=cats, **kw)
+                 if services.clues_from_stored(r["clues"], version) is None}
+        services._clues_of.cache_clear()
+        t0 = time.perf_counter()
+        queries.likely_duplicates(text=text, categories=cats, **kw)
+        if stale:
+            t_unstored.append((time.perf_counter() - t0) * 1000)
+        written += len(stale)
+
     load_before = os.getloadavg()
     for case, user_id in samples:
         user = users[user_id]
@@ -178,6 +210,8 @@ def main(argv=None) -> dict:
         "duplicate_check_warm_ms": summary(t_warm),
         "duplicate_check_warm_cpu_ms": summary(c_warm),
         "duplicate_query_server_ms": summary(t_db),
+        "duplicate_check_unstored_ms": summary(t_unstored),
+        "clues_written_in_first_pass": written,
         "load_average": [round(x, 1) for x in (*load_before, *os.getloadavg())],
         "cpus": os.cpu_count(),
         "suggestion_ms": summary(t_suggest),

@@ -9,6 +9,7 @@ import logging
 import pickle
 import random
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from django.db import transaction
@@ -36,6 +37,7 @@ def _active_router() -> Router:
     with _lock:
         if _cache.get("key") == key and "router" in _cache:
             return _cache["router"]
+        _recent.clear()
         if active:
             router = pickle.loads(bytes(RoutingModel.objects.get(id=active[0]).payload))  # noqa: S301 - our own rows
         else:
@@ -48,6 +50,22 @@ def _active_router() -> Router:
 def reset_cache() -> None:
     with _lock:
         _cache.clear()
+        _recent.clear()
+
+
+# The suggestions of the last texts seen: the intake page asks for the suggestions and for the
+# duplicate check of the same typed text (two htmx requests), so the second reuses the first's
+# categories instead of running the model again. Keyed by the model in use and the text.
+_recent: OrderedDict[tuple[int, str], tuple[str, ...]] = OrderedDict()
+RECENT_SUGGESTIONS = 256
+
+
+def _remember(key: tuple[int, str], categories: tuple[str, ...]) -> None:
+    with _lock:
+        _recent[key] = categories
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_SUGGESTIONS:
+            _recent.popitem(last=False)
 
 
 def routing_suggest(*, text: str | None, channel: str | None = None, service=None) -> list[dict]:
@@ -57,16 +75,28 @@ def routing_suggest(*, text: str | None, channel: str | None = None, service=Non
         text = f"{getattr(service, 'name', '')}。{text}"
     if not has_content(text):
         return []
-    out = _active_router().suggest(text, channel)
+    router = _active_router()
+    out = router.suggest(text, channel)
+    if service is None:
+        _remember((_cache.get("key", 0), text), tuple(s.category for s in out))
     return [s.as_dict() for s in out]
 
 
 def routing_categories(*, text: str | None, channel: str | None = None) -> tuple[str, ...]:
-    """The top three category codes for a text, without reasons (cheaper); () for odd text."""
+    """The top three category codes for a text, without reasons (cheaper); () for odd text. The
+    categories of a text suggested a moment ago (``routing_suggest``) are reused."""
     text = (text or "")[:MAX_TEXT]
     if not has_content(text):
         return ()
-    return tuple(s.category for s in _active_router().suggest(text, channel, with_reasons=False))
+    router = _active_router()
+    key = (_cache.get("key", 0), text)
+    with _lock:
+        known = _recent.get(key)
+    if known is not None:
+        return known
+    categories = tuple(s.category for s in router.suggest(text, channel, with_reasons=False))
+    _remember(key, categories)
+    return categories
 
 
 @transaction.atomic

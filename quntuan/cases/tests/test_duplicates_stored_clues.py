@@ -117,3 +117,13 @@ def test_backfill_command_fills_missing_and_stale_clues(world, original):
     out = StringIO()
     call_command("case_clues", stdout=out)
     assert "共写入 0 条" in out.getvalue()
+
+
+def test_the_duplicate_check_reuses_the_suggestions_of_the_same_text(world):
+    text = "华兴公司三个月不发工资"
+    shown = tuple(s["category"] for s in routing.routing_suggest(text=text))
+    assert routing._recent[(routing._cache["key"], text)] == shown
+    assert routing.routing_categories(text=text) == shown
+    routing.reset_cache()  # a new model: nothing reused
+    assert not routing._recent
+    assert routing.routing_categories(text=text) == shown
