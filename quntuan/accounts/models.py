@@ -2,17 +2,18 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    RESIDENT = "resident", "群众"
-    STAFF = "staff", "工作人员"
-    ORG_LEADER = "org_leader", "组织负责人"
-    SUPERVISOR = "supervisor", "区督查人员"
-    SOCIAL_ORG = "social_org", "社会组织"
-    PLATFORM_ADMIN = "platform_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDITOR = "auditor", "审计管理员"
+    RESIDENT = "resident", _("群众")
+    STAFF = "staff", _("工作人员")
+    ORG_LEADER = "org_leader", _("组织负责人")
+    SUPERVISOR = "supervisor", _("区督查人员")
+    SOCIAL_ORG = "social_org", _("社会组织")
+    PLATFORM_ADMIN = "platform_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
 
 
 STAFF_ROLES = {Role.STAFF, Role.ORG_LEADER, Role.SUPERVISOR, Role.SOCIAL_ORG,
@@ -95,8 +96,8 @@ class LoginFailure(models.Model):
     """Failed logins counted per account and per address; 5 within the window lock for 30 minutes."""
 
     class Scope(models.TextChoices):
-        ACCOUNT = "account", "账户"
-        ADDRESS = "address", "地址"
+        ACCOUNT = "account", _("账户")
+        ADDRESS = "address", _("地址")
 
     scope = models.CharField(max_length=10, choices=Scope.choices)
     key = models.CharField(max_length=128)

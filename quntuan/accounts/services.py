@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quntuan.accounts.models import AuditRecord, LoginFailure, Role, User
 from quntuan.core.exceptions import ApplicationError, Conflict
@@ -104,8 +105,8 @@ def _minutes_left(locked_until: datetime, now: datetime) -> int:
 
 def _locked_message(scope: str, minutes: int) -> str:
     if scope == LoginFailure.Scope.ADDRESS:
-        return f"此网络地址登录失败次数过多,已暂停登录,请 {minutes} 分钟后再试。"
-    return f"登录失败次数过多,账户已锁定,请 {minutes} 分钟后再试。"
+        return _("此网络地址登录失败次数过多,已暂停登录,请 %(n)s 分钟后再试。") % {"n": minutes}
+    return _("登录失败次数过多,账户已锁定,请 %(n)s 分钟后再试。") % {"n": minutes}
 
 
 def login_attempt_check(*, login: str, address: str | None, now: datetime | None = None) -> None:
@@ -153,9 +154,10 @@ def login_failed(*, login: str, address: str | None, now: datetime | None = None
         if row.locked_until is not None and row.locked_until > now:
             minutes = _minutes_left(row.locked_until, now)
             return LoginFailureResult(True, 0, _locked_message(scope, minutes))
-    left = min(limit - row.failures for _, row in results)
+    left = min(limit - row.failures for _scope, row in results)
     return LoginFailureResult(
-        False, left, f"手机号/用户名或密码不正确,再失败 {left} 次将锁定 {period.seconds // 60} 分钟。"
+        False, left, _("手机号/用户名或密码不正确,再失败 %(left)s 次将锁定 %(n)s 分钟。")
+        % {"left": left, "n": period.seconds // 60}
     )
 
 
@@ -174,9 +176,9 @@ def resident_register(*, mobile: str, code: str, password: str, name: str = "") 
 
     mobile = (mobile or "").strip()
     if not is_valid_mobile(mobile):
-        raise ApplicationError("请输入正确的 11 位手机号码。", code="invalid_mobile")
+        raise ApplicationError(_("请输入正确的 11 位手机号码。"), code="invalid_mobile")
     if User.objects.filter(Q(mobile=mobile) | Q(username=mobile)).exists():
-        raise Conflict("该手机号已注册,请直接登录。", code="mobile_taken")
+        raise Conflict(_("该手机号已注册,请直接登录。"), code="mobile_taken")
     candidate = User(mobile=mobile, name=name, role=Role.RESIDENT)
     try:
         validate_password(password, user=candidate)
@@ -189,7 +191,7 @@ def resident_register(*, mobile: str, code: str, password: str, name: str = "") 
                                             role=Role.RESIDENT)
             audit_record(actor=user, action="register", object_type="user", object_id=user.pk)
     except IntegrityError as exc:
-        raise Conflict("该手机号已注册,请直接登录。", code="mobile_taken") from exc
+        raise Conflict(_("该手机号已注册,请直接登录。"), code="mobile_taken") from exc
     return user
 
 
@@ -229,7 +231,7 @@ def totp_device_confirm(*, user: User, key: str, token: str, request=None):
             device.save(update_fields=["confirmed"])
             audit_record(actor=user, action="otp_setup", object_type="user", object_id=user.pk, request=request)
     if not ok:
-        raise ApplicationError("动态验证码不正确,请核对手机时间后重试。", code="otp_wrong")
+        raise ApplicationError(_("动态验证码不正确,请核对手机时间后重试。"), code="otp_wrong")
     return device
 
 
@@ -238,14 +240,15 @@ def totp_verify(*, user: User, token: str, request=None):
     from django_otp import devices_for_user, verify_token
 
     for device in list(devices_for_user(user, confirmed=True)):
-        allowed, _ = device.verify_is_allowed()
+        allowed, _info = device.verify_is_allowed()
+
         if not allowed:
             audit_record(actor=user, action="otp_verify", object_type="user", object_id=user.pk,
                          result="throttled", request=request)
-            raise ApplicationError("验证尝试过于频繁,请稍后再试。", code="otp_throttled", status=429)
+            raise ApplicationError(_("验证尝试过于频繁,请稍后再试。"), code="otp_throttled", status=429)
         matched = verify_token(user, device.persistent_id, token)
         if matched is not None:
             return matched
     audit_record(actor=user, action="otp_verify", object_type="user", object_id=user.pk,
                  result="failed", request=request)
-    raise ApplicationError("动态验证码不正确,请重试。", code="otp_wrong")
+    raise ApplicationError(_("动态验证码不正确,请重试。"), code="otp_wrong")

@@ -12,18 +12,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.models import TimeStampedModel
 
 
 class AudienceGroup(models.TextChoices):
-    WORKERS = "workers", "职工"
-    YOUTH = "youth", "青年"
-    WOMEN = "women", "妇女"
-    CHILDREN = "children", "儿童"
-    DISABLED = "disabled", "残疾人"
-    OVERSEAS = "overseas", "归侨侨眷"
-    ELDERLY = "elderly", "老年人"
+    WORKERS = "workers", _("职工")
+    YOUTH = "youth", _("青年")
+    WOMEN = "women", _("妇女")
+    CHILDREN = "children", _("儿童")
+    DISABLED = "disabled", _("残疾人")
+    OVERSEAS = "overseas", _("归侨侨眷")
+    ELDERLY = "elderly", _("老年人")
 
 
 WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
@@ -65,18 +66,18 @@ class Venue(TimeStampedModel):
 
 
 class ActivityKind(models.TextChoices):
-    TRAINING = "training", "培训课程"
-    VOLUNTEER = "volunteer", "志愿服务"
-    LECTURE = "lecture", "讲座"
-    CULTURE = "culture", "文体活动"
-    COMPETITION = "competition", "评选竞赛"
-    BRAND = "brand", "品牌活动"
+    TRAINING = "training", _("培训课程")
+    VOLUNTEER = "volunteer", _("志愿服务")
+    LECTURE = "lecture", _("讲座")
+    CULTURE = "culture", _("文体活动")
+    COMPETITION = "competition", _("评选竞赛")
+    BRAND = "brand", _("品牌活动")
 
 
 class ActivityStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-    CANCELLED = "cancelled", "已取消"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Activity(TimeStampedModel):
@@ -147,8 +148,8 @@ class Activity(TimeStampedModel):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "有效"
-        RELEASED = "released", "已释放"
+        ACTIVE = "active", _("有效")
+        RELEASED = "released", _("已释放")
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="bookings")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="bookings")
@@ -177,11 +178,11 @@ class Booking(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "已报名"
-    WAITLISTED = "waitlisted", "候补中"
-    PENDING = "pending", "待审核"
-    CANCELLED = "cancelled", "已取消"
-    REJECTED = "rejected", "未通过"
+    CONFIRMED = "confirmed", _("已报名")
+    WAITLISTED = "waitlisted", _("候补中")
+    PENDING = "pending", _("待审核")
+    CANCELLED = "cancelled", _("已取消")
+    REJECTED = "rejected", _("未通过")
 
 
 HOLDING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
@@ -235,18 +236,18 @@ class CheckIn(models.Model):
 
 class ActivityEvent(models.Model):
     class Kind(models.TextChoices):
-        CREATED = "created", "创建"
-        UPDATED = "updated", "修改"
-        PUBLISHED = "published", "发布"
-        CANCELLED = "cancelled", "取消"
-        REGISTERED = "registered", "报名"
-        REGISTRATION_CANCELLED = "registration_cancelled", "取消报名"
-        PROMOTED = "promoted", "候补递补"
-        APPROVED = "approved", "报名审核通过"
-        REJECTED = "rejected", "报名未通过"
-        CHECKED_IN = "checked_in", "签到"
-        WALK_IN = "walk_in", "现场登记"
-        REMINDED = "reminded", "提醒"
+        CREATED = "created", _("创建")
+        UPDATED = "updated", _("修改")
+        PUBLISHED = "published", _("发布")
+        CANCELLED = "cancelled", _("取消")
+        REGISTERED = "registered", _("报名")
+        REGISTRATION_CANCELLED = "registration_cancelled", _("取消报名")
+        PROMOTED = "promoted", _("候补递补")
+        APPROVED = "approved", _("报名审核通过")
+        REJECTED = "rejected", _("报名未通过")
+        CHECKED_IN = "checked_in", _("签到")
+        WALK_IN = "walk_in", _("现场登记")
+        REMINDED = "reminded", _("提醒")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

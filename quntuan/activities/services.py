@@ -101,7 +101,8 @@ def _check_times(start: datetime | None, end: datetime | None) -> None:
         raise ApplicationError(_("一次活动不能超过 31 天。"), code="too_long")
 
 
-def _check_capacity(capacity, label: str = "名额") -> int:
+def _check_capacity(capacity, label: str | None = None) -> int:
+    label = label or _("名额")
     try:
         capacity = int(capacity)
     except (TypeError, ValueError):
@@ -114,7 +115,7 @@ def _check_capacity(capacity, label: str = "名额") -> int:
 
 
 def _check_audience(age_min, age_max, groups) -> tuple[int | None, int | None, list[str]]:
-    for value, label in ((age_min, "最小年龄"), (age_max, "最大年龄")):
+    for value, label in ((age_min, _("最小年龄")), (age_max, _("最大年龄"))):
         if value is not None and not (0 <= int(value) <= 120):
             raise ApplicationError(_("%(label)s应在 0 到 120 之间。") % {"label": label}, code="invalid_age")
     if age_min is not None and age_max is not None and int(age_min) > int(age_max):
@@ -148,10 +149,10 @@ def _venue_fields(*, name, address, capacity, facilities, opening_hours, buffer_
     if not 0 <= buffer_minutes <= 240:
         raise ApplicationError(_("场地间隔应在 0 到 240 分钟之间。"), code="invalid_buffer")
     return {
-        "name": _text(name, "名称", max_length=64),
-        "address": _text(address, "地址", max_length=128),
-        "capacity": _check_capacity(capacity, "容纳人数"),
-        "facilities": _text(facilities, "设施", max_length=256, required=False),
+        "name": _text(name, _("名称"), max_length=64),
+        "address": _text(address, _("地址"), max_length=128),
+        "capacity": _check_capacity(capacity, _("容纳人数")),
+        "facilities": _text(facilities, _("设施"), max_length=256, required=False),
         "opening_hours": [[[str(a), str(b)] for a, b in day] for day in opening_hours],
         "buffer_minutes": buffer_minutes,
     }
@@ -245,7 +246,8 @@ def venue_free_slots(*, venue: Venue, day: date, duration: timedelta, exclude_ac
 
 def _slots_text(slots) -> str:
     if not slots:
-        return "当天没有可容纳该时长的空闲时段"
+        return _("当天没有可容纳该时长的空闲时段")
+
     return "、".join(f"{_fmt_time(a)}–{_fmt_time(b)}" for a, b in slots[:6])
 
 
@@ -343,7 +345,7 @@ def _clean_activity(data: ActivityInput, district_id: int) -> dict:
     age_min, age_max, groups = _check_audience(data.age_min, data.age_max, data.audience_groups)
     _check_window(data.registration_opens, data.registration_closes, data.start)
     community, street = data.community, data.street
-    address = _text(data.address, "活动地址", max_length=128, required=False)
+    address = _text(data.address, _("活动地址"), max_length=128, required=False)
     if data.venue is not None:
         community = data.venue.community
         if capacity > data.venue.capacity:
@@ -359,16 +361,16 @@ def _clean_activity(data: ActivityInput, district_id: int) -> dict:
         raise ApplicationError(_("街道不在本区。"), code="invalid_street")
     return {
         "kind": data.kind,
-        "title": _text(data.title, "标题", max_length=100),
-        "description": _text(data.description, "简介", max_length=TEXT_MAX, required=False),
+        "title": _text(data.title, _("标题"), max_length=100),
+        "description": _text(data.description, _("简介"), max_length=TEXT_MAX, required=False),
         "start": data.start, "end": data.end, "capacity": capacity,
         "venue": data.venue, "address": "" if data.venue else address,
         "community": community, "street": street,
         "age_min": age_min, "age_max": age_max, "audience_groups": groups,
         "registration_opens": data.registration_opens, "registration_closes": data.registration_closes,
         "needs_approval": bool(data.needs_approval),
-        "contact_name": _text(data.contact_name, "联系人", max_length=32, required=False),
-        "contact_phone": _text(data.contact_phone, "联系电话", max_length=32, required=False),
+        "contact_name": _text(data.contact_name, _("联系人"), max_length=32, required=False),
+        "contact_phone": _text(data.contact_phone, _("联系电话"), max_length=32, required=False),
     }
 
 
@@ -465,7 +467,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str, now: datetime | N
     """Cancel the activity, release its venue and tell everyone who registered."""
     if not activity_policy.can_edit(actor, activity):
         raise PermissionDenied(_("只有主办单位的工作人员可以取消此活动。"))
-    reason = _text(reason, "取消原因", max_length=200)
+    reason = _text(reason, _("取消原因"), max_length=200)
     activity = lock_activity(activity)
     if activity.status == ActivityStatus.CANCELLED:
         raise Conflict(_("活动已取消。"), code="cancelled")
@@ -659,7 +661,7 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
 @transaction.atomic
 def registration_reject(*, actor, registration: Registration, note: str = "") -> Registration:
     return _decide(actor=actor, registration=registration, approve=False,
-                   note=_text(note, "原因", max_length=200, required=False))
+                   note=_text(note, _("原因"), max_length=200, required=False))
 
 
 # --- QR codes and check-in ---------------------------------------------------------------------
@@ -742,7 +744,7 @@ def checkin_walk_in(*, actor, activity: Activity, name: str, mobile: str = "",
     """Someone who came without registering."""
     if not activity_policy.can_manage(actor, activity):
         raise PermissionDenied(_("只有主办单位的工作人员可以登记现场参加人员。"))
-    name = _text(name, "姓名", max_length=32)
+    name = _text(name, _("姓名"), max_length=32)
     mobile = (mobile or "").strip()
     if mobile and not is_valid_mobile(mobile):
         raise ApplicationError(_("手机号格式不正确。"), code="invalid_mobile")

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.models import TimeStampedModel
 
@@ -28,8 +29,8 @@ class Post(TimeStampedModel):
     """A post line of an organization's staffing ledger: how many places are authorized and filled."""
 
     class Kind(models.TextChoices):
-        ESTABLISHED = "established", "编制"
-        LEADERSHIP = "leadership", "领导职数"
+        ESTABLISHED = "established", _("编制")
+        LEADERSHIP = "leadership", _("领导职数")
 
     organization = models.ForeignKey("organizations.Organization", verbose_name="组织", on_delete=models.CASCADE,
                                      related_name="posts")
@@ -51,9 +52,9 @@ class Cadre(TimeStampedModel):
     """专职、兼职、挂职干部 with the period they serve."""
 
     class Kind(models.TextChoices):
-        FULL_TIME = "full_time", "专职"
-        PART_TIME = "part_time", "兼职"
-        SECONDED = "seconded", "挂职"
+        FULL_TIME = "full_time", _("专职")
+        PART_TIME = "part_time", _("兼职")
+        SECONDED = "seconded", _("挂职")
 
     organization = models.ForeignKey("organizations.Organization", verbose_name="组织", on_delete=models.CASCADE,
                                      related_name="cadres")
@@ -114,9 +115,9 @@ class OfficeSpace(TimeStampedModel):
 
 class MediaReport(TimeStampedModel):
     class Level(models.TextChoices):
-        CITY = "city", "市级"
-        PROVINCIAL = "provincial", "省级"
-        NATIONAL = "national", "国家级"
+        CITY = "city", _("市级")
+        PROVINCIAL = "provincial", _("省级")
+        NATIONAL = "national", _("国家级")
 
     district = models.ForeignKey("organizations.Region", verbose_name="所属区", on_delete=models.PROTECT,
                                  related_name="+")
@@ -188,8 +189,8 @@ class Assignment(TimeStampedModel):
     """One organization's part of a supervision item."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "推进中"
-        DONE = "done", "已完成"
+        IN_PROGRESS = "in_progress", _("推进中")
+        DONE = "done", _("已完成")
 
     item = models.ForeignKey(SupervisionItem, on_delete=models.CASCADE, related_name="assignments")
     organization = models.ForeignKey("organizations.Organization", verbose_name="责任单位", on_delete=models.PROTECT,
@@ -249,9 +250,9 @@ class ProgressReport(TimeStampedModel):
 
 class Evidence(models.Model):
     class Kind(models.TextChoices):
-        PHOTO = "photo", "照片"
-        DOCUMENT = "document", "文件"
-        VIDEO = "video", "视频链接"
+        PHOTO = "photo", _("照片")
+        DOCUMENT = "document", _("文件")
+        VIDEO = "video", _("视频链接")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -279,17 +280,17 @@ class Evidence(models.Model):
 class Source(models.TextChoices):
     """Where an indicator's value comes from."""
 
-    THREE_RATES = "three_rates", "诉求三率综合得分"
-    RESPONSE_RATE = "response_rate", "响应率"
-    RESOLUTION_RATE = "resolution_rate", "解决率"
-    SATISFACTION_RATE = "satisfaction_rate", "满意率"
-    ACTIVITIES = "activities", "活动场次"
-    PERSON_TIMES = "person_times", "活动参与人次"
-    VOLUNTEER_HOURS = "volunteer_hours", "志愿服务时长(小时)"
-    SUPERVISION_ON_TIME = "supervision_on_time", "督查事项按期完成率"
-    PLAN_OUTCOMES = "plan_outcomes", "工作计划成效(五项成效之和)"
-    COVERAGE = "coverage", "工作站覆盖率"
-    MANUAL = "manual", "人工评分"
+    THREE_RATES = "three_rates", _("诉求三率综合得分")
+    RESPONSE_RATE = "response_rate", _("响应率")
+    RESOLUTION_RATE = "resolution_rate", _("解决率")
+    SATISFACTION_RATE = "satisfaction_rate", _("满意率")
+    ACTIVITIES = "activities", _("活动场次")
+    PERSON_TIMES = "person_times", _("活动参与人次")
+    VOLUNTEER_HOURS = "volunteer_hours", _("志愿服务时长(小时)")
+    SUPERVISION_ON_TIME = "supervision_on_time", _("督查事项按期完成率")
+    PLAN_OUTCOMES = "plan_outcomes", _("工作计划成效(五项成效之和)")
+    COVERAGE = "coverage", _("工作站覆盖率")
+    MANUAL = "manual", _("人工评分")
 
 
 class Indicator(TimeStampedModel):
@@ -297,8 +298,8 @@ class Indicator(TimeStampedModel):
     (counts) or rate × 100 (rates); manual ones take the score given with evidence."""
 
     class Scope(models.TextChoices):
-        ORGANIZATION = "organization", "组织"
-        STREET = "street", "街道"
+        ORGANIZATION = "organization", _("组织")
+        STREET = "street", _("街道")
 
     district = models.ForeignKey("organizations.Region", verbose_name="所属区", on_delete=models.PROTECT,
                                  related_name="+")
@@ -361,9 +362,9 @@ class VetoFlag(TimeStampedModel):
     Unfinished key supervision tasks veto by themselves, without a flag."""
 
     class Kind(models.TextChoices):
-        MAJOR_INCIDENT = "major_incident", "发生重大事件"
-        KEY_TASK = "key_task", "重点任务未完成"
-        OTHER = "other", "其他"
+        MAJOR_INCIDENT = "major_incident", _("发生重大事件")
+        KEY_TASK = "key_task", _("重点任务未完成")
+        OTHER = "other", _("其他")
 
     district = models.ForeignKey("organizations.Region", verbose_name="所属区", on_delete=models.PROTECT,
                                  related_name="+")

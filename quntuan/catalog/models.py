@@ -1,13 +1,14 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.models import TimeStampedModel
 
 
 class TimeLimitClass(models.TextChoices):
-    IMMEDIATE = "immediate", "即办"
-    CONSULT = "consult", "咨询"
-    HELP = "help", "求助"
-    COMPLAINT = "complaint", "投诉维权"
+    IMMEDIATE = "immediate", _("即办")
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉维权")
 
 
 class Category(models.Model):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from quntuan.catalog import data
 from quntuan.catalog.models import Category, Service, TimeLimitClass
@@ -30,21 +31,23 @@ def service_search_text(service: Service) -> str:
 def service_save(*, service: Service) -> Service:
     """Validate and save a new or changed service, refreshing its search text."""
     if service.time_limit_class not in TimeLimitClass.values:
-        raise ApplicationError("时限类别无效。", code="invalid_time_limit_class")
+        raise ApplicationError(_("时限类别无效。"), code="invalid_time_limit_class")
     if not (service.name or "").strip():
-        raise ApplicationError("请填写事项名称。", code="invalid_name")
+        raise ApplicationError(_("请填写事项名称。"), code="invalid_name")
     service.name = service.name.strip()
     duplicate = Service.objects.filter(organization_id=service.organization_id, name=service.name)
     if service.pk:
         duplicate = duplicate.exclude(pk=service.pk)
     if duplicate.exists():
-        raise ApplicationError(f"该组织已有名为“{service.name}”的服务事项。", code="duplicate_service")
+        raise ApplicationError(_("该组织已有名为“%(name)s”的服务事项。") % {"name": service.name},
+                               code="duplicate_service")
     service.search_text = service_search_text(service)
     try:
         service.full_clean(exclude=["search_text"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         messages = "; ".join(m for ms in exc.message_dict.values() for m in ms)
-        raise ApplicationError(f"服务事项信息有误:{messages}", code="invalid_service") from exc
+        raise ApplicationError(_("服务事项信息有误:%(messages)s") % {"messages": messages},
+                               code="invalid_service") from exc
     service.save()
     return service
 
@@ -92,7 +95,7 @@ def catalog_seed(district: Region) -> dict:
     Returns how many rows of each kind were created.
     """
     if district.level != Region.Level.DISTRICT:
-        raise ApplicationError("只能为区一级区域初始化服务目录。", code="not_a_district")
+        raise ApplicationError(_("只能为区一级区域初始化服务目录。"), code="not_a_district")
     created = {"organizations": 0, "categories": 0, "services": 0}
     orgs: dict[str, Organization] = {}
     for spec in data.ORGANIZATIONS:

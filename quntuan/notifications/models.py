@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -40,13 +41,13 @@ class OutboundMessage(models.Model):
     """Every e-mail and SMS the platform sends, keyed so a retried task never sends twice."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "电子邮件"
-        SMS = "sms", "短信"
+        EMAIL = "email", _("电子邮件")
+        SMS = "sms", _("短信")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     dedup_key = models.CharField(max_length=128, unique=True)

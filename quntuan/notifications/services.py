@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from quntuan.core.exceptions import ApplicationError, NotFound
 from quntuan.core.text import is_valid_mobile
@@ -185,7 +186,7 @@ def notification_mark_read(*, user, notification_id: int, now: datetime | None =
 
     notification = notification_policy.visible(user).filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound("未找到该消息。")
+        raise NotFound(_("未找到该消息。"))
     if notification.read_at is None:
         notification.read_at = now or timezone.now()
         notification.save(update_fields=["read_at"])
@@ -209,7 +210,7 @@ def _otp_hash(mobile: str, purpose: str, code: str) -> str:
 def _check_mobile(mobile: str) -> str:
     mobile = (mobile or "").strip()
     if not is_valid_mobile(mobile):
-        raise ApplicationError("请输入正确的 11 位手机号码。", code="invalid_mobile")
+        raise ApplicationError(_("请输入正确的 11 位手机号码。"), code="invalid_mobile")
     return mobile
 
 
@@ -222,8 +223,7 @@ def otp_send(*, mobile: str, purpose: str = "case_submit", now: datetime | None 
     if address:
         sent = OneTimeCode.objects.filter(requested_from=address, created_at__gt=now - OTP_ADDRESS_WINDOW).count()
         if sent >= OTP_ADDRESS_LIMIT:
-            raise ApplicationError(
-                "本网络获取验证码过于频繁,请一小时后再试。", code="otp_address_limit", status=429,
+            raise ApplicationError(_("本网络获取验证码过于频繁,请一小时后再试。"), code="otp_address_limit", status=429,
             )
     with transaction.atomic():
         latest = (
@@ -235,7 +235,7 @@ def otp_send(*, mobile: str, purpose: str = "case_submit", now: datetime | None 
             if 0 <= waited < OTP_RESEND_SECONDS:
                 wait = OTP_RESEND_SECONDS - int(waited)
                 raise ApplicationError(
-                    f"验证码发送过于频繁,请 {wait} 秒后再试。", code="otp_too_soon", status=429,
+                    _("验证码发送过于频繁,请 %(n)s 秒后再试。") % {"n": wait}, code="otp_too_soon", status=429,
                     extra={"retry_after": wait},
                 )
         # An older unused code of the same purpose stops working when a new one is sent.
@@ -271,19 +271,19 @@ def otp_verify(*, mobile: str, code: str, purpose: str = "case_submit", now: dat
             .order_by("-created_at", "-pk").first()
         )
         if otc is None:
-            error = ApplicationError("请先获取短信验证码。", code="otp_missing")
+            error = ApplicationError(_("请先获取短信验证码。"), code="otp_missing")
         elif otc.expires_at <= now:
-            error = ApplicationError("验证码已过期,请重新获取。", code="otp_expired")
+            error = ApplicationError(_("验证码已过期,请重新获取。"), code="otp_expired")
         elif otc.attempts >= OTP_MAX_ATTEMPTS:
-            error = ApplicationError("验证码错误次数过多,请重新获取。", code="otp_locked")
+            error = ApplicationError(_("验证码错误次数过多,请重新获取。"), code="otp_locked")
         elif not (len(code) == OTP_LENGTH and code.isdigit()
                   and constant_time_compare(_otp_hash(mobile, purpose, code), otc.code_hash)):
             OneTimeCode.objects.filter(pk=otc.pk).update(attempts=F("attempts") + 1)
             left = OTP_MAX_ATTEMPTS - otc.attempts - 1
             if left > 0:
-                error = ApplicationError(f"验证码不正确,还可尝试 {left} 次。", code="otp_wrong")
+                error = ApplicationError(_("验证码不正确,还可尝试 %(n)s 次。") % {"n": left}, code="otp_wrong")
             else:
-                error = ApplicationError("验证码错误次数过多,请重新获取。", code="otp_locked")
+                error = ApplicationError(_("验证码错误次数过多,请重新获取。"), code="otp_locked")
         else:
             OneTimeCode.objects.filter(pk=otc.pk).update(used_at=now)
     if error is not None:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.models import TimeStampedModel
 
@@ -9,10 +10,10 @@ class Region(models.Model):
     """city → district → street/town → community."""
 
     class Level(models.TextChoices):
-        CITY = "city", "市"
-        DISTRICT = "district", "区"
-        STREET = "street", "街道/镇"
-        COMMUNITY = "community", "社区"
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区")
+        STREET = "street", _("街道/镇")
+        COMMUNITY = "community", _("社区")
 
     code = models.CharField("区划代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=64)
@@ -35,10 +36,10 @@ class Region(models.Model):
 
 class Organization(TimeStampedModel):
     class Kind(models.TextChoices):
-        MASS = "mass", "群团组织"
-        SOCIAL = "social", "社会组织"
-        UNIT = "unit", "驻区单位"
-        GOVERNMENT = "government", "政府部门"
+        MASS = "mass", _("群团组织")
+        SOCIAL = "social", _("社会组织")
+        UNIT = "unit", _("驻区单位")
+        GOVERNMENT = "government", _("政府部门")
 
     district = models.ForeignKey(Region, verbose_name="所属区", on_delete=models.PROTECT, related_name="organizations")
     code = models.CharField("代码", max_length=32, help_text="群团组织使用目录代码,如 union、youth")
@@ -76,8 +77,8 @@ class Workstation(TimeStampedModel):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        STAFF = "staff", "工作人员"
-        LEADER = "leader", "负责人"
+        STAFF = "staff", _("工作人员")
+        LEADER = "leader", _("负责人")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")

@@ -238,5 +238,5 @@ def describe(criteria) -> str:
         low, high = _age_range(op, value)
         return f"{label} {low}–{high} 岁" if high < MAX_AGE else f"{label} ≥{low} 岁"
     values = value if isinstance(value, list) else [value]
-    names = [allowed.get(v if kind == "bool" else str(v), str(v)) if allowed else str(v) for v in values]
+    names = [str(allowed.get(v if kind == "bool" else str(v), str(v))) if allowed else str(v) for v in values]
     return f"{label}属于 {'、'.join(names)}"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.activities.models import AudienceGroup
 from quntuan.core.models import TimeStampedModel
@@ -18,17 +19,17 @@ from quntuan.core.models import TimeStampedModel
 class Purpose(models.TextChoices):
     """Kinds of notices a resident may agree to receive."""
 
-    EMPLOYMENT = "employment", "就业培训"
-    ENTREPRENEURSHIP = "entrepreneurship", "创业扶持"
-    VOLUNTEERING = "volunteering", "志愿服务"
-    ASSISTANCE = "assistance", "帮扶救助"
-    CULTURE = "culture", "文体活动"
-    POLICY = "policy", "政策宣传"
+    EMPLOYMENT = "employment", _("就业培训")
+    ENTREPRENEURSHIP = "entrepreneurship", _("创业扶持")
+    VOLUNTEERING = "volunteering", _("志愿服务")
+    ASSISTANCE = "assistance", _("帮扶救助")
+    CULTURE = "culture", _("文体活动")
+    POLICY = "policy", _("政策宣传")
 
 
 class SensitiveCategory(models.TextChoices):
-    DISABILITY = "disability", "残疾信息"
-    HARDSHIP = "hardship", "家庭困难信息"
+    DISABILITY = "disability", _("残疾信息")
+    HARDSHIP = "hardship", _("家庭困难信息")
 
 
 class ProgramRules(models.Model):
@@ -50,16 +51,16 @@ class ProgramRules(models.Model):
 
 class Plan(TimeStampedModel):
     class Kind(models.TextChoices):
-        TRAINING = "training", "就业培训"
-        ENTREPRENEURSHIP = "entrepreneurship", "创业扶持"
-        VOLUNTEERING = "volunteering", "志愿服务"
-        ASSISTANCE = "assistance", "帮扶救助"
-        OTHER = "other", "其他"
+        TRAINING = "training", _("就业培训")
+        ENTREPRENEURSHIP = "entrepreneurship", _("创业扶持")
+        VOLUNTEERING = "volunteering", _("志愿服务")
+        ASSISTANCE = "assistance", _("帮扶救助")
+        OTHER = "other", _("其他")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        CLOSED = "closed", "已结束"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CLOSED = "closed", _("已结束")
 
     district = models.ForeignKey("organizations.Region", verbose_name="所属区", on_delete=models.PROTECT,
                                  related_name="+")
@@ -106,8 +107,8 @@ class Plan(TimeStampedModel):
 
 class PlanComment(models.Model):
     class Kind(models.TextChoices):
-        COMMENT = "comment", "留言"
-        COHOST = "cohost", "申请协办"
+        COMMENT = "comment", _("留言")
+        COHOST = "cohost", _("申请协办")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
@@ -130,26 +131,26 @@ class ResidentProfile(models.Model):
     attribute is optional. Consent history is in ``ConsentRecord``."""
 
     class Gender(models.TextChoices):
-        MALE = "male", "男"
-        FEMALE = "female", "女"
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
 
     class Employment(models.TextChoices):
-        EMPLOYED = "employed", "在职"
-        UNEMPLOYED = "unemployed", "失业"
-        STUDENT = "student", "学生"
-        RETIRED = "retired", "退休"
+        EMPLOYED = "employed", _("在职")
+        UNEMPLOYED = "unemployed", _("失业")
+        STUDENT = "student", _("学生")
+        RETIRED = "retired", _("退休")
 
     class WorkerType(models.TextChoices):
-        RIDER = "rider", "外卖骑手"
-        COURIER = "courier", "快递员"
-        DRIVER = "driver", "网约车司机"
-        TRUCKER = "trucker", "货车司机"
-        DOMESTIC = "domestic", "家政服务员"
-        STREAMER = "streamer", "网络主播"
+        RIDER = "rider", _("外卖骑手")
+        COURIER = "courier", _("快递员")
+        DRIVER = "driver", _("网约车司机")
+        TRUCKER = "trucker", _("货车司机")
+        DOMESTIC = "domestic", _("家政服务员")
+        STREAMER = "streamer", _("网络主播")
 
     class Overseas(models.TextChoices):
-        RETURNED = "returned", "归侨"
-        RELATIVE = "relative", "侨眷"
+        RETURNED = "returned", _("归侨")
+        RELATIVE = "relative", _("侨眷")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_profile")
     district = models.ForeignKey("organizations.Region", null=True, blank=True, on_delete=models.PROTECT,
@@ -193,8 +194,8 @@ class ConsentRecord(models.Model):
     """Append-only: every grant and withdrawal, with the policy version and purposes."""
 
     class Action(models.TextChoices):
-        GRANT = "grant", "同意"
-        WITHDRAW = "withdraw", "撤回"
+        GRANT = "grant", _("同意")
+        WITHDRAW = "withdraw", _("撤回")
 
     resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records")
     action = models.CharField("操作", max_length=10, choices=Action.choices)
@@ -231,9 +232,9 @@ class TargetGroup(TimeStampedModel):
 
 class Notice(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SENDING = "sending", "推送中"
-        DONE = "done", "已完成"
+        DRAFT = "draft", _("草稿")
+        SENDING = "sending", _("推送中")
+        DONE = "done", _("已完成")
 
     district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="notices")
@@ -293,8 +294,8 @@ class FanoutShard(models.Model):
 
 class NoticeDelivery(models.Model):
     class Status(models.TextChoices):
-        SENT = "sent", "已送达"
-        CAPPED = "capped", "超出频次未发送"
+        SENT = "sent", _("已送达")
+        CAPPED = "capped", _("超出频次未发送")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_deliveries")
@@ -322,13 +323,13 @@ class Referral(TimeStampedModel):
     information goes to another processor); the resident may withdraw later."""
 
     class Status(models.TextChoices):
-        AWAITING_CONSENT = "awaiting_consent", "待居民确认"
-        REFUSED = "refused", "居民不同意"
-        PENDING = "pending", "待接收"
-        ACCEPTED = "accepted", "已接收"
-        DECLINED = "declined", "已退回"
-        COMPLETED = "completed", "已办结"
-        WITHDRAWN = "withdrawn", "居民已撤回同意"
+        AWAITING_CONSENT = "awaiting_consent", _("待居民确认")
+        REFUSED = "refused", _("居民不同意")
+        PENDING = "pending", _("待接收")
+        ACCEPTED = "accepted", _("已接收")
+        DECLINED = "declined", _("已退回")
+        COMPLETED = "completed", _("已办结")
+        WITHDRAWN = "withdrawn", _("居民已撤回同意")
 
     district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")

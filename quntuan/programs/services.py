@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from quntuan.accounts.models import Role, User
 from quntuan.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
@@ -75,16 +76,16 @@ def rules_update(*, actor, district: Region, weekly_cap: int, quiet_start, quiet
     """The district's targeted-notice rules: the weekly cap across all organizations, the quiet
     hours and the version of the personal-information rules new consents are recorded under."""
     if district is None or district.level != Region.Level.DISTRICT:
-        raise ApplicationError("请选择一个区。")
+        raise ApplicationError(_("请选择一个区。"))
     if not can_set_rules(actor, district):
-        raise PermissionDenied("只有本区督查人员或系统管理员可以修改精准推送规则。")
+        raise PermissionDenied(_("只有本区督查人员或系统管理员可以修改精准推送规则。"))
     if isinstance(weekly_cap, bool) or not isinstance(weekly_cap, int) or not 1 <= weekly_cap <= 21:
-        raise ApplicationError("每位居民每周最多推送条数应为 1 到 21 之间的整数。")
+        raise ApplicationError(_("每位居民每周最多推送条数应为 1 到 21 之间的整数。"))
     if quiet_start is None or quiet_end is None:
-        raise ApplicationError("请填写免打扰的开始和结束时间。")
-    rules, _ = ProgramRules.objects.select_for_update().get_or_create(district=district)
+        raise ApplicationError(_("请填写免打扰的开始和结束时间。"))
+    rules, _created = ProgramRules.objects.select_for_update().get_or_create(district=district)
     rules.weekly_cap, rules.quiet_start, rules.quiet_end = weekly_cap, quiet_start, quiet_end
-    rules.policy_version = _text(policy_version, "个人信息处理规则版本", 20)
+    rules.policy_version = _text(policy_version, _("个人信息处理规则版本"), 20)
     rules.save()
     return rules
 
@@ -92,9 +93,9 @@ def rules_update(*, actor, district: Region, weekly_cap: int, quiet_start, quiet
 def _text(value, label: str, max_length: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ApplicationError(f"{label}不能为空。")
+        raise ApplicationError(_("%(label)s不能为空。") % {"label": label})
     if len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过 {max_length} 个字符。")
+        raise ApplicationError(_("%(label)s不能超过 %(n)s 个字符。") % {"label": label, "n": max_length})
     return value
 
 
@@ -121,31 +122,31 @@ class PlanInput:
 
 def _clean_plan(data: PlanInput, organization: Organization) -> dict:
     if data.start_date is None or data.end_date is None:
-        raise ApplicationError("请填写计划的开始和结束日期。")
+        raise ApplicationError(_("请填写计划的开始和结束日期。"))
     if data.end_date < data.start_date:
-        raise ApplicationError("结束日期不能早于开始日期。")
+        raise ApplicationError(_("结束日期不能早于开始日期。"))
     if data.kind not in Plan.Kind.values:
-        raise ApplicationError("计划类型无效。")
+        raise ApplicationError(_("计划类型无效。"))
     if data.capacity is not None and data.capacity <= 0:
-        raise ApplicationError("计划人数应为正整数。")
+        raise ApplicationError(_("计划人数应为正整数。"))
     if data.community is not None and (data.community.level != Region.Level.COMMUNITY
                                        or data.community.district_id != organization.district_id):
-        raise ApplicationError("所选社区不在本区。")
+        raise ApplicationError(_("所选社区不在本区。"))
     if data.target_group is not None and data.target_group.district_id != organization.district_id:
-        raise ApplicationError("所选目标人群不属于本区。")
+        raise ApplicationError(_("所选目标人群不属于本区。"))
     for activity in data.activities:
         if activity.district_id != organization.district_id:
-            raise ApplicationError("关联活动须为本区活动。")
+            raise ApplicationError(_("关联活动须为本区活动。"))
     for service in data.services:
         if service.organization.district_id != organization.district_id:
-            raise ApplicationError("关联服务须为本区服务。")
+            raise ApplicationError(_("关联服务须为本区服务。"))
     return {
-        "title": _text(data.title, "计划名称", 100), "goal": _text(data.goal, "计划目标", 2000),
+        "title": _text(data.title, _("计划名称"), 100), "goal": _text(data.goal, _("计划目标"), 2000),
         "kind": data.kind, "audience": data.audience or "", "community": data.community,
         "start_date": data.start_date, "end_date": data.end_date, "capacity": data.capacity,
-        "budget_line": _text(data.budget_line, "预算科目", 100, required=False),
-        "contact_name": _text(data.contact_name, "联系人", 32, required=False),
-        "contact_phone": _text(data.contact_phone, "联系电话", 32, required=False),
+        "budget_line": _text(data.budget_line, _("预算科目"), 100, required=False),
+        "contact_name": _text(data.contact_name, _("联系人"), 32, required=False),
+        "contact_phone": _text(data.contact_phone, _("联系电话"), 32, required=False),
         "target_group": data.target_group,
     }
 
@@ -153,7 +154,7 @@ def _clean_plan(data: PlanInput, organization: Organization) -> dict:
 @transaction.atomic
 def plan_create(*, actor, organization: Organization, data: PlanInput) -> Plan:
     if not plan_policy.can_create(actor, organization):
-        raise PermissionDenied("只有本组织工作人员可以发布本组织的计划。")
+        raise PermissionDenied(_("只有本组织工作人员可以发布本组织的计划。"))
     plan = Plan.objects.create(district_id=organization.district_id, organization=organization, created_by=actor,
                                **_clean_plan(data, organization))
     plan.activities.set(data.activities)
@@ -165,7 +166,7 @@ def plan_create(*, actor, organization: Organization, data: PlanInput) -> Plan:
 def plan_update(*, actor, plan: Plan, data: PlanInput) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_policy.can_edit(actor, plan):
-        raise PermissionDenied("只有发布该计划的组织可以修改它。")
+        raise PermissionDenied(_("只有发布该计划的组织可以修改它。"))
     for field, value in _clean_plan(data, plan.organization).items():
         setattr(plan, field, value)
     plan.save()
@@ -178,13 +179,14 @@ def plan_update(*, actor, plan: Plan, data: PlanInput) -> Plan:
 def plan_record_outcomes(*, actor, plan: Plan, outcomes: dict) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_policy.can_edit(actor, plan):
-        raise PermissionDenied("只有发布该计划的组织可以填报成效。")
+        raise PermissionDenied(_("只有发布该计划的组织可以填报成效。"))
     unknown = set(outcomes) - set(OUTCOME_FIELDS)
     if unknown:
-        raise ApplicationError(f"未知的成效指标:{'、'.join(sorted(unknown))}。")
+        raise ApplicationError(_("未知的成效指标:%(names)s。") % {"names": "、".join(sorted(unknown))})
     for field, value in outcomes.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ApplicationError(f"“{Plan._meta.get_field(field).verbose_name}”应为不小于 0 的整数。")
+            raise ApplicationError(_("“%(label)s”应为不小于 0 的整数。")
+                                   % {"label": Plan._meta.get_field(field).verbose_name})
         setattr(plan, field, value)
     plan.save(update_fields=[*outcomes, "updated_at"])
     return plan
@@ -194,13 +196,13 @@ def plan_record_outcomes(*, actor, plan: Plan, outcomes: dict) -> Plan:
 def plan_comment(*, actor, plan: Plan, organization: Organization, body: str,
                  kind: str = PlanComment.Kind.COMMENT) -> PlanComment:
     if not plan_policy.can_comment(actor, plan) or organization.pk not in staff_org_ids(actor):
-        raise PermissionDenied("只有本区组织的工作人员可以留言。")
+        raise PermissionDenied(_("只有本区组织的工作人员可以留言。"))
     if kind not in PlanComment.Kind.values:
-        raise ApplicationError("留言类型无效。")
+        raise ApplicationError(_("留言类型无效。"))
     if kind == PlanComment.Kind.COHOST and organization.pk == plan.organization_id:
-        raise ApplicationError("发布组织不能申请协办自己的计划。")
+        raise ApplicationError(_("发布组织不能申请协办自己的计划。"))
     comment = PlanComment.objects.create(plan=plan, organization=organization, author=actor, kind=kind,
-                                         body=_text(body, "留言内容", 1000))
+                                         body=_text(body, _("留言内容"), 1000))
     if organization.pk != plan.organization_id and plan.created_by_id:
         what = "申请协办" if kind == PlanComment.Kind.COHOST else "留言"
         notify(user=plan.created_by, title=f"{organization.name}对计划“{plan.title}”{what}", body=comment.body,
@@ -215,14 +217,14 @@ def plan_comment(*, actor, plan: Plan, organization: Organization, body: str,
 def profile_for(user: User) -> ResidentProfile:
     profile = ResidentProfile.objects.filter(user=user).first()
     if profile is None:
-        profile, _ = ResidentProfile.objects.get_or_create(
+        profile, _created = ResidentProfile.objects.get_or_create(
             user=user, defaults={"district_id": user.region_id, "community_id": user.community_id})
     return profile
 
 
 def _require_resident(user) -> None:
     if user is None or not getattr(user, "is_authenticated", False) or user.role != Role.RESIDENT:
-        raise PermissionDenied("仅居民本人可以操作。")
+        raise PermissionDenied(_("仅居民本人可以操作。"))
 
 
 PROFILE_FIELDS = ("birth_date", "gender", "employment_status", "worker_type", "union_member", "league_member",
@@ -237,7 +239,7 @@ def profile_update(*, resident: User, attributes: dict) -> ResidentProfile:
     profile = ResidentProfile.objects.select_for_update().get(pk=profile_for(resident).pk)
     unknown = set(attributes) - set(PROFILE_FIELDS) - {"disability_type", "disability_grade", "hardship"}
     if unknown:
-        raise ApplicationError(f"未知的属性:{'、'.join(sorted(unknown))}。")
+        raise ApplicationError(_("未知的属性:%(names)s。") % {"names": "、".join(sorted(unknown))})
     for name in PROFILE_FIELDS:
         if name not in attributes:
             continue
@@ -245,12 +247,12 @@ def profile_update(*, resident: User, attributes: dict) -> ResidentProfile:
         field = ResidentProfile._meta.get_field(name)
         if name == "community":
             if value is not None and (value.level != Region.Level.COMMUNITY or value.district_id != resident.region_id):
-                raise ApplicationError("所选社区不在您所在的区。")
+                raise ApplicationError(_("所选社区不在您所在的区。"))
         elif name == "birth_date":
             if value is not None and (value > timezone.localdate() or value.year < 1900):
-                raise ApplicationError("出生日期无效。")
+                raise ApplicationError(_("出生日期无效。"))
         elif field.choices and value not in ("", None) and value not in dict(field.choices):
-            raise ApplicationError(f"“{field.verbose_name}”的取值无效。")
+            raise ApplicationError(_("“%(label)s”的取值无效。") % {"label": field.verbose_name})
         setattr(profile, name, value if value is not None or field.null else "")
     sensitive = _sensitive_values(profile)
     for name, category, allowed in (("disability_type", "disability", crit.DISABILITY_TYPES),
@@ -261,9 +263,10 @@ def profile_update(*, resident: User, attributes: dict) -> ResidentProfile:
         value = attributes[name] or ""
         if value and not getattr(profile, f"consent_{category}"):
             label = SensitiveCategory(category).label
-            raise ApplicationError(f"请先单独同意使用您的{label},再填写。", code="consent_required")
+            raise ApplicationError(_("请先单独同意使用您的%(label)s,再填写。") % {"label": label},
+                                   code="consent_required")
         if value and value not in allowed:
-            raise ApplicationError(f"“{crit.ATTRIBUTES[name][0]}”的取值无效。")
+            raise ApplicationError(_("“%(label)s”的取值无效。") % {"label": crit.ATTRIBUTES[name][0]})
         sensitive[name] = value
     _store_sensitive(profile, sensitive)
     profile.district_id = resident.region_id
@@ -283,7 +286,7 @@ def profile_save(*, resident: User, attributes: dict, sensitive_consent: dict[st
     profile = profile_for(resident)
     unknown = set(sensitive_consent) - set(SENSITIVE_FIELDS)
     if unknown:
-        raise ApplicationError(f"未知的敏感信息类别:{'、'.join(sorted(unknown))}。")
+        raise ApplicationError(_("未知的敏感信息类别:%(names)s。") % {"names": "、".join(sorted(unknown))})
     attributes = dict(attributes)
     for category, fields in SENSITIVE_FIELDS.items():
         if category not in sensitive_consent:
@@ -293,7 +296,8 @@ def profile_save(*, resident: User, attributes: dict, sensitive_consent: dict[st
             filled = [f for f in fields if attributes.get(f)]
             if filled:
                 label = SensitiveCategory(category).label
-                raise ApplicationError(f"填写{label}须先勾选单独同意。", code="consent_required")
+                raise ApplicationError(_("填写%(label)s须先勾选单独同意。") % {"label": label},
+                                       code="consent_required")
             for f in fields:
                 attributes.pop(f, None)
             if held:
@@ -337,10 +341,10 @@ def _consent(resident: User, purposes, grant: bool, source: str) -> ResidentProf
     _require_resident(resident)
     purposes = sorted(set(purposes or ()))
     if not purposes:
-        raise ApplicationError("请至少选择一项用途或信息类别。")
+        raise ApplicationError(_("请至少选择一项用途或信息类别。"))
     unknown = set(purposes) - CONSENT_NAMES
     if unknown:
-        raise ApplicationError(f"未知的授权用途:{'、'.join(unknown)}。")
+        raise ApplicationError(_("未知的授权用途:%(names)s。") % {"names": "、".join(sorted(unknown))})
     profile = ResidentProfile.objects.select_for_update().get(pk=profile_for(resident).pk)
     for name in purposes:
         setattr(profile, f"consent_{name}", grant)
@@ -373,8 +377,16 @@ def consent_withdraw(*, resident: User, purposes, source: str = "web") -> Reside
 
 
 def resident_export(*, resident: User) -> dict:
-    """Everything the programs app holds about the resident, for them to see and download."""
+    """Everything the programs app holds about the resident, for them to see and download. The
+    export is a record in the platform's language (Chinese keys and labels), whatever language
+    the page is shown in, so the downloaded file and the API keep one shape."""
     _require_resident(resident)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _resident_export(resident)
+
+
+def _resident_export(resident: User) -> dict:
+
     profile = profile_for(resident)
     return {
         "账户": {"姓名": resident.name, "手机号": resident.mobile, "电子邮箱": resident.email},
@@ -389,11 +401,11 @@ def resident_export(*, resident: User) -> dict:
             **{crit.ATTRIBUTES[k][0]: crit.ATTRIBUTES[k][2].get(v, v)
                for k, v in _sensitive_values(profile).items()},
         },
-        "当前授权": {label: getattr(profile, f"consent_{value}")
+        "当前授权": {str(label): getattr(profile, f"consent_{value}")
                  for value, label in [*Purpose.choices, *SensitiveCategory.choices]},
         "授权记录": [
             {"时间": _local(r.created_at), "操作": r.get_action_display(),
-             "用途": [CONSENT_LABELS.get(p, p) for p in r.purposes], "规则版本": r.policy_version}
+             "用途": [str(CONSENT_LABELS.get(p, p)) for p in r.purposes], "规则版本": r.policy_version}
             for r in ConsentRecord.objects.filter(resident=resident).order_by("created_at", "id")
         ],
         "收到的推送": [
@@ -405,7 +417,7 @@ def resident_export(*, resident: User) -> dict:
             {"转出组织": r.from_organization.name, "接收组织": r.to_organization.name, "原因": r.reason,
              "状态": r.get_status_display(), "时间": _local(r.created_at),
              "本人同意时间": _local(r.consented_at) if r.consented_at else None,
-             "提供的敏感信息": [SensitiveCategory(c).label for c in r.shared_categories]}
+             "提供的敏感信息": [str(SensitiveCategory(c).label) for c in r.shared_categories]}
             for r in Referral.objects.filter(resident=resident).select_related("from_organization", "to_organization")
         ],
     }
@@ -418,7 +430,7 @@ def audience_queryset(*, district_id: int, criteria: dict, purpose: str, today: 
                       ) -> QuerySet[ResidentProfile]:
     """Residents of the district who match and have consented to ``purpose``: one query."""
     if purpose not in Purpose.values:
-        raise ApplicationError("推送类别无效。")
+        raise ApplicationError(_("推送类别无效。"))
     crit.validate(criteria)
     today = today or timezone.localdate()
     return ResidentProfile.objects.filter(
@@ -434,7 +446,8 @@ def audience_summary(*, district_id: int, criteria: dict, purpose: str, today: d
     names = dict(Region.objects.filter(pk__in=[r["community_id"] for r in rows if r["community_id"]])
                  .values_list("pk", "name"))
     by_community = sorted(
-        ({"community_id": r["community_id"], "community": names.get(r["community_id"], "未填写社区"), "count": r["n"]}
+        ({"community_id": r["community_id"], "community": names.get(r["community_id"], _("未填写社区")),
+          "count": r["n"]}
          for r in rows), key=lambda r: (-r["count"], r["community"]))
     return {"total": sum(r["count"] for r in by_community), "by_community": by_community,
             "description": crit.describe(criteria)}
@@ -444,14 +457,14 @@ def audience_summary(*, district_id: int, criteria: dict, purpose: str, today: d
 def target_group_save(*, actor, organization: Organization, name: str, criteria: dict,
                       group: TargetGroup | None = None) -> TargetGroup:
     if organization.pk not in staff_org_ids(actor):
-        raise PermissionDenied("只有本组织工作人员可以保存目标人群。")
+        raise PermissionDenied(_("只有本组织工作人员可以保存目标人群。"))
     crit.validate(criteria)
-    name = _text(name, "人群名称", 64)
+    name = _text(name, _("人群名称"), 64)
     if group is None:
         return TargetGroup.objects.create(district_id=organization.district_id, organization=organization,
                                           name=name, criteria=criteria, created_by=actor)
     if not target_group_policy.can_edit(actor, group):
-        raise PermissionDenied("只有创建该人群的组织可以修改它。")
+        raise PermissionDenied(_("只有创建该人群的组织可以修改它。"))
     group.name, group.criteria = name, criteria
     group.save()
     return group
@@ -468,32 +481,32 @@ def notice_create(*, actor, organization: Organization, title: str, body: str, p
     activity), ``course`` (a training course of this organization) or ``service`` (an active
     catalogue service of the district: the sign-up opens a case)."""
     if organization.pk not in staff_org_ids(actor):
-        raise PermissionDenied("只有本组织工作人员可以发起推送。")
+        raise PermissionDenied(_("只有本组织工作人员可以发起推送。"))
     if purpose not in Purpose.values:
-        raise ApplicationError(f"推送类别无效,可选:{'、'.join(Purpose.labels)}。")
+        raise ApplicationError(_("推送类别无效,可选:%(names)s。") % {"names": "、".join(str(x) for x in Purpose.labels)})
     channels = [c for c in CHANNELS if c in set(channels or ())]
     if not channels or set(channels or ()) - set(CHANNELS):
-        raise ApplicationError("请选择推送渠道(站内消息、电子邮件或短信)。")
+        raise ApplicationError(_("请选择推送渠道(站内消息、电子邮件或短信)。"))
     if target_group is not None:
         if target_group.district_id != organization.district_id:
-            raise ApplicationError("所选目标人群不属于本区。")
+            raise ApplicationError(_("所选目标人群不属于本区。"))
         criteria = target_group.criteria
     if not criteria:
-        raise ApplicationError("请选择目标人群或填写筛选条件。", code="invalid_criteria")
+        raise ApplicationError(_("请选择目标人群或填写筛选条件。"), code="invalid_criteria")
     crit.validate(criteria)
     if plan is not None and plan.organization_id != organization.pk:
-        raise ApplicationError("只能为本组织的计划发起推送。")
+        raise ApplicationError(_("只能为本组织的计划发起推送。"))
     if sum(x is not None for x in (activity, course, service)) > 1:
-        raise ApplicationError("报名对象只能选一项:活动、培训课程或服务。")
+        raise ApplicationError(_("报名对象只能选一项:活动、培训课程或服务。"))
     if activity is not None and activity.district_id != organization.district_id:
-        raise ApplicationError("报名活动须为本区活动。")
+        raise ApplicationError(_("报名活动须为本区活动。"))
     if course is not None and course.organization_id != organization.pk:
-        raise ApplicationError("只能邀请报名本组织的培训课程。")
+        raise ApplicationError(_("只能邀请报名本组织的培训课程。"))
     if service is not None and (not service.is_active or service.organization.district_id != organization.district_id):
-        raise ApplicationError("所选服务不存在或不属于本区。")
+        raise ApplicationError(_("所选服务不存在或不属于本区。"))
     return Notice.objects.create(
-        district_id=organization.district_id, organization=organization, title=_text(title, "标题", 100),
-        body=_text(body, "内容", 2000), purpose=purpose, criteria=criteria, target_group=target_group,
+        district_id=organization.district_id, organization=organization, title=_text(title, _("标题"), 100),
+        body=_text(body, _("内容"), 2000), purpose=purpose, criteria=criteria, target_group=target_group,
         plan=plan, activity=activity, course=course, service=service, channels=channels, created_by=actor,
     )
 
@@ -519,13 +532,13 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
     now = now or timezone.now()
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if not notice_policy.can_manage(actor, notice):
-        raise PermissionDenied("只有本组织工作人员可以发布该推送。")
+        raise PermissionDenied(_("只有本组织工作人员可以发布该推送。"))
     if notice.status != Notice.Status.DRAFT:
-        raise Conflict("该推送已发布,不能重复发布。")
+        raise Conflict(_("该推送已发布,不能重复发布。"))
     size = audience_queryset(district_id=notice.district_id, criteria=notice.criteria,
                              purpose=notice.purpose).count()
     if size == 0:
-        raise ApplicationError("没有符合条件且同意接收此类推送的居民,无法发布。", code="no_audience")
+        raise ApplicationError(_("没有符合条件且同意接收此类推送的居民,无法发布。"), code="no_audience")
     notice.status, notice.audience_size, notice.published_at = Notice.Status.SENDING, size, now
     notice.not_before = quiet_until(district_id=notice.district_id, now=now)
     notice.save()
@@ -650,7 +663,7 @@ def _delivery_for(resident, notice: Notice) -> NoticeDelivery:
     delivery = NoticeDelivery.objects.filter(notice=notice, resident=resident,
                                              status=NoticeDelivery.Status.SENT).first()
     if delivery is None:
-        raise NotFound("未找到该推送。")
+        raise NotFound(_("未找到该推送。"))
     return delivery
 
 
@@ -681,9 +694,9 @@ def notice_signup(*, resident, notice: Notice, now: datetime | None = None):
     delivery = NoticeDelivery.objects.select_for_update().get(pk=delivery.pk)
     target = signup_target(notice)
     if target is None:
-        raise ApplicationError("该推送没有可报名的项目,请按推送中的联系方式咨询。")
+        raise ApplicationError(_("该推送没有可报名的项目,请按推送中的联系方式咨询。"))
     if delivery.signed_up_at is not None:
-        raise Conflict("您已通过这条推送报名,无需重复报名。")
+        raise Conflict(_("您已通过这条推送报名,无需重复报名。"))
     kind, row = target
     if kind == "activity":
         from quntuan.activities.services import registration_create
@@ -731,7 +744,7 @@ def _service_request(resident, notice: Notice, service):
 def unsubscribe(*, resident, purpose: str) -> ResidentProfile:
     """Stop one kind of notice: recorded as a withdrawal of that purpose."""
     if purpose not in Purpose.values:
-        raise ApplicationError("推送类别无效。")
+        raise ApplicationError(_("推送类别无效。"))
     return _consent(resident, [purpose], False, "unsubscribe")
 
 
@@ -744,23 +757,23 @@ def referral_create(*, actor, from_organization: Organization, resident: User, r
     """Propose a referral. The resident is asked in their inbox and on “我的信息与授权”; the
     receiving organization sees nothing until they agree (``referral_consent``)."""
     if from_organization.pk not in staff_org_ids(actor):
-        raise PermissionDenied("只有本组织工作人员可以发起转介。")
+        raise PermissionDenied(_("只有本组织工作人员可以发起转介。"))
     if resident is None or resident.role != Role.RESIDENT or resident.region_id != from_organization.district_id:
-        raise ApplicationError("未找到本区的该居民。")
+        raise ApplicationError(_("未找到本区的该居民。"))
     if (plan is None) == (service is None):
-        raise ApplicationError("请选择转介到的计划或服务(二选一)。")
+        raise ApplicationError(_("请选择转介到的计划或服务(二选一)。"))
     target_org = plan.organization if plan is not None else service.organization
     if target_org.district_id != from_organization.district_id:
-        raise ApplicationError("只能转介到本区组织的计划或服务。")
+        raise ApplicationError(_("只能转介到本区组织的计划或服务。"))
     if target_org.pk == from_organization.pk:
-        raise ApplicationError("不能转介给本组织。")
+        raise ApplicationError(_("不能转介给本组织。"))
     open_statuses = (Referral.Status.AWAITING_CONSENT, Referral.Status.PENDING, Referral.Status.ACCEPTED)
     if Referral.objects.filter(resident=resident, to_organization=target_org, plan=plan, service=service,
                                status__in=open_statuses).exists():
-        raise Conflict("该居民已有一条转介到同一计划或服务、尚未办结的转介。")
+        raise Conflict(_("该居民已有一条转介到同一计划或服务、尚未办结的转介。"))
     referral = Referral.objects.create(
         district_id=from_organization.district_id, resident=resident, from_organization=from_organization,
-        to_organization=target_org, plan=plan, service=service, reason=_text(reason, "转介原因", 1000),
+        to_organization=target_org, plan=plan, service=service, reason=_text(reason, _("转介原因"), 1000),
         created_by=actor,
     )
     notify(user=resident, title=f"{from_organization.name}想把您转介至{target_org.name},请确认",
@@ -781,17 +794,18 @@ def referral_consent(*, resident: User, referral: Referral, agree: bool, share=(
     _require_resident(resident)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.resident_id != resident.pk:
-        raise NotFound("未找到该转介。")
+        raise NotFound(_("未找到该转介。"))
     now = now or timezone.now()
     share = sorted(set(share or ()))
     unknown = set(share) - set(SensitiveCategory.values)
     if unknown:
-        raise ApplicationError(f"未知的敏感信息类别:{'、'.join(sorted(unknown))}。")
+        raise ApplicationError(_("未知的敏感信息类别:%(names)s。") % {"names": "、".join(sorted(unknown))})
     profile = profile_for(resident)
     for category in share:
         if not getattr(profile, f"consent_{category}"):
             label = SensitiveCategory(category).label
-            raise ApplicationError(f"您尚未同意平台使用您的{label},不能提供给接收组织。", code="consent_required")
+            raise ApplicationError(_("您尚未同意平台使用您的%(label)s,不能提供给接收组织。") % {"label": label},
+                                   code="consent_required")
     version = rules_for(referral.district_id).policy_version
     if referral.status == Referral.Status.AWAITING_CONSENT:
         if agree:
@@ -807,7 +821,7 @@ def referral_consent(*, resident: User, referral: Referral, agree: bool, share=(
                                      purposes=["referral"], policy_version=version,
                                      source=f"referral:{referral.pk}", created_at=now)
     else:
-        raise Conflict(f"该转介当前为“{referral.get_status_display()}”,不能再改变您的选择。")
+        raise Conflict(_("该转介当前为“%(status)s”,不能再改变您的选择。") % {"status": referral.get_status_display()})
     referral.save()
     if referral.created_by_id:
         what = {Referral.Status.PENDING: "已同意", Referral.Status.REFUSED: "不同意",
@@ -832,7 +846,7 @@ def referral_resident_view(*, referral: Referral, viewer) -> dict:
     rows = []
     for category, fields in SENSITIVE_FIELDS.items():
         shown = receiving and category in referral.shared_categories
-        text = "、".join(crit.ATTRIBUTES[f][2].get(values[f], values[f]) for f in fields if values.get(f)) or "未填写"
+        text = "、".join(crit.ATTRIBUTES[f][2].get(values[f], values[f]) for f in fields if values.get(f)) or _("未填写")
         rows.append({"category": category, "label": SensitiveCategory(category).label,
                      "value": text if shown else "***", "shared": shown})
     return {"name": resident.name, "mobile": resident.mobile if receiving else mask_mobile(resident.mobile),
@@ -843,20 +857,23 @@ def referral_resident_view(*, referral: Referral, viewer) -> dict:
 def referral_decide(*, actor, referral: Referral, status: str, outcome: str = "") -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral_policy.can_decide(actor, referral):
-        raise PermissionDenied("只有接收组织可以处理该转介。")
+        raise PermissionDenied(_("只有接收组织可以处理该转介。"))
     allowed = {
         Referral.Status.PENDING: {Referral.Status.ACCEPTED, Referral.Status.DECLINED},
         Referral.Status.ACCEPTED: {Referral.Status.COMPLETED},
     }.get(referral.status, set())
     if status not in allowed:
-        raise Conflict(f"该转介当前为“{referral.get_status_display()}”,不能改为该状态。")
+        raise Conflict(_("该转介当前为“%(status)s”,不能改为该状态。") % {"status": referral.get_status_display()})
     if status in {Referral.Status.DECLINED, Referral.Status.COMPLETED} and not (outcome or "").strip():
-        raise ApplicationError("请填写办理结果或退回原因。")
+        raise ApplicationError(_("请填写办理结果或退回原因。"))
     referral.status, referral.decided_by = status, actor
     if outcome:
-        referral.outcome = _text(outcome, "办理结果", 1000)
+        referral.outcome = _text(outcome, _("办理结果"), 1000)
     referral.save()
-    notify(user=referral.resident, title=f"您的转介{referral.get_status_display()}",
+    with translation.override(settings.LANGUAGE_CODE):  # the resident's inbox, not the handler's language
+        status_label = referral.get_status_display()
+    notify(user=referral.resident, title=f"您的转介{status_label}",
+
            body=referral.outcome or referral.to_organization.name,
            dedup_key=f"referral:{referral.pk}:{status}", channels=("inbox",))
     return referral

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SECTIONS = (
     ("leadership", "突出政治站位，强化组织领导"),
@@ -17,16 +18,16 @@ class ReportDraft(models.Model):
     narrative parts are written by staff."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        GENERATING = "generating", "生成中"
-        READY = "ready", "已生成"
-        FAILED = "failed", "生成失败"
+        PENDING = "pending", _("排队中")
+        GENERATING = "generating", _("生成中")
+        READY = "ready", _("已生成")
+        FAILED = "failed", _("生成失败")
 
     class PeriodKind(models.TextChoices):
-        MONTH = "month", "月"
-        QUARTER = "quarter", "季度"
-        HALF = "half", "半年"
-        YEAR = "year", "年"
+        MONTH = "month", _("月")
+        QUARTER = "quarter", _("季度")
+        HALF = "half", _("半年")
+        YEAR = "year", _("年")
 
     district = models.ForeignKey("organizations.Region", verbose_name="所属区", on_delete=models.PROTECT,
                                  related_name="report_drafts")
@@ -64,10 +65,10 @@ class ImportRun(models.Model):
     progress."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "导入中"
-        DONE = "done", "已导入"
-        REJECTED = "rejected", "未导入"
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已导入")
+        REJECTED = "rejected", _("未导入")
 
     kind = models.CharField("名册类型", max_length=12)
     district = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="+")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.models import TimeStampedModel
 
@@ -51,18 +52,18 @@ class VolunteerRules(models.Model):
 
 
 class IdType(models.TextChoices):
-    RESIDENT_ID = "resident_id", "居民身份证"
-    HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
-    TAIWAN = "taiwan", "台湾居民来往大陆通行证"
-    PASSPORT = "passport", "护照"
-    FOREIGN_PR = "foreign_pr", "外国人永久居留身份证"
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    HK_MACAO = "hk_macao", _("港澳居民来往内地通行证")
+    TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
+    PASSPORT = "passport", _("护照")
+    FOREIGN_PR = "foreign_pr", _("外国人永久居留身份证")
 
 
 class Volunteer(TimeStampedModel):
     class Status(models.TextChoices):
-        ACTIVE = "active", "在册"
-        SUSPENDED = "suspended", "暂停"
-        WITHDRAWN = "withdrawn", "已注销"
+        ACTIVE = "active", _("在册")
+        SUSPENDED = "suspended", _("暂停")
+        WITHDRAWN = "withdrawn", _("已注销")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="居民账户", on_delete=models.PROTECT,
                                 related_name="volunteer")
@@ -144,8 +145,8 @@ class Shift(TimeStampedModel):
 
 class ShiftSignup(TimeStampedModel):
     class Status(models.TextChoices):
-        SIGNED_UP = "signed_up", "已报名"
-        CANCELLED = "cancelled", "已取消"
+        SIGNED_UP = "signed_up", _("已报名")
+        CANCELLED = "cancelled", _("已取消")
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="signups")
@@ -165,9 +166,9 @@ class ServiceRecord(TimeStampedModel):
     """志愿服务记录: one volunteer's service on one shift, in minutes."""
 
     class Status(models.TextChoices):
-        REPORTED = "reported", "待确认"
-        CONFIRMED = "confirmed", "已确认"
-        REJECTED = "rejected", "未认可"
+        REPORTED = "reported", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("未认可")
 
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="records")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="records")
@@ -244,17 +245,17 @@ class Certificate(models.Model):
 
 class VolunteerEvent(models.Model):
     class Kind(models.TextChoices):
-        REGISTERED = "registered", "注册"
-        UPDATED = "updated", "修改信息"
-        STATUS = "status", "状态变更"
-        SIGNED_UP = "signed_up", "报名班次"
-        SIGNUP_CANCELLED = "signup_cancelled", "取消报名"
-        HOURS_REPORTED = "hours_reported", "自报时长"
-        HOURS_CONFIRMED = "hours_confirmed", "确认时长"
-        HOURS_CORRECTED = "hours_corrected", "更正时长"
-        HOURS_REJECTED = "hours_rejected", "不予认可"
-        HOURS_RECORDED = "hours_recorded", "工作人员记录时长"
-        CERTIFICATE = "certificate", "出具证明"
+        REGISTERED = "registered", _("注册")
+        UPDATED = "updated", _("修改信息")
+        STATUS = "status", _("状态变更")
+        SIGNED_UP = "signed_up", _("报名班次")
+        SIGNUP_CANCELLED = "signup_cancelled", _("取消报名")
+        HOURS_REPORTED = "hours_reported", _("自报时长")
+        HOURS_CONFIRMED = "hours_confirmed", _("确认时长")
+        HOURS_CORRECTED = "hours_corrected", _("更正时长")
+        HOURS_REJECTED = "hours_rejected", _("不予认可")
+        HOURS_RECORDED = "hours_recorded", _("工作人员记录时长")
+        CERTIFICATE = "certificate", _("出具证明")
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -357,10 +358,10 @@ class SessionAttendance(models.Model):
 
 class TrainingOutcome(TimeStampedModel):
     class Kind(models.TextChoices):
-        REEMPLOYED = "reemployed", "实现再就业"
-        CHANGED_JOB = "changed_job", "转岗换岗"
-        STARTED_BUSINESS = "started_business", "自主创业"
-        NONE = "none", "暂无变化"
+        REEMPLOYED = "reemployed", _("实现再就业")
+        CHANGED_JOB = "changed_job", _("转岗换岗")
+        STARTED_BUSINESS = "started_business", _("自主创业")
+        NONE = "none", _("暂无变化")
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="outcome")
     kind = models.CharField("培训后去向", max_length=20, choices=Kind.choices)

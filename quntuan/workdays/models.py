@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarYear(models.Model):
@@ -23,8 +24,8 @@ class SpecialDay(models.Model):
     working weekend day (调休)."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "放假"
-        WORKDAY = "workday", "调休上班"
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
 
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from quntuan.workdays.models import CalendarYear, SpecialDay
 from quntuan.workdays.rules import Deadline, WorkCalendar, compute_deadline, statutory_holidays
@@ -26,9 +27,11 @@ def calendar_load_official(*, year: int) -> bool:
         return False
     holidays = {d: n for d, n in chinese_calendar.holidays.items() if d.year == year}
     workdays = {d: n for d, n in chinese_calendar.workdays.items() if d.year == year and d.weekday() >= 5}
-    names = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-             "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
-             "National Day": "国庆节", "Anti-Fascist 70th Day": "抗战胜利纪念日"}
+    # Stored in Chinese; marked so that the calendar page can show them in the visitor's language.
+    names = {"New Year's Day": gettext_noop("元旦"), "Spring Festival": gettext_noop("春节"),
+             "Tomb-sweeping Day": gettext_noop("清明节"), "Labour Day": gettext_noop("劳动节"),
+             "Dragon Boat Festival": gettext_noop("端午节"), "Mid-autumn Festival": gettext_noop("中秋节"),
+             "National Day": gettext_noop("国庆节"), "Anti-Fascist 70th Day": gettext_noop("抗战胜利纪念日")}
     with transaction.atomic():
         # Two first uses of a year at once: the year's row is created once and locked, so the
         # second loader waits and then finds the table already loaded.

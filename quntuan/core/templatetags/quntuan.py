@@ -9,6 +9,10 @@
   hours, in Chinese (translatable).
 - ``{{ due|due_display }}`` formats a date or a local datetime.
 - ``{{ text|lines }}`` splits a multi-line text field into a list of non-empty lines.
+- ``{{ when|ldate:"month_day_time" }}`` formats a date or datetime for the active language
+  (2026年11月23日 in Chinese, Nov 23, 2026 in English); the kinds are the keys of
+  ``DATE_FORMATS``. ``{{ 0|weekday_name }}`` is 周一 / Mon (Monday is 0); ``{{ 3|month_name }}``
+  is 3 月 / March.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -91,3 +96,52 @@ def due_display(value) -> str:
 @register.filter
 def lines(value) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+# Date formats per language, by kind (Django ``date`` format characters). Chinese dates carry
+# 年/月/日; English ones use the month's short name ("M", translated by Django), 24-hour times.
+DATE_FORMATS = {
+    "zh-hans": {
+        "date": "Y年n月j日", "date_weekday": "Y年n月j日 D", "datetime": "Y年n月j日 H:i",
+        "month_day": "n月j日", "month_day_weekday": "n月j日 D", "month_day_time": "n月j日 H:i",
+        "year_month": "Y年n月",
+    },
+    "en": {
+        "date": "M j, Y", "date_weekday": "D, M j, Y", "datetime": "M j, Y H:i",
+        "month_day": "M j", "month_day_weekday": "D, M j", "month_day_time": "M j, H:i",
+        "year_month": "F Y",
+    },
+}
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+def _formats() -> dict[str, str]:
+    language = (get_language() or "zh-hans").lower()
+    return DATE_FORMATS["en"] if language.startswith("en") else DATE_FORMATS["zh-hans"]
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def ldate(value, kind: str = "date") -> str:
+    """``value`` in the active language's format of ``kind`` ("" for no value)."""
+    if value in (None, ""):
+        return ""
+    formats = _formats()
+    return date_filter(value, formats.get(kind, formats["date"]))
+
+
+@register.filter
+def weekday_name(value) -> str:
+    """Monday = 0 … Sunday = 6 (or a date) → 周一 … 周日 in Chinese, Mon … Sun in English."""
+    index = value.weekday() if isinstance(value, date) else int(value)
+    if _formats() is DATE_FORMATS["en"]:
+        return date_filter(date(2024, 1, 1 + index), "D")  # 2024-01-01 was a Monday
+    return "周" + _WEEKDAYS_ZH[index]
+
+
+@register.filter
+def month_name(value) -> str:
+    """1 … 12 → “1 月” … “12 月” in Chinese, January … December in English."""
+    number = int(value)
+    if _formats() is DATE_FORMATS["en"]:
+        return date_filter(date(2024, number, 1), "F")
+    return f"{number} 月"
