@@ -26,6 +26,7 @@ Both skip a trigger that is negated just before it (没有家暴, 不是工伤).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -157,7 +158,7 @@ LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
     r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
     r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法|拒绝|别来了|"
-    rf"没有|只(结|给|发|付|算)|自己{S}{{0,2}}(交|缴|出|掏|买|承担)|一分|低于|少发|少给|少算|少了|不让|不准|罚|规定|最多|标准|按什么|算不算|该不该|应不应该"
+    rf"(?<!有)没有|只(结|给|发|付|算)|自己{S}{{0,2}}(交|缴|出|掏|买|承担)|一分|低于|少发|少给|少算|少了|不让|不准|罚|规定|最多|标准|按什么|算不算|该不该|应不应该"
 )
 # words that name a labour matter only together with something wrong (工资不高 is not a dispute)
 WEAK_TOPIC = _rx(
@@ -174,6 +175,7 @@ EMPLOYER = _rx(
 COMPLIED = _rx(r"(按时|按月|正常|足额|都有|已经|一直都?)(发|交|缴|签|给)|给[我他她们]*(交|缴|发|签|买)了")
 COMPLAINT = _rx(r"不|没|未|欠|拖|少|扣|断|停")
 OWED = _rx(r"工资|工钱|薪水|薪资|社保|社会保险|五险|劳动合同|加班费|提成|全勤奖|续签")
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；。!?！？\s]")
 LABOUR_EXCLUDE = _rx(
     r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
@@ -257,7 +259,7 @@ ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|�
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
-    r"物业费|物业|噪音|税|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
+    r"物业费|物业|噪音|税|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|生育补贴|育儿补贴|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
     r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化"
@@ -360,18 +362,27 @@ CUES: list[tuple[str, re.Pattern, str]] = [
 
 def _labour_topics(text: str) -> list[str]:
     """The labour-relation words of ``text`` that are neither negated (不是工伤) nor in a clause
-    saying the employer does what it owes (工资都按时发的, 公司给我交了社保)."""
+    saying the employer does what it owes (工资都按时发的, 公司给我交了社保). A word that only
+    names a subject (工资, 社保, 加班) counts with something wrong said next to it, in the same
+    sentence (工资只结了一半, 社保要我自己交; not 工资不高)."""
     out = []
+    ends = [b.start() for b in _CLAUSE_END.finditer(text)]
     for m in LABOUR_TOPIC.finditer(text):
         before = text[max(0, m.start() - 3) : m.start()]
         if _NEGATION.search(before) or _NEGATED_INSIDE.search(m.group(0)):
             continue
-        start = max((i for i in range(m.start()) if _CLAUSE_END.match(text[i])), default=-1) + 1
-        end = next((i for i in range(m.end(), len(text)) if _CLAUSE_END.match(text[i])), len(text))
-        clause = text[start:end]
+        i = bisect.bisect_left(ends, m.start())
+        start = ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(ends, m.end())
+        clause = text[start : ends[j] if j < len(ends) else len(text)]
         rest = clause.replace(m.group(0), "", 1)
         if OWED.fullmatch(m.group(0)) and COMPLIED.search(clause) and not COMPLAINT.search(rest):
             continue
+        if WEAK_TOPIC.fullmatch(m.group(0)):
+            near = _SENTENCE_END.split(text[max(0, m.start() - 10) : m.end() + 14])
+            around = next(p for p in near if m.group(0) in p) if len(near) > 1 else near[0]
+            if not LABOUR_DISPUTE.search(around.replace(m.group(0), "", 1)):
+                continue
         out.append(m.group(0))
     return out
 
@@ -408,14 +419,12 @@ def route_rules(text: str) -> RuleHit | None:
     topics = _labour_topics(t)
     if topics and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
         # a labour-relation matter (wages, contract, injury, insurance, overtime) with an employer
-        # in view. A word that names the matter itself (欠薪, 工伤, 辞退) is enough; a word that
-        # only names a subject (工资, 社保, 加班) needs something wrong with it (工资不高 is not a
-        # dispute, 工资只结了一半 is)
+        # in view; the dispute word only explains
         employer = _find(EMPLOYER, t)
         dispute = _find(LABOUR_DISPUTE, t)
         strong = [w for w in topics if not WEAK_TOPIC.fullmatch(w)]
         topic = strong[0] if strong else topics[0]
-        if employer and (strong or dispute):
+        if employer:
             words = f"“{topic}”“{dispute}”" if dispute else f"“{topic}”"
             return RuleHit(
                 "union.legal",

@@ -3,7 +3,9 @@ matter and its counterparty, not at who asks or whom the request addresses.
 
 Three fixtures of requests written for these tests and labelled by the catalogue's routing rules:
 ``boundary_cases.jsonl`` (the rules were revised with it in view), ``boundary_holdout.jsonl`` and
-``boundary_fresh.jsonl`` (written afterwards as checks; their first runs are in docs/benchmarks.md)."""
+``boundary_fresh.jsonl`` (written afterwards as checks; their first runs are in docs/benchmarks.md) and
+``boundary_counterparty.jsonl`` (153 requests across every pair of organizations the catalogue's routing
+rules name, scored once before the counterparty rules were revised)."""
 
 import json
 from pathlib import Path
@@ -17,42 +19,50 @@ HERE = Path(__file__).parent
 
 
 def load(name):
-    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    # the counterparty is an employer: the union, whoever asks and whomever they address
-    ("妇联你好,我在纺织厂做挡车工,车间主任说我怀孕了干不动,让我明天不用来了,也不给补偿", "union.legal"),
-    ("团委你好,我是大三学生,暑假在培训机构做助教,说好的两千块工钱到现在一分没给", "union.legal"),
-    ("我是侨眷,在一家侨资企业上班,公司三个月没发工资", "union.legal"),
-    ("我是残疾人,在福利企业做了五年,公司突然要跟我解除劳动合同", "union.legal"),
-    # the counterparty is a family member: the women's federation, even when a minor or a worker asks
-    ("我今年十五岁,后妈经常打我,还不给饭吃", "women.rights"),
-    ("我在厂里上班,前夫离婚后还天天来厂门口堵我,威胁要打我", "women.rights"),
-    ("女婿喝了酒就对我女儿拳打脚踢", "women.rights"),
-    # the counterparty is a classmate or a stranger online: the youth league, even when a mother reports it
-    ("我是孩子妈妈,儿子在学校被高年级学生勒索零花钱", "youth.care"),
-    ("女儿初二,在网上认识的网友让她发照片,还威胁要发到班级群", "youth.care"),
-    # government matters go out whoever asks
-    ("我是残疾人,楼上装修噪音太大,天天吵", "other.government"),
-    ("我是工会会员,小区物业费年年涨", "other.government"),
-    ("我是归侨,想问孩子上小学的学区怎么划", "other.government"),
-    # disability identity matters go to the disabled persons' federation
-    ("我是厂里的职工,前年工伤致残,工伤的事早就处理完了,想申请残疾人证", "disabled.certificate"),
-    ("我是听障人士,想学电脑操作找份工作,哪里有培训", "disabled.employment"),
-    # training by who: a young worker is still a worker
-    ("我在汽修厂上班,是青年职工,想考汽修技能等级证", "union.skills"),
-])
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the counterparty is an employer: the union, whoever asks and whomever they address
+        ("妇联你好,我在纺织厂做挡车工,车间主任说我怀孕了干不动,让我明天不用来了,也不给补偿", "union.legal"),
+        ("团委你好,我是大三学生,暑假在培训机构做助教,说好的两千块工钱到现在一分没给", "union.legal"),
+        ("我是侨眷,在一家侨资企业上班,公司三个月没发工资", "union.legal"),
+        ("我是残疾人,在福利企业做了五年,公司突然要跟我解除劳动合同", "union.legal"),
+        # the counterparty is a family member: the women's federation, even when a minor or a worker asks
+        ("我今年十五岁,后妈经常打我,还不给饭吃", "women.rights"),
+        ("我在厂里上班,前夫离婚后还天天来厂门口堵我,威胁要打我", "women.rights"),
+        ("女婿喝了酒就对我女儿拳打脚踢", "women.rights"),
+        # the counterparty is a classmate or a stranger online: the youth league, even when a mother reports it
+        ("我是孩子妈妈,儿子在学校被高年级学生勒索零花钱", "youth.care"),
+        ("女儿初二,在网上认识的网友让她发照片,还威胁要发到班级群", "youth.care"),
+        # government matters go out whoever asks
+        ("我是残疾人,楼上装修噪音太大,天天吵", "other.government"),
+        ("我是工会会员,小区物业费年年涨", "other.government"),
+        ("我是归侨,想问孩子上小学的学区怎么划", "other.government"),
+        # disability identity matters go to the disabled persons' federation
+        ("我是厂里的职工,前年工伤致残,工伤的事早就处理完了,想申请残疾人证", "disabled.certificate"),
+        ("我是听障人士,想学电脑操作找份工作,哪里有培训", "disabled.employment"),
+        # training by who: a young worker is still a worker
+        ("我在汽修厂上班,是青年职工,想考汽修技能等级证", "union.skills"),
+    ],
+)
 def test_counterparty_decides(text, category):
     hit = route_rules(text)
     assert hit is not None, text
     assert hit.category == category, (text, hit)
 
 
-@pytest.mark.parametrize("text", [
-    "我和老公感情很好,没有家暴,就是想咨询一下婚前财产怎么约定",
-    "孩子学校组织反欺凌主题班会,想请科普老师",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我和老公感情很好,没有家暴,就是想咨询一下婚前财产怎么约定",
+        "孩子学校组织反欺凌主题班会,想请科普老师",
+    ],
+)
 def test_negated_or_unrelated_words_do_not_decide(text):
     hit = route_rules(text)
     assert hit is None or hit.category != "women.rights"
@@ -70,7 +80,12 @@ def test_identity_is_not_a_service_cue():
     assert "other.government" in categories
 
 
-FIXTURES = ["boundary_cases.jsonl", "boundary_holdout.jsonl", "boundary_fresh.jsonl"]
+FIXTURES = [
+    "boundary_cases.jsonl",
+    "boundary_holdout.jsonl",
+    "boundary_fresh.jsonl",
+    "boundary_counterparty.jsonl",
+]
 
 
 @pytest.mark.parametrize("name", FIXTURES)
