@@ -161,7 +161,7 @@ class Table:
                 value = f.get_default()
             elif f.null:
                 value = None
-            elif isinstance(f, (models.CharField, models.TextField)):
+            elif isinstance(f, (models.CharField, models.TextField, models.FileField)):
                 value = ""
             else:
                 raise SystemExit(
