@@ -126,4 +126,6 @@ def test_the_duplicate_check_reuses_the_suggestions_of_the_same_text(world):
     assert routing.routing_categories(text=text) == shown
     routing.reset_cache()  # a new model: nothing reused
     assert not routing._recent
-    assert routing.routing_categories(text=text) == shown
+    again = routing.routing_categories(text=text)
+    assert routing._recent[(routing._cache["key"], text)] == again
+    assert again == tuple(s["category"] for s in routing.routing_suggest(text=text))
