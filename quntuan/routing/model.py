@@ -68,6 +68,25 @@ _IDENTITY = re.compile(
 )
 
 
+# any statement of who asks ("我是侨眷", "本人系退休职工"): dropped when asking whether the matter
+# itself is a government one
+_WHO_ASKS = re.compile(
+    r"(我|本人|来电人|来访人|他|她|我爸|我妈|我父亲|我母亲|老人)(自称|称)?(是|系)(一[名个位]|个|区|本区)?"
+    r"[^,，。;；、!！\s]{0,4}?"
+    r"(归侨|侨眷|华侨|归侨子女|侨眷子女|残疾人|残疾人士|盲人|聋人|聋哑人|听障人士|视障人士|退休工人|退休职工|"
+    r"职工|工人|女职工|农民工|下岗职工|单亲妈妈|宝妈|大学生|学生|团员|共青团员|工会会员|会员|党员|志愿者|"
+    r"低保户|困难职工|科技工作者)"
+    r"(?=[,，。;；、!！\s]|$)"
+)
+IDENTITY_BACKOFF = True
+
+
+def without_who_asks(text: str) -> str | None:
+    """``text`` without statements of who asks, or None when there is none (or nothing is left)."""
+    stripped = _WHO_ASKS.sub("", text)
+    return stripped if stripped != text and has_content(stripped) else None
+
+
 def matter(text: str | None) -> str:
     """What the classifier reads: the text without whom it addresses and without a bare statement of
     membership, so that "妇联你好,我是工会会员,楼上太吵" is read as ",楼上太吵"."""
@@ -143,7 +162,9 @@ class Router:
         return self
 
     def _classifier(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, solver="saga", tol=1e-3, max_iter=400, class_weight="balanced")
+        return LogisticRegression(
+            C=self.C, solver="saga", tol=1e-3, max_iter=400, class_weight="balanced", random_state=0
+        )
 
     def _fit_temperature(self, X: list[str], y: list[str], folds: int = 3) -> float:
         """Temperature scaling: one scalar T that makes the classifier's probabilities honest,
@@ -196,6 +217,20 @@ class Router:
                 p[self.classes.index(cue.category)] += HINT_BOOST
         return p / p.sum(), cue_of
 
+    def _identity_backoff(self, p: np.ndarray, text: str) -> np.ndarray:
+        """Who asks must not decide alone: when the request read without its statements of who
+        asks is a government matter for the classifier, that reading wins ("我是侨眷,楼上漏水")."""
+        if not (self.use_rules and IDENTITY_BACKOFF) or "other.government" not in self.classes:
+            return p
+        stripped = without_who_asks(text)
+        if stripped is None:
+            return p
+        q = self.proba([stripped])[0]
+        gov = self.classes.index("other.government")
+        if int(np.argmax(q)) == gov and int(np.argmax(p)) != gov:
+            return q
+        return p
+
     def _sharpen(self, p: np.ndarray) -> np.ndarray:
         """Temperature scaling (monotone: the order of the categories does not change)."""
         t = getattr(self, "temperature", 1.0)  # models pickled before calibration existed
@@ -230,6 +265,7 @@ class Router:
         hit = rules.route_rules(text) if self.use_rules else None
         cue_of: dict = {}
         if hit is None:
+            p = self._identity_backoff(p, text)
             p, cue_of = self._with_cues(p, text)
         p = self._sharpen(p)
         order = list(np.argsort(-p))

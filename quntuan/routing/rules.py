@@ -112,10 +112,15 @@ FAMILY_VIOLENCE = _rx(
 )
 MARITAL_PROPERTY = _rx(
     rf"(离婚|婚内|夫妻|老公|丈夫|前夫|前妻|男方){S}{{0,16}}(房子|房产|存款|财产|车子|股份|彩礼|积蓄|共同)"
-    rf"{S}{{0,12}}(转移|转走|偷偷|卖了|藏|独占|不分|霸占|过户|一分|不给|拿走|抵押)"
+    rf"{S}{{0,12}}(转移|转走|偷偷|卖了|藏|隐瞒|独占|不分|霸占|过户|一分|不给|拿走|抵押|要回|分割)"
+    rf"|(离婚|婚内|老公|丈夫|前夫|男方){S}{{0,8}}(隐瞒|转移|偷偷卖|藏起|霸占|独占|过户){S}{{0,12}}"
+    r"(房子|房产|存款|财产|车子|股份|积蓄)"
 )
 TRAFFICKING = _rx(r"拐卖|被拐|被卖|卖给[^。!?\n]{0,8}(做媳妇|当媳妇|做老婆)")
 # --- harassment outside a labour relation → 妇联 ---------------------------------------------------
+PERINATAL_MOOD = _rx(
+    rf"(产后|生完|生了|刚生|坐月子|月子里|孕期|怀孕){S}{{0,16}}(情绪|抑郁|焦虑|想哭|哭|失眠|心情|崩溃|烦躁|想不开)"
+)
 HARASSMENT = _rx(r"性骚扰|骚扰|尾随|偷拍|露骨|猥亵|跟踪|堵我|下流|私密照|裸照|不雅照|隐私照|艳照")
 WORKPLACE_OFFENDER = _rx(r"领导|同事|上司|主管|老板|经理|客户|组长|班长|师傅|工友")
 # --- harm to a minor at school, online or in society → 团委 12355 --------------------------------
@@ -125,7 +130,7 @@ MINOR_HARM = _rx(
     rf"|被{S}{{0,8}}({_PEERS}){S}{{0,14}}(打|欺负|勒索|敲诈|孤立|推搡|拍|威胁|要钱|骂|堵|抢|起外号|嘲笑|塞)"
     rf"|({_PEERS}){S}{{0,14}}(打他|打她|打我|欺负|勒索|敲诈|孤立|推搡|殴打|起外号|嘲笑|堵在|抢|塞垃圾|塞死)"
     rf"|(孩子|儿子|女儿|学生|未成年|小孩|初中生|小学生){S}{{0,20}}(网络|网上|游戏|短视频|直播|网友){S}{{0,16}}"
-    r"(骗|诈骗|侵害|充值|打赏|裸|威胁|嘲笑|照片|见面|敲诈)"
+    r"(骗|诈骗|忽悠|侵害|充值|打赏|付了|付款|转账|转走|买装备|氪金|裸|威胁|嘲笑|照片|见面|敲诈)"
     rf"|被{S}{{0,6}}(拍|录){S}{{0,10}}(发到|传到){S}{{0,10}}(网|平台|群)"
     rf"|(老师|班主任|教练|校长|宿管){S}{{0,12}}(体罚|动手|打[了过]?(他|她|我|孩子|学生)|扇|耳光|罚跪|辱骂|猥亵|摸[他她我])"
     rf"|(初中生|中学生|未成年|小学生|高中生|孩子们?){S}{{0,24}}(抽烟喝酒|打架斗殴|收保护费|拿着刀|带刀|网吧通宵|夜不归宿|离家出走)"
@@ -149,6 +154,8 @@ LABOUR_TOPIC = _rx(
     r"逼[^。!?\n]{0,6}辞职|劳务费|不续签|续签|合同到期|补偿|离职|裁人|产假|劳动关系|"
     r"别回来了|不用来了|别来了|(让|叫|要)[我他她]?走人|炒了?[我他她]|炒鱿鱼|"
     r"(让|叫|要|逼|劝)[我他她们]*(自己|主动)?(辞职|离职|走人|写辞职)|年假|调休|双休|单休|"
+    r"三方协议|取消录用|毁约|违约金|转正|劳务派遣|派遣工|同工同酬|排班|"
+    rf"(拖|欠|扣|克扣|不给|没给|不结|没结|少给)了?[我他她们]*{S}{{0,6}}(钱|工钱|费用)(?!退)|"
     r"(一天|每天|天天)(要|得)?(干|上|工作|上班)[\d一二三四五六七八九十]+个?(小时|钟头)|"
     r"不是(我们|他们|公司|平台|店里)?的?(员工|职工|正式工)"
     rf"|(少发|少给|克扣|扣了?|罚了?)[我他她]?{S}{{0,4}}[\d一二三四五六七八九十百千两几]+(块|元|百|千)"
@@ -162,7 +169,7 @@ LABOUR_DISPUTE = _rx(
 )
 # words that name a labour matter only together with something wrong (工资不高 is not a dispute)
 WEAK_TOPIC = _rx(
-    r"配送费|计件|工资|工钱|薪水|薪资|社保|社会保险|五险|加班|提成|全勤奖|绩效|补偿|续签|合同到期|年假|调休|双休|单休"
+    r"违约金|排班|转正|配送费|计件|工资|工钱|薪水|薪资|社保|社会保险|五险|加班|提成|全勤奖|绩效|补偿|续签|合同到期|年假|调休|双休|单休"
 )
 EMPLOYER = _rx(
     r"公司|厂|单位|老板|包工头|工地|企业|店|雇主|车间|项目|平台|酒店|餐馆|饭店|超市|工头|老板娘|上班|"
@@ -178,7 +185,7 @@ OWED = _rx(r"工资|工钱|薪水|薪资|社保|社会保险|五险|劳动合同
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；。!?！？\s]")
 LABOUR_EXCLUDE = _rx(
-    r"按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
+    r"退款|退钱|退费|退货|押金|学费|按比例|养老金|退休金|医保报销|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
     r"护理补贴|生活补贴|没纠纷|全部拿到|已经办完|都已经办完"
 )
 SETTLED = _rx(
@@ -218,7 +225,7 @@ WHO_DISABLED = _rx(
     r"残疾(?!人?的?家属)|残障|盲人|视障|听障|聋|肢残|智障|智力障碍|截肢|坐轮椅|听力障碍|失明|瘫"
 )
 WHO_WOMEN = _rx(
-    r"家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们"
+    r"妇女|女性|家政|月嫂|育婴|手工|巾帼|宝妈|妇女创业|女性创业|全职妈妈|全职太太|家庭主妇|在家带娃|带娃|在家带孩子|姐妹们"
 )
 WHO_GRADUATE = _rx(r"毕业生|应届|大学生|刚毕业|毕业|见习")
 WHO_YOUTH = _rx(r"毕业生|应届|大学生|刚毕业|毕业|青年|见习")
@@ -259,7 +266,8 @@ ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|�
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
-    r"物业费|物业|噪音|税|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|生育补贴|育儿补贴|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
+    r"物业费|物业|噪音|税|出入境|护照|签证|通行证|居住证|公务员|政审|高龄津贴|高龄补贴|"
+    r"老年人补贴|独生子女|漏水|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|生育补贴|育儿补贴|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
     r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化"
@@ -360,6 +368,22 @@ CUES: list[tuple[str, re.Pattern, str]] = [
 ]
 
 
+# "没有工资", "没签劳动合同": the absence of what the employer owes is the complaint, not a negation;
+# "公司说不算工伤": the employer's denial is the dispute. Only the asker's own "不是工伤的事" negates.
+_LABOUR_NEGATION = _rx(r"(不是|并非|并不是|不存在|谈不上|不涉及|不算|没有|没|无|未)$")
+_REPORTED = _rx(r"(说|称|认为|觉得|讲|告诉我|以为|非说|硬说|坚持)[^,，。;；]{0,8}$")
+
+
+def _labour_negated(text: str, m: re.Match) -> bool:
+    before = text[max(0, m.start() - 3) : m.start()]
+    neg = _LABOUR_NEGATION.search(before)
+    if not neg:
+        return False
+    if OWED.fullmatch(m.group(0)) and neg.group(1) in ("没有", "没", "无", "未"):
+        return False
+    return not _REPORTED.search(text[max(0, m.start() - 14) : m.start() - len(neg.group(1))])
+
+
 def _labour_topics(text: str) -> list[str]:
     """The labour-relation words of ``text`` that are neither negated (不是工伤) nor in a clause
     saying the employer does what it owes (工资都按时发的, 公司给我交了社保). A word that only
@@ -368,8 +392,7 @@ def _labour_topics(text: str) -> list[str]:
     out = []
     ends = [b.start() for b in _CLAUSE_END.finditer(text)]
     for m in LABOUR_TOPIC.finditer(text):
-        before = text[max(0, m.start() - 3) : m.start()]
-        if _NEGATION.search(before) or _NEGATED_INSIDE.search(m.group(0)):
+        if _labour_negated(text, m):
             continue
         i = bisect.bisect_left(ends, m.start())
         start = ends[i - 1] + 1 if i else 0
@@ -487,6 +510,9 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("disabled.certificate", f"残疾人证办理(“{w}”)由残联受理", "disability")
     if WHO_DISABLED.search(t) and (w := _find(WHO_YOUTH, t)) and re.search(r"就业|工作|岗位|求职", t):
         return RuleHit("disabled.employment", f"残疾人就业(“{w}”)由残联受理", "disability")
+
+    if w := _find(PERINATAL_MOOD, t, negatable=True):
+        return RuleHit("women.health", f"孕产期心理关爱(“{w}”)由妇联受理", "perinatal")
 
     if (w := _find(HARASSMENT, t, negatable=True)) and not WORKPLACE_OFFENDER.search(t):
         if MINOR_AGE.search(t):

@@ -54,3 +54,13 @@ def test_model_keywords_leave_out_numbers(router):
     text = "三个孩子想报名三个科普讲座,预约三个名额"
     for category in router.classes:
         assert not any(w.startswith("三") for w in router._top_words(text, category, k=10))
+
+
+def test_who_asks_does_not_make_a_government_matter_theirs():
+    """No rule is certain here (漏水 is no rule word): the classifier reads the request without
+    "我是侨眷" and finds a government matter, so that reading wins over the identity."""
+    from quntuan.routing.model import without_who_asks
+
+    assert without_who_asks("我是侨眷 楼上漏水把我家天花板泡坏了") == " 楼上漏水把我家天花板泡坏了"
+    assert without_who_asks("楼上漏水把我家天花板泡坏了") is None
+    assert without_who_asks("我是侨眷") is None

@@ -5,7 +5,8 @@ Three fixtures of requests written for these tests and labelled by the catalogue
 ``boundary_cases.jsonl`` (the rules were revised with it in view), ``boundary_holdout.jsonl`` and
 ``boundary_fresh.jsonl`` (written afterwards as checks; their first runs are in docs/benchmarks.md) and
 ``boundary_counterparty.jsonl`` (153 requests across every pair of organizations the catalogue's routing
-rules name, scored once before the counterparty rules were revised)."""
+rules name, scored once before the counterparty rules were revised) and ``boundary_counterparty2.jsonl``
+(81 other matters, written after that revision and scored once)."""
 
 import json
 from pathlib import Path
@@ -85,6 +86,7 @@ FIXTURES = [
     "boundary_holdout.jsonl",
     "boundary_fresh.jsonl",
     "boundary_counterparty.jsonl",
+    "boundary_counterparty2.jsonl",
 ]
 
 

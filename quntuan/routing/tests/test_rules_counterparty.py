@@ -75,10 +75,41 @@ def test_no_labour_or_harm_where_nothing_is_wrong(text):
     assert category(text) not in {"union.legal", "youth.care", "women.rights"}, route_rules(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the absence of what the employer owes is the complaint
+        ("怀孕后店长把我的排班全部取消,变相让我不能上班,也就没有工资", "union.legal"),
+        ("在餐馆干了半年,一直没签劳动合同", "union.legal"),
+        # the employer's denial is the dispute
+        ("我爸在小区当门卫,夜班摔了一跤骨折,物业公司说他超龄不算工伤", "union.legal"),
+        # the asker's own negation still negates
+        ("不是工伤的事,我就想问问厂里有没有羽毛球赛", None),
+    ],
+)
+def test_labour_negation(text, expected):
+    assert category(text) == expected, route_rules(text)
+
+
 def test_a_complaint_after_a_paid_clause_still_counts():
     hit = route_rules("工资按时发的,但是加班费一分没给,公司说没有加班费")
     assert hit is not None and hit.category == "union.legal"
     assert "“加班费”" in hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("离婚时前夫隐瞒了他名下的两套房子,我想知道还能不能要回来", "women.rights"),
+        ("儿子10岁 在游戏里被人忽悠买装备 偷偷用我手机付了两千多", "youth.care"),
+        ("我刚生了二胎,情绪很差,经常半夜哭,老公说我矫情", "women.health"),
+        ("我是农村妇女 孩子上学了 想学做面点 以后摆个早点摊", "women.entrepreneur"),
+        ("我是归侨,办理出入境证件被要求补交材料", "other.government"),
+        ("我是退休工人 想问问高龄津贴怎么申请", "other.government"),
+    ],
+)
+def test_second_set_modes(text, expected):
+    assert category(text) == expected, route_rules(text)
 
 
 def test_the_relative_of_a_disabled_person_is_not_disabled():
