@@ -119,7 +119,8 @@ def _kind_terms(kind: str, parsed: ParsedQuery) -> list:
     return [alts for alts in parsed.terms if not all(is_ascii_token(p) and p.isalpha() for a in alts for p in a)]
 
 
-RECENT_MONTHS = 2
+# The windows of days (nested, newest first) in which the newest matches are looked for first.
+RECENT_DAYS = (3, 62)
 
 
 def _or(keys: list[str]) -> str:
@@ -133,37 +134,52 @@ def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery
         return cursor.fetchall()
 
 
+def _window_filters(keys: list[str] | None) -> list[str]:
+    """The permission part of each step: the last ``RECENT_DAYS[0]`` days, then the rest of the last
+    ``RECENT_DAYS[1]`` days, ..., then everything older (the steps partition the kind's documents)."""
+    now = timezone.now()
+    windows = [_or(permissions.recent_window(now, days)[1]) for days in RECENT_DAYS]
+    steps = []
+    for i, window in enumerate(windows):
+        steps.append(window if i == 0 else f"{window} & !{windows[i - 1]}")
+    steps.append(f"!{windows[-1]}")
+    if keys is None:
+        return steps
+    return [f"{_or(keys)} & {step}" for step in steps]
+
+
 def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
     """The one statement of a search on PostgreSQL (``bench/search_bench.py --explain`` shows its plan).
-    Per kind, the newest ``CANDIDATES`` + 1 matches, ranked. Each kind reads its own partial GIN
+    Per kind, the newest ``CANDIDATES`` + 1 matches, ranked; each kind reads its own partial GIN
     index. A common word matches tens of thousands of documents, and reading all of them to keep
     the newest 201 is what cost hundreds of milliseconds; so the index is first asked for the
-    matches of the last ``RECENT_MONTHS`` months only (time keys, ``permissions.recent_window``),
-    and for the older ones only when those are fewer than 201 (a one-time filter: PostgreSQL does
-    not run that part at all otherwise)."""
-    _start, window = permissions.recent_window(timezone.now(), RECENT_MONTHS)
-    window_q = _or(window)
+    matches of the last few days only (time keys, ``permissions.recent_window``), then for those
+    of the last two months, then for the older ones, each step only when the steps before found
+    fewer than 201 (a one-time filter: PostgreSQL does not run that step at all otherwise)."""
+    limit = CANDIDATES + 1
     parts, params = [], []
     for kind, keys in kinds.items():
         content = tsquery_text(_kind_terms(kind, parsed), any_term=any_term)
-        recent_acl = window_q if keys is None else f"{_or(keys)} & {window_q}"
-        older_acl = f"!{window_q}" if keys is None else f"{_or(keys)} & !{window_q}"
-        parts.append("""
-            (WITH recent AS MATERIALIZED (
+        ctes, names = [], []
+        for i, acl in enumerate(_window_filters(keys)):
+            name = f"w{i}"
+            guard = ""
+            if names:
+                # Names are w0, w1, ... (ours); every value goes in as a parameter.
+                guard = " AND " + " + ".join(f"(SELECT count(*) FROM {n})" for n in names) + " < %s"  # noqa: S608
+            ctes.append(f"""{name} AS MATERIALIZED (
                 SELECT id, sort_at, content_tsv FROM search_document
                 WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s)
-                  AND acl_tsv @@ to_tsquery('simple', %s)
-                ORDER BY sort_at DESC LIMIT %s)
-             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)) FROM (
-                SELECT id, sort_at, content_tsv FROM recent
-                UNION ALL
-                (SELECT id, sort_at, content_tsv FROM search_document
-                 WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s)
-                   AND acl_tsv @@ to_tsquery('simple', %s) AND (SELECT count(*) FROM recent) < %s
-                 ORDER BY sort_at DESC LIMIT %s)
-             ) c ORDER BY c.sort_at DESC LIMIT %s)""")
-        limit = CANDIDATES + 1
-        params += [kind, content, recent_acl, limit, kind, content, kind, content, older_acl, limit, limit, limit]
+                  AND acl_tsv @@ to_tsquery('simple', %s){guard}
+                ORDER BY sort_at DESC LIMIT %s)""")  # noqa: S608
+            params += [kind, content, acl] + ([limit] if names else []) + [limit]
+            names.append(name)
+        union = " UNION ALL ".join(f"SELECT id, sort_at, content_tsv FROM {n}" for n in names)  # noqa: S608
+        parts.append(f"""
+            (WITH {", ".join(ctes)}
+             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s))
+             FROM ({union}) c ORDER BY c.sort_at DESC LIMIT %s)""")  # noqa: S608
+        params += [kind, content, limit]
     return " UNION ALL ".join(parts), params
 
 

@@ -124,7 +124,8 @@ def test_postgres_index_structures(world):
             f"USING gin (content_tsv, acl_tsv) WHERE ((kind)::text = '{kind}'::text)")
     assert "'欠薪':" in content and "'zgh':" in content
     month = sort_at.astimezone(UTC)
-    assert acl == f"'ks':1 'm{month:%Y%m}':3 'pub':2 'y{month:%Y}':4"  # lexemes sorted, positions kept
+    # Lexemes sorted, positions kept: kind, permission, day, month, year.
+    assert acl == f"'d{month:%Y%m%d}':3 'ks':1 'm{month:%Y%m}':4 'pub':2 'y{month:%Y}':5"
 
 
 @pytest.mark.postgres

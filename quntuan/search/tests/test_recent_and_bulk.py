@@ -67,15 +67,18 @@ def test_postgres_newest_matches_first_and_older_only_when_needed(world, fresh, 
     _check_newest_first(world, fresh, monkeypatch)
 
 
-def test_time_keys_and_window_partition_every_date():
-    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-    start, window = permissions.recent_window(now, 2)
-    assert start == datetime(2026, 10, 1, tzinfo=UTC)
-    assert window[:3] == ["m202610", "m202611", "m202612"]
-    dates = [datetime(2026, 9, 30, 23, 59, tzinfo=UTC), start, now, datetime(2027, 12, 31, tzinfo=UTC),
-             datetime(2028, 1, 1, tzinfo=UTC), datetime(2060, 6, 1, tzinfo=UTC), datetime(2019, 1, 1, tzinfo=UTC)]
-    for at in dates:
-        assert bool(set(permissions.time_keys(at)) & set(window)) == (at >= start), at
+@pytest.mark.parametrize("now", [datetime(2026, 11, 23, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 0, 30, tzinfo=UTC),
+                                 datetime(2026, 12, 31, 23, 0, tzinfo=UTC)])
+@pytest.mark.parametrize("days", [3, 62])
+def test_time_keys_and_window_partition_every_date(now, days):
+    start, window = permissions.recent_window(now, days)
+    assert start == datetime(now.year, now.month, now.day, tzinfo=UTC) - timedelta(days=days - 1)
+    assert window[0] == f"d{start:%Y%m%d}"
+    horizon = datetime(now.year + permissions.FUTURE_YEARS + 1, 1, 1, tzinfo=UTC)
+    at = datetime(2018, 1, 1, 12, tzinfo=UTC)
+    while at < datetime(now.year + 7, 1, 1, tzinfo=UTC):
+        assert bool(set(permissions.time_keys(at)) & set(window)) == (start <= at < horizon), at
+        at += timedelta(hours=13)
 
 
 def _check_permissions_exact(world, fresh):
