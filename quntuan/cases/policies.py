@@ -66,10 +66,7 @@ class CasePolicy(BasePolicy):
     model = Case
 
     # --- which rows -----------------------------------------------------------------------
-    def visible(self, user, *, inline: bool = False) -> QuerySet[Case]:
-        """``inline=True``: the same rows, with a staff member's organizations read by subqueries
-        inside the one statement instead of a query first (one round trip for hot paths such as
-        the duplicate check at intake)."""
+    def visible(self, user) -> QuerySet[Case]:
         if not _authenticated(user):
             return Case.objects.none()
         if is_platform_admin(user):
@@ -80,25 +77,14 @@ class CasePolicy(BasePolicy):
             return Case.objects.filter(region_district_q(user.region))
         if user.role == Role.RESIDENT:
             return Case.objects.filter(requester=user)
-        return Case.objects.filter(self.staff_q(user, inline=inline))
+        return Case.objects.filter(self.staff_q(user))
 
-    def staff_q(self, user, *, inline: bool = False) -> Q:
+    def staff_q(self, user) -> Q:
         """Cases an organization's staff member may see: those their organizations handle,
         co-handle, first-inquired or are asked to take over, within those organizations'
         districts; and the cases they are personally first inquirer or handler of."""
-        personal = Q(first_inquirer=user) | Q(handler=user)
-        if inline:
-            org_ids = user_memberships(user).order_by().values("organization_id")
-            district_ids = user_memberships(user).order_by().values("organization__district_id")
-            cohandled = Exists(CoHandling.objects.filter(case=OuterRef("pk"), organization_id__in=org_ids))
-            by_org = (
-                Q(handling_org_id__in=org_ids)
-                | Q(first_inquirer_org_id__in=org_ids)
-                | Q(status=CaseStatus.TRANSFERRING, transfer_to_org_id__in=org_ids)
-                | Q(cohandled)
-            )
-            return personal | (Q(district_id__in=district_ids) & by_org)
         memberships = list(user_memberships(user).values_list("organization_id", "organization__district_id"))
+        personal = Q(first_inquirer=user) | Q(handler=user)
         if not memberships:
             return personal
         org_ids = sorted({org for org, _ in memberships})

@@ -219,10 +219,24 @@ def routing_activate(*, actor=None, version: int) -> RoutingModel:
     return row
 
 
+class _RememberedWeights(ClueWeights):
+    """The clue weights with each clue's weight remembered: the same clues recur in every check
+    (a pure function of the fitted corpus, which does not change once fitted)."""
+
+    def weight(self, clue: str) -> float:
+        memo = self.__dict__.setdefault("_memo", {})
+        w = memo.get(clue)
+        if w is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            w = memo[clue] = super().weight(clue)
+        return w
+
+
 def _weights() -> ClueWeights:
     with _lock:
         if "weights" not in _cache:
-            _cache["weights"] = ClueWeights().fit([t for t, _ in catalogue_examples()])
+            _cache["weights"] = _RememberedWeights().fit([t for t, _ in catalogue_examples()])
         return _cache["weights"]
 
 
