@@ -18,32 +18,33 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.exceptions import ApplicationError
 from quntuan.programs.crypto import keyed_hash
 from quntuan.programs.models import ResidentProfile
 
-DISABILITY_TYPES = {"visual": "视力残疾", "hearing": "听力残疾", "speech": "言语残疾", "physical": "肢体残疾",
-                    "intellectual": "智力残疾", "mental": "精神残疾", "multiple": "多重残疾"}
-DISABILITY_GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
-HARDSHIPS = {"subsistence": "低保家庭", "marginal": "低保边缘家庭", "extreme": "特困供养", "zero_job": "零就业家庭"}
+DISABILITY_TYPES = {"visual": _("视力残疾"), "hearing": _("听力残疾"), "speech": _("言语残疾"), "physical": _("肢体残疾"),
+                    "intellectual": _("智力残疾"), "mental": _("精神残疾"), "multiple": _("多重残疾")}
+DISABILITY_GRADES = {"1": _("一级"), "2": _("二级"), "3": _("三级"), "4": _("四级")}
+HARDSHIPS = {"subsistence": _("低保家庭"), "marginal": _("低保边缘家庭"), "extreme": _("特困供养"), "zero_job": _("零就业家庭")}
 
-BOOL_VALUES = {True: "是", False: "否"}
+BOOL_VALUES = {True: _("是"), False: _("否")}
 
-# name → (Chinese label, kind, allowed values or None)
+# name → (label, kind, allowed values or None); the labels are lazy (translated when shown)
 ATTRIBUTES: dict[str, tuple[str, str, dict | None]] = {
-    "age": ("年龄", "range", None),
-    "gender": ("性别", "choice", dict(ResidentProfile.Gender.choices)),
-    "employment_status": ("就业状态", "choice", dict(ResidentProfile.Employment.choices)),
-    "worker_type": ("新就业形态劳动者类型", "choice", dict(ResidentProfile.WorkerType.choices)),
-    "union_member": ("工会会员", "bool", BOOL_VALUES),
-    "league_member": ("共青团员", "bool", BOOL_VALUES),
-    "overseas": ("归侨侨眷", "choice", dict(ResidentProfile.Overseas.choices)),
-    "disability_type": ("残疾类别", "sensitive", DISABILITY_TYPES),
-    "disability_grade": ("残疾等级", "sensitive", DISABILITY_GRADES),
-    "hardship": ("家庭困难类型", "sensitive", HARDSHIPS),
-    "community": ("社区", "region", None),
-    "street": ("街道", "region", None),
+    "age": (_("年龄"), "range", None),
+    "gender": (_("性别"), "choice", dict(ResidentProfile.Gender.choices)),
+    "employment_status": (_("就业状态"), "choice", dict(ResidentProfile.Employment.choices)),
+    "worker_type": (_("新就业形态劳动者类型"), "choice", dict(ResidentProfile.WorkerType.choices)),
+    "union_member": (_("工会会员"), "bool", BOOL_VALUES),
+    "league_member": (_("共青团员"), "bool", BOOL_VALUES),
+    "overseas": (_("归侨侨眷"), "choice", dict(ResidentProfile.Overseas.choices)),
+    "disability_type": (_("残疾类别"), "sensitive", DISABILITY_TYPES),
+    "disability_grade": (_("残疾等级"), "sensitive", DISABILITY_GRADES),
+    "hardship": (_("家庭困难类型"), "sensitive", HARDSHIPS),
+    "community": (_("社区"), "region", None),
+    "street": (_("街道"), "region", None),
 }
 SENSITIVE_ATTRS = {"disability_type": "disability", "disability_grade": "disability", "hardship": "hardship"}
 OPS = {"eq", "in", "between", "gte", "lte"}

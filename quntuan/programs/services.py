@@ -398,7 +398,7 @@ def _resident_export(resident: User) -> dict:
             "工会会员": profile.union_member, "共青团员": profile.league_member,
             "归侨侨眷": profile.get_overseas_display() or None,
             "所在社区": profile.community.name if profile.community_id else None,
-            **{crit.ATTRIBUTES[k][0]: crit.ATTRIBUTES[k][2].get(v, v)
+            **{str(crit.ATTRIBUTES[k][0]): str(crit.ATTRIBUTES[k][2].get(v, v))
                for k, v in _sensitive_values(profile).items()},
         },
         "当前授权": {str(label): getattr(profile, f"consent_{value}")
@@ -846,7 +846,8 @@ def referral_resident_view(*, referral: Referral, viewer) -> dict:
     rows = []
     for category, fields in SENSITIVE_FIELDS.items():
         shown = receiving and category in referral.shared_categories
-        text = "、".join(crit.ATTRIBUTES[f][2].get(values[f], values[f]) for f in fields if values.get(f)) or _("未填写")
+        text = "、".join(str(crit.ATTRIBUTES[f][2].get(values[f], values[f])) for f in fields if values.get(f)) or _("未填写")
+
         rows.append({"category": category, "label": SensitiveCategory(category).label,
                      "value": text if shown else "***", "shared": shown})
     return {"name": resident.name, "mobile": resident.mobile if receiving else mask_mobile(resident.mobile),

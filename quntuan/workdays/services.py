@@ -45,7 +45,7 @@ def calendar_load_official(*, year: int) -> bool:
             + [SpecialDay(date=d, kind=SpecialDay.Kind.WORKDAY, name=names.get(n, n or "")) for d, n in workdays.items()]
         )
         row.is_official = True
-        row.source = "chinese-calendar 软件包"
+        row.source = gettext_noop("chinese-calendar 软件包")  # shown translated on the calendar page
         row.save(update_fields=["is_official", "source", "updated_at"])
     return True
 
