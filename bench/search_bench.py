@@ -59,6 +59,8 @@ def parse_args(argv=None):
     p.add_argument("--single", default=None, metavar="FILE",
                    help="afterwards also run one client alone (--single-seconds) and write FILE")
     p.add_argument("--single-seconds", type=float, default=40)
+    p.add_argument("--cache-seconds", type=float, default=0,
+                   help="turn on the candidate cache (queries.CANDIDATE_CACHE_SECONDS) for this run; 0: off")
     return p.parse_args(argv)
 
 
@@ -119,9 +121,12 @@ def worker(index: int, args, people: dict, start_at: float, results):
     from django.db import connection
 
     from quntuan.accounts.models import User
+    from quntuan.search import queries
     from quntuan.search.queries import search
     from quntuan.search.text import parse_query
 
+    queries.CANDIDATE_CACHE_SECONDS = args.cache_seconds
+    warm_stats: dict = {}
     parse_query("预热")  # jieba and pypinyin dictionaries, once per process
     threads_per_process = args.clients // args.processes
     samples: list[tuple[str, float, float, int, str]] = []
@@ -140,6 +145,8 @@ def worker(index: int, args, people: dict, start_at: float, results):
             now = time.time()
             if now >= end:
                 break
+            if slot == 0 and not warm_stats and now >= end_warm:
+                warm_stats.update(queries.cache_stats)
             kind, user_id, query = plan[i % len(plan)]
             i += 1
             if user_id is None:
@@ -166,7 +173,8 @@ def worker(index: int, args, people: dict, start_at: float, results):
         t.start()
     for t in threads:
         t.join()
-    results.put({"samples": samples, "errors": errors[:20], "n_errors": len(errors)})
+    cache = {k: queries.cache_stats[k] - warm_stats.get(k, 0) for k in queries.cache_stats}
+    results.put({"samples": samples, "errors": errors[:20], "n_errors": len(errors), "cache": cache})
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -262,6 +270,8 @@ def main(argv=None):
         "by_query": {q: summary([s[2] for s in samples if s[4] == q], args.seconds)["p50_ms"]
                      for q in sorted({s[4] for s in samples if not s[4].startswith("QT-")})},
         "slowest": sorted(((round(s[2], 1), s[0], s[4]) for s in samples), reverse=True)[:15],
+        "candidate_cache_seconds": args.cache_seconds,
+        "candidate_cache": {k: sum(c["cache"][k] for c in collected) for k in ("hits", "misses")},
         "errors": sum(c["n_errors"] for c in collected),
         "error_examples": [e for c in collected for e in c["errors"]][:10],
     }
@@ -270,7 +280,8 @@ def main(argv=None):
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.single:
         single = ["--clients", "1", "--processes", "1", "--seconds", str(args.single_seconds),
-                  "--warmup", str(args.warmup), "--seed", str(args.seed), "--out", args.single]
+                  "--warmup", str(args.warmup), "--seed", str(args.seed), "--out", args.single,
+                  "--cache-seconds", str(args.cache_seconds)]
         main(single)
 
 

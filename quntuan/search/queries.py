@@ -17,6 +17,9 @@ How a query runs (``search``):
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -213,17 +216,58 @@ def scoped_kinds(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None) -
     return scoped
 
 
+# --- the candidate cache (an extra layer, off unless CANDIDATE_CACHE_SECONDS > 0) ------------------
+# Per kind, the candidates of one query for one set of keys (the keys of a kind are shared: every
+# visitor holds ``pub``, every staff member of a district the same activity and plan keys). Kept in
+# this process for CANDIDATE_CACHE_SECONDS; a document written by this process starts a new
+# generation (``note_index_change``), so only other processes' changes can show that much later.
+# The page's rows are still checked with the apps' policies: a cached list can hide a row or count
+# one that left, never show one the user may not see.
+CANDIDATE_CACHE_SECONDS = 0.0
+CANDIDATE_CACHE_SIZE = 20_000
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+_generation = [0]
+cache_stats = {"hits": 0, "misses": 0}
+
+
+def note_index_change() -> None:
+    _generation[0] += 1
+
+
+def _cache_key(kind: str, keys: list[str] | None, parsed: ParsedQuery, any_term: bool) -> tuple:
+    return (_generation[0], kind, None if keys is None else tuple(keys), tuple(map(tuple, parsed.terms)), any_term)
+
+
 def candidates(kinds: list[str], parsed: ParsedQuery, keys: set[str] | None, *,
                any_term: bool = False) -> dict[str, list[tuple[int, float]]]:
     """{kind: [(document id, rank)]} of documents matching ``parsed`` that ``keys`` may see, at
     most ``CANDIDATES`` + 1 per kind (the newest)."""
     found: dict[str, list[tuple[int, float]]] = {kind: [] for kind in kinds}
     scoped = scoped_kinds(kinds, parsed, keys)
+    ttl = CANDIDATE_CACHE_SECONDS
+    if ttl > 0:
+        now = time.monotonic()
+        with _cache_lock:
+            for kind in list(scoped):
+                entry = _cache.get(_cache_key(kind, scoped[kind], parsed, any_term))
+                if entry is not None and entry[0] > now:
+                    found[kind] = entry[1]
+                    del scoped[kind]
+                    cache_stats["hits"] += 1
+                else:
+                    cache_stats["misses"] += 1
     if not scoped:
         return found
     backend = _postgres_candidates if connection.vendor == "postgresql" else _sqlite_candidates
     for kind, pk, rank in backend(scoped, parsed, any_term):
         found[kind].append((pk, float(rank)))
+    if ttl > 0:
+        with _cache_lock:
+            for kind in scoped:
+                _cache[_cache_key(kind, scoped[kind], parsed, any_term)] = (now + ttl, found[kind])
+            while len(_cache) > CANDIDATE_CACHE_SIZE:
+                _cache.popitem(last=False)
     return found
 
 

@@ -31,6 +31,9 @@ UPDATE_FIELDS = [
 
 def documents_write(*, kind: str, source_ids: Iterable[int], docs: list[SearchDocument]) -> int:
     """Upsert ``docs`` and delete the documents of ``source_ids`` that produced none."""
+    from quntuan.search.queries import note_index_change
+
+    note_index_change()
     source_ids = list(source_ids)
     kept = {d.object_id for d in docs}
     gone = [pk for pk in source_ids if pk not in kept]

@@ -139,3 +139,23 @@ def test_cached_keys_follow_a_new_membership_at_once(world, fresh):
     membership.delete()
     assert case.pk not in case_ids(world.youth_staff)
     assert permissions.cached_user_keys(world.youth_staff) == permissions.user_keys(world.youth_staff)
+
+
+def test_candidate_cache_is_per_key_set_and_follows_this_process_writes(world, fresh, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    from quntuan.core.testing import make_service
+
+    monkeypatch.setattr(queries, "CANDIDATE_CACHE_SECONDS", 60.0)
+    with fresh():
+        case = world.submit(title="拖欠工资", content="公司拖欠工资。")
+    hits = dict(queries.cache_stats)
+    assert case.pk in case_ids(world.union_staff)
+    assert case.pk in case_ids(world.union_staff)
+    assert queries.cache_stats["hits"] > hits["hits"]
+    # Another user's keys are another entry: the youth league never gets the union's list.
+    assert case.pk not in case_ids(world.youth_staff)
+    assert search(user=AnonymousUser(), query="快递").hits == []
+    with fresh():
+        make_service(world.union, name="快递小哥入会")
+    assert [h.object_id for h in search(user=AnonymousUser(), query="快递").hits] != []
