@@ -236,7 +236,7 @@ def _any_of(qs: QuerySet, id_queries: list[QuerySet]) -> QuerySet:
         return qs.filter(where)
     parts, params = [], []
     for q in id_queries:
-        sql, p = q.query.sql_with_params()
+        sql, p = q if isinstance(q, tuple) else q.query.sql_with_params()
         parts.append(f"ARRAY({sql})")
         params.extend(p)
     table = Case._meta.db_table
@@ -284,10 +284,7 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
         # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
         # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
         # district, received_at), so the cost stays bounded however many cases the district has
-        newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
-                  .order_by("-received_at").values("id")[:ADDRESS_SCAN])
-        id_queries.append(Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
-                          .order_by("-received_at").values("id")[:DUPLICATE_SCAN])
+        id_queries.append(_address_contained(district_id, address, since, now))
     qs = _any_of(case_policy.visible(user), id_queries).exclude(status=CaseStatus.MERGED)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
@@ -298,6 +295,23 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
         same_org = Category.objects.filter(Q(org_code=org) | Q(code__in=categories)).values("id")
         qs = qs.filter(Q(category_id__in=same_org) | Q(category__isnull=True))
     return qs.order_by("-received_at").values(*DUPLICATE_FIELDS, "clues")[:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER]
+
+
+def _address_contained(district_id: int, address: str, since: datetime, now: datetime):
+    """Ids of the district's newest ``ADDRESS_SCAN`` cases of the window whose address contains
+    ``address``, newest first. PostgreSQL: one pass over those rows (id and address read
+    together), as SQL for ``_any_of``; elsewhere a queryset."""
+    if connection.vendor != "postgresql":
+        newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
+                  .order_by("-received_at").values("id")[:ADDRESS_SCAN])
+        return (Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
+                .order_by("-received_at").values("id")[:DUPLICATE_SCAN])
+    table = Case._meta.db_table
+    pattern = "%" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = (f'SELECT t.id FROM (SELECT id, address, received_at FROM "{table}" '  # noqa: S608 - table from the model
+           "WHERE district_id = %s AND received_at >= %s AND received_at <= %s "
+           "ORDER BY received_at DESC LIMIT %s) t WHERE t.address LIKE %s ORDER BY t.received_at DESC LIMIT %s")
+    return sql, [district_id, since, now, ADDRESS_SCAN, pattern, DUPLICATE_SCAN]
 
 
 def _candidate_clues(rows: list[dict], *, store: bool = True) -> dict[int, tuple[frozenset, frozenset]]:
