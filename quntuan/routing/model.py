@@ -151,7 +151,6 @@ class Router:
         pairs = list(zip(texts, labels, strict=True))
         if with_catalogue:
             pairs += catalogue_examples()
-        self.read_matter = getattr(self, "read_matter", True)
         X = [self._reads(t) for t, _ in pairs]
         y = [c for _, c in pairs]
         self.features = _features()

@@ -6,7 +6,8 @@ Three fixtures of requests written for these tests and labelled by the catalogue
 ``boundary_fresh.jsonl`` (written afterwards as checks; their first runs are in docs/benchmarks.md) and
 ``boundary_counterparty.jsonl`` (153 requests across every pair of organizations the catalogue's routing
 rules name, scored once before the counterparty rules were revised) and ``boundary_counterparty2.jsonl``
-(81 other matters, written after that revision and scored once)."""
+(81 other matters, written after that revision and scored once), ``boundary_counterparty3.jsonl``
+(61 more, written after the second revision and scored once)."""
 
 import json
 from pathlib import Path
@@ -87,6 +88,7 @@ FIXTURES = [
     "boundary_fresh.jsonl",
     "boundary_counterparty.jsonl",
     "boundary_counterparty2.jsonl",
+    "boundary_counterparty3.jsonl",
 ]
 
 

@@ -112,6 +112,32 @@ def test_second_set_modes(text, expected):
     assert category(text) == expected, route_rules(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an occupation says there is an employer; the employer's name is not a government matter
+        ("在养老院做护理员,院方要交服装押金,离职时不退,还扣了最后半个月的钱", "union.legal"),
+        ("我爱人在区公交公司开车,今年得了白血病,家里实在困难,工会能不能帮帮", None),
+        # working at a training school is not asking for training
+        ("我大专刚毕业,进了个培训学校当老师,现在被辞了,学校说不算劳动关系", "union.legal"),
+        # told to leave by oneself, paid less than others
+        ("在电子厂干了六年,厂子搬到外省,让我们要么跟过去要么自己走,没说补偿", "union.legal"),
+        ("我女儿在超市做理货,超市给她的工资比别人少一半", "union.legal"),
+        # pestering by a stranger; a minor out of school; peers locking a pupil in
+        ("网上认识的男的,见了两次面后一直纠缠我,天天在我家楼下等", "women.rights"),
+        ("我家孩子十六岁,不上学了,在外面跟人学纹身", "youth.care"),
+        ("孩子在学校被同学锁在厕所里一下午", "youth.care"),
+        # a girl kept from school by poverty is student aid, not delinquency
+        ("山里有个初二的女孩成绩很好,家里穷要她辍学去打工,能不能帮她继续读书", "women.children"),
+        # student loans and kindergarten places are government matters
+        ("我是团员 大学生 想问问助学贷款的还款可以延期吗", "other.government"),
+        ("孩子上幼儿园一直摇号摇不上 怎么办", "other.government"),
+    ],
+)
+def test_third_set_modes(text, expected):
+    assert category(text) == expected, route_rules(text)
+
+
 def test_the_relative_of_a_disabled_person_is_not_disabled():
     assert category("我是残疾人家属 孩子今年大学毕业 想找见习岗位") != "disabled.employment"
 
