@@ -7,7 +7,8 @@ Three fixtures of requests written for these tests and labelled by the catalogue
 ``boundary_counterparty.jsonl`` (153 requests across every pair of organizations the catalogue's routing
 rules name, scored once before the counterparty rules were revised) and ``boundary_counterparty2.jsonl``
 (81 other matters, written after that revision and scored once), ``boundary_counterparty3.jsonl``
-(61 more, written after the second revision and scored once)."""
+(61 more, written after the second revision and scored once) and ``boundary_counterparty4.jsonl`` (60
+more, after the third; first runs in docs/benchmarks.md)."""
 
 import json
 from pathlib import Path
@@ -89,6 +90,7 @@ FIXTURES = [
     "boundary_counterparty.jsonl",
     "boundary_counterparty2.jsonl",
     "boundary_counterparty3.jsonl",
+    "boundary_counterparty4.jsonl",
 ]
 
 

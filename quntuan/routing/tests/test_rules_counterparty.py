@@ -138,6 +138,34 @@ def test_third_set_modes(text, expected):
     assert category(text) == expected, route_rules(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # pay docked or a shift allowance withheld, work done for days
+        ("我在服装店卖衣服 老板每个月定的业绩完不成就扣底薪", "union.legal"),
+        ("周末在商场做促销 说好一天一百五 做了八天 中介一直拖着不给钱", "union.legal"),
+        ("公司这两个月一直让我们上夜班 也没有夜班补贴 问了就说不干就走", "union.legal"),
+        # a partner spreading private material; a car moved out of the marriage
+        ("跟男朋友分手后他到处发我们以前的聊天记录和照片", "women.rights"),
+        ("离婚后前夫不让我见孩子,还把我们婚后一起买的车过户到他妈名下了", "women.rights"),
+        # a child tipping a streamer
+        ("孩子十二岁 最近迷上了一个直播 偷偷给主播刷了五千多块礼物", "youth.care"),
+        # a disabled family member does not make student aid a disability matter
+        ("我在区自来水厂做维修工,老婆瘫痪在床多年,儿子考上了大学,学费凑不齐", "union.hardship"),
+        # a disabled person looking for work, at any age
+        ("我是坐轮椅的 会画画 想在网上接设计的活 残联有没有就业帮扶", "disabled.employment"),
+        # staff at a station are not a job
+        ("残疾人证上的照片是十年前的,坐高铁进站被工作人员质疑,能不能只换照片", None),
+    ],
+)
+def test_fourth_set_modes(text, expected):
+    hit = route_rules(text)
+    if expected is None:
+        assert hit is None or hit.category != "disabled.employment", hit
+    else:
+        assert category(text) == expected, hit
+
+
 def test_the_relative_of_a_disabled_person_is_not_disabled():
     assert category("我是残疾人家属 孩子今年大学毕业 想找见习岗位") != "disabled.employment"
 
