@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quntuan.core.exceptions import ApplicationError
@@ -227,17 +228,19 @@ def compile_q(criteria, *, today: date) -> Q:
 
 
 def describe(criteria) -> str:
-    """A short Chinese description, e.g. “年龄 18–35 岁 且 就业状态属于 失业”."""
+    """A short description in the active language, e.g. “年龄 18–35 岁 且 就业状态属于 失业”."""
     if "all" in criteria or "any" in criteria:
         key = "all" if "all" in criteria else "any"
-        joiner = " 且 " if key == "all" else " 或 "
+        joiner = gettext(" 且 ") if key == "all" else gettext(" 或 ")
         inner = joiner.join(describe(c) for c in criteria[key])
         return f"({inner})" if len(criteria[key]) > 1 else inner
     attr, op, value = criteria["attr"], criteria["op"], criteria.get("value")
     label, kind, allowed = ATTRIBUTES[attr]
     if kind == "range":
         low, high = _age_range(op, value)
-        return f"{label} {low}–{high} 岁" if high < MAX_AGE else f"{label} ≥{low} 岁"
+        if high < MAX_AGE:
+            return gettext("%(label)s %(low)s–%(high)s 岁") % {"label": label, "low": low, "high": high}
+        return gettext("%(label)s ≥%(low)s 岁") % {"label": label, "low": low}
     values = value if isinstance(value, list) else [value]
     names = [str(allowed.get(v if kind == "bool" else str(v), str(v))) if allowed else str(v) for v in values]
-    return f"{label}属于 {'、'.join(names)}"
+    return gettext("%(label)s属于 %(values)s") % {"label": label, "values": gettext("、").join(names)}
