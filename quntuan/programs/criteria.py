@@ -65,22 +65,23 @@ def _values(attr: str, op: str, value) -> list:
         values = [value]
     elif op == "in":
         if not isinstance(value, list) or not value:
-            raise _error(f"“{label}”的取值列表不能为空。")
+            raise _error(gettext("“%(label)s”的取值列表不能为空。") % {"label": label})
         values = value
     else:
-        raise _error(f"“{label}”不支持范围条件,请用“等于”或“属于”。")
+        raise _error(gettext("“%(label)s”不支持范围条件,请用“等于”或“属于”。") % {"label": label})
     out = []
     for v in values:
         if kind == "bool":
             if not isinstance(v, bool):
-                raise _error(f"“{label}”的取值只能是 true 或 false。")
+                raise _error(gettext("“%(label)s”的取值只能是 true 或 false。") % {"label": label})
         elif kind == "region":
             if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-                raise _error(f"“{label}”的取值应为区域编号。")
+                raise _error(gettext("“%(label)s”的取值应为区域编号。") % {"label": label})
         else:
             v = str(v) if isinstance(v, int) and not isinstance(v, bool) else v
             if not isinstance(v, str) or v not in allowed:
-                raise _error(f"“{label}”的取值“{v}”无效,可选:{'、'.join(allowed)}。")
+                raise _error(gettext("“%(label)s”的取值“%(value)s”无效,可选:%(choices)s。")
+                             % {"label": label, "value": v, "choices": gettext("、").join(allowed)})
         out.append(v)
     return out
 
@@ -88,33 +89,33 @@ def _values(attr: str, op: str, value) -> list:
 def _age_range(op: str, value) -> tuple[int, int]:
     def number(v) -> int:
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_AGE:
-            raise _error(f"年龄应为 0 到 {MAX_AGE} 之间的整数。")
+            raise _error(gettext("年龄应为 0 到 %(n)s 之间的整数。") % {"n": MAX_AGE})
         return v
 
     if op == "between":
         if not isinstance(value, list) or len(value) != 2:
-            raise _error("年龄范围应为 [最小, 最大] 两个数。")
+            raise _error(gettext("年龄范围应为 [最小, 最大] 两个数。"))
         low, high = number(value[0]), number(value[1])
         if low > high:
-            raise _error(f"年龄范围自相矛盾:最小 {low} 岁大于最大 {high} 岁。")
+            raise _error(gettext("年龄范围自相矛盾:最小 %(low)s 岁大于最大 %(high)s 岁。") % {"low": low, "high": high})
         return low, high
     if op == "gte":
         return number(value), MAX_AGE
     if op == "lte":
         return 0, number(value)
-    raise _error("年龄只支持范围条件(介于、不小于、不大于)。")
+    raise _error(gettext("年龄只支持范围条件(介于、不小于、不大于)。"))
 
 
 def _check_condition(node: dict) -> tuple[str, object]:
     attr, op = node.get("attr"), node.get("op")
     if set(node) - {"attr", "op", "value"}:
-        raise _error("筛选条件只能包含 attr、op 和 value。")
+        raise _error(gettext("筛选条件只能包含 attr、op 和 value。"))
     if attr not in ATTRIBUTES:
-        raise _error(f"未知的筛选属性:{attr}。可用属性:{'、'.join(ATTRIBUTES)}。")
+        raise _error(gettext("未知的筛选属性:%(attr)s。可用属性:%(names)s。") % {"attr": attr, "names": gettext("、").join(ATTRIBUTES)})
     if op not in OPS:
-        raise _error(f"未知的比较方式:{op}。可用:eq、in、between、gte、lte。")
+        raise _error(gettext("未知的比较方式:%(op)s。可用:eq、in、between、gte、lte。") % {"op": op})
     if "value" not in node:
-        raise _error(f"“{ATTRIBUTES[attr][0]}”缺少取值。")
+        raise _error(gettext("“%(label)s”缺少取值。") % {"label": ATTRIBUTES[attr][0]})
     if ATTRIBUTES[attr][1] == "range":
         return attr, _age_range(op, node["value"])
     return attr, set(_values(attr, op, node["value"]))
@@ -122,16 +123,16 @@ def _check_condition(node: dict) -> tuple[str, object]:
 
 def _check(node, depth: int, counter: list) -> None:
     if depth > MAX_DEPTH:
-        raise _error(f"筛选条件嵌套不能超过 {MAX_DEPTH} 层。")
+        raise _error(gettext("筛选条件嵌套不能超过 %(n)s 层。") % {"n": MAX_DEPTH})
     if not isinstance(node, dict) or not node:
-        raise _error("筛选条件不能为空。")
+        raise _error(gettext("筛选条件不能为空。"))
     groups = [k for k in ("all", "any") if k in node]
     if groups:
         if len(node) != 1:
-            raise _error("一组条件只能是 all(同时满足)或 any(满足其一)之一。")
+            raise _error(gettext("一组条件只能是 all(同时满足)或 any(满足其一)之一。"))
         children = node[groups[0]]
         if not isinstance(children, list) or not children:
-            raise _error("筛选条件不能为空。")
+            raise _error(gettext("筛选条件不能为空。"))
         for child in children:
             _check(child, depth + 1, counter)
         if groups[0] == "all":
@@ -139,7 +140,7 @@ def _check(node, depth: int, counter: list) -> None:
         return
     counter[0] += 1
     if counter[0] > MAX_CONDITIONS:
-        raise _error(f"筛选条件不能超过 {MAX_CONDITIONS} 个。")
+        raise _error(gettext("筛选条件不能超过 %(n)s 个。") % {"n": MAX_CONDITIONS})
     _check_condition(node)
 
 
@@ -154,19 +155,19 @@ def _check_consistent(conditions: list[dict]) -> None:
             low, high = ranges.get(attr, (0, MAX_AGE))
             low, high = max(low, value[0]), min(high, value[1])
             if low > high:
-                raise _error(f"筛选条件自相矛盾:“{label}”的范围没有交集。")
+                raise _error(gettext("筛选条件自相矛盾:“%(label)s”的范围没有交集。") % {"label": label})
             ranges[attr] = (low, high)
         else:
             joined = sets[attr] & value if attr in sets else value
             if not joined:
-                raise _error(f"筛选条件自相矛盾:“{label}”不能同时取不同的值。")
+                raise _error(gettext("筛选条件自相矛盾:“%(label)s”不能同时取不同的值。") % {"label": label})
             sets[attr] = joined
 
 
 def validate(criteria) -> dict:
     """Raise ApplicationError (Chinese) unless ``criteria`` is a usable structure; return it."""
     if not criteria:
-        raise _error("筛选条件不能为空。")
+        raise _error(gettext("筛选条件不能为空。"))
     _check(criteria, 1, [0])
     return criteria
 
