@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from quntuan.volunteers.models import DEFAULT_STAR_HOURS
 
 STAR_NAMES = ["", "一星", "二星", "三星", "四星", "五星"]
@@ -65,16 +67,17 @@ def resident_id_valid(value: str) -> bool:
 
 
 def hours_report_problem(*, minutes: int, shift_start: datetime, shift_end: datetime, now: datetime) -> str | None:
-    """Why a volunteer may not report ``minutes`` for a shift now (None if they may)."""
+    """Why a volunteer may not report ``minutes`` for a shift now (None if they may), in the
+    active language."""
     if now < shift_end:
         if now < shift_start:
-            return "班次尚未开始,不能填报未来的服务时长。"
-        return "班次结束后才能填报服务时长。"
+            return gettext("班次尚未开始,不能填报未来的服务时长。")
+        return gettext("班次结束后才能填报服务时长。")
     if minutes <= 0:
-        return "服务时长必须大于 0 分钟。"
+        return gettext("服务时长必须大于 0 分钟。")
     length = int((shift_end - shift_start).total_seconds() // 60)
     if minutes > length:
-        return f"服务时长不能超过班次时长({length} 分钟)。"
+        return gettext("服务时长不能超过班次时长(%(n)s 分钟)。") % {"n": length}
     return None
 
 

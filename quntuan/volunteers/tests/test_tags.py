@@ -1,3 +1,6 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.utils import translation
 
 from quntuan.volunteers import rules
@@ -17,3 +20,13 @@ def test_star_name_per_language():
     with translation.override("en"):
         assert [star_name(level) for level in (0, 1, 5)] == ["Volunteer", "1-star volunteer", "5-star volunteer"]
         assert star_name(9) == "Volunteer"
+
+
+def test_hours_report_problem_in_english():
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    end = start + timedelta(hours=3)
+    with translation.override("en"):
+        assert rules.hours_report_problem(minutes=181, shift_start=start, shift_end=end, now=end) \
+            == "The time served cannot be longer than the shift (180 minutes)."
+        assert rules.hours_report_problem(minutes=60, shift_start=start, shift_end=end, now=start) \
+            == "Time can be reported only after the shift has ended."
