@@ -217,7 +217,7 @@ def explain(people: dict, out_dir: Path):
         user = AnonymousUser() if kind == "visitor" else User.objects.get(pk=people[kind][0])
         parsed = parse_query(query)
         scoped = scoped_kinds(kinds_for(user), parsed, permissions.user_keys(user))
-        sql, params = postgres_statement(scoped, parsed, False)
+        sql, params, _probes = postgres_statement(scoped, parsed, False)
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = "\n".join(r[0] for r in cursor.fetchall())

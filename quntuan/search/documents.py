@@ -66,7 +66,7 @@ def _document(*, kind: str, row, title: str, body: str, meta: str, url: str, org
     return SearchDocument(
         kind=kind, object_id=row.pk, title=title[:200], body=body, meta=meta[:200], url=url[:200],
         title_tokens=" ".join(title_tokens), body_tokens=" ".join(body_tokens),
-        acl=" ".join([permissions.kind_key(kind), *acl, *permissions.time_keys(sort_at)]),
+        acl=" ".join([permissions.kind_key(kind), *acl]),
         district_id=district_id, organization_id=organization_id, owner_id=owner_id,
         sort_at=sort_at, source_updated_at=getattr(row, "updated_at", None),
     )
@@ -222,7 +222,7 @@ def case_rows(cases: list, *, org_names: dict[int, str] | None = None, now: date
         keys = permissions.case_keys(district_id=case.district_id, requester_id=case.requester_id,
                                      first_inquirer_id=case.first_inquirer_id, handler_id=case.handler_id,
                                      org_ids=orgs)
-        acl = " ".join([_CASE_KIND_KEY, *keys, *permissions.time_keys(case.received_at)])
+        acl = " ".join([_CASE_KIND_KEY, *keys])
         rows.append((
             DocumentKind.CASE.value, case.pk, case.title[:200], body, meta[:200], _case_url(case.tracking_no)[:200],
             " ".join(title_tokens), " ".join(body_tokens), acl, case.district_id, case.handling_org_id,

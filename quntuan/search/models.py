@@ -41,7 +41,8 @@ class SearchDocument(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_kind_object")]
         indexes = [
             models.Index(fields=["kind", "source_updated_at"], name="search_doc_kind_source"),
-            models.Index(fields=["-sort_at"], name="search_doc_sort_at"),
+            # The newest documents of a kind first (the search's newest-first probe and plans).
+            models.Index(fields=["kind", "-sort_at"], name="search_doc_kind_sort"),
         ]
 
     def __str__(self):

@@ -24,17 +24,11 @@ policy once more, so an index that lags behind a change can hide a row but never
 fewer per search); any change of a membership, an organization or a region starts a new
 generation of the cache, so the keys follow such a change at once where the cache is shared
 (Redis in production), and within ``KEYS_TTL`` seconds at worst.
-
-Besides the permission keys, the ``acl`` text of a document holds three time keys of its date
-(``time_keys``: ``d20261123``, ``m202611`` and ``y2026``), so the search can ask the index for
-the recent documents only (``recent_window``) and read the newest matches of a common word
-without visiting every older one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 
@@ -145,37 +139,6 @@ def kind_key(kind: str) -> str:
     """Every document also carries its kind as a key, so that one kind's candidates come
     straight from the index (``ks & (pub | ...)``) without visiting the others' rows."""
     return KIND_KEYS[kind]
-
-
-# --- time keys ----------------------------------------------------------------------------------
-
-FUTURE_YEARS = 5
-
-
-def time_keys(sort_at: datetime) -> list[str]:
-    """The day, month and year of a document's date (UTC) as keys: ``d20261123``, ``m202611``,
-    ``y2026``."""
-    at = sort_at.astimezone(UTC)
-    return [f"d{at:%Y%m%d}", f"m{at:%Y%m}", f"y{at:%Y}"]
-
-
-def recent_window(now: datetime, days: int) -> tuple[datetime, list[str]]:
-    """The keys that together find exactly the documents dated from the start of the day ``days - 1``
-    days before ``now`` (UTC) up to ``FUTURE_YEARS`` years ahead: those days up to the end of the
-    current month by day, the months up to the end of next year by month, the years after by year.
-    A document dated later still (no such activity is planned) is found with the older ones.
-    Returns the window's start and its keys."""
-    at = now.astimezone(UTC)
-    start = datetime(at.year, at.month, at.day, tzinfo=UTC) - timedelta(days=days - 1)
-    keys = []
-    day = start
-    while (day.year, day.month) <= (at.year, at.month):
-        keys.append(f"d{day:%Y%m%d}")
-        day += timedelta(days=1)
-    month = at.year * 12 + at.month  # the month after the current one, counted from 0
-    keys += [f"m{i // 12:04d}{i % 12 + 1:02d}" for i in range(month, (at.year + 2) * 12)]
-    keys += [f"y{year}" for year in range(at.year + 2, at.year + FUTURE_YEARS + 1)]
-    return start, keys
 
 
 def service_keys() -> list[str]:

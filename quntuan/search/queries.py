@@ -23,7 +23,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -122,8 +121,89 @@ def _kind_terms(kind: str, parsed: ParsedQuery) -> list:
     return [alts for alts in parsed.terms if not all(is_ascii_token(p) and p.isalpha() for a in alts for p in a)]
 
 
-# The windows of days (nested, newest first) in which the newest matches are looked for first.
-RECENT_DAYS = (3, 62)
+# Words in nearly every case. Community names end in 社区, and so does nearly every case's text
+# (its address): requiring 社区 as well as 光明 and 公寓 narrows nothing, yet made the GIN index
+# step through a posting list of two million cases (70 ms of 134 for one staff query). So in the
+# case query a word that PostgreSQL's statistics find in at least COMMON_SHARE of the documents is
+# left out when other words remain (the rest still must all match; it is still highlighted).
+COMMON_SHARE = 0.3
+COMMON_REFRESH_SECONDS = 600
+_common: dict = {"at": -math.inf, "words": frozenset()}
+
+
+def common_words() -> frozenset[str]:
+    """Words of the index's statistics found in at least ``COMMON_SHARE`` of the documents
+    (PostgreSQL's most common elements of ``content_tsv``; read again every ten minutes)."""
+    now = time.monotonic()
+    if now - _common["at"] > COMMON_REFRESH_SECONDS:
+        _common["at"] = now
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT u.e FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f) "
+                "WHERE schemaname = current_schema() AND tablename = 'search_document' AND attname = 'content_tsv' "
+                "AND u.e IS NOT NULL AND u.f >= %s", [COMMON_SHARE])
+            _common["words"] = frozenset(row[0] for row in cursor.fetchall())
+    return _common["words"]
+
+
+def without_common(terms: list, common: frozenset[str]) -> list:
+    """``terms`` less the groups whose every word is common, unless nothing else would remain."""
+    kept = [alts for alts in terms if not all(part in common for alt in alts for part in alt)]
+    return kept or terms
+
+
+# Newest-first probe. A word found in every tenth document of a kind (an organization's name or its
+# pinyin: 12,000 activities; its name in each of its 40,000 cases) cost 0.1–1 s through the GIN
+# index: every match read from the table, then sorted for the newest 201. The probe reads the
+# newest N documents of the kind in date order (index ``search_doc_kind_sort``) and filters them;
+# when 201 of them match, those ARE the newest 201 matches (nothing newer was skipped) and the GIN
+# query does not run at all (a one-time filter). Otherwise the GIN query answers, exactly as
+# without a probe. N is learnt per process for each kind, query and set of organization keys
+# (``_probe_size``): from what the last probe found, the rows a probe needs for 201 matches
+# (at most PROBE_MAX), or no probe for a rare word. Only the probe's size is remembered, never a
+# result. A first query starts with PROBE_START rows. Cases do not probe: their statistics are the
+# table's (95 % of the rows), so PostgreSQL itself picks the date-ordered scan (``search_doc_kind_sort``)
+# when a word is common among the cases a key grants (a supervisor's 区总工会: 3 ms).
+PROBE_START = {DocumentKind.ACTIVITY: 2000, DocumentKind.PLAN: 2000}
+PROBE_MAX = 20_000
+PROBE_MEMORY = 50_000
+_probe_sizes: OrderedDict = OrderedDict()
+
+
+def _probe_key(kind: str, content: str, keys: list[str] | None) -> tuple | None:
+    if kind not in PROBE_START:
+        return None
+    if keys is None:
+        return (kind, content, None)
+    shared = tuple(k for k in keys if not k.startswith(("cu", "cr")))  # personal keys: few documents
+    if not shared:
+        return None
+    return (kind, content, shared)
+
+
+def _probe_size(key: tuple | None) -> int:
+    if key is None:
+        return 0
+    return _probe_sizes.get(key, PROBE_START[key[0]])
+
+
+def _probe_learn(key: tuple | None, size: int, found: int | None) -> None:
+    """Size the next probe of ``key`` from what a probe of ``size`` rows ``found`` (up to 201)."""
+    if key is None or not size or found is None:
+        return
+    limit = CANDIDATES + 1
+    if found >= limit:
+        new = size
+    elif found == 0:
+        new = 0
+    else:
+        new = min(PROBE_MAX, math.ceil(limit * size / found * 1.25))
+        if new >= PROBE_MAX and limit * size / found > PROBE_MAX:
+            new = 0  # too sparse for any probe: the GIN index alone
+    _probe_sizes[key] = new
+    _probe_sizes.move_to_end(key)
+    while len(_probe_sizes) > PROBE_MEMORY:
+        _probe_sizes.popitem(last=False)
 
 
 def _or(keys: list[str]) -> str:
@@ -131,59 +211,66 @@ def _or(keys: list[str]) -> str:
 
 
 def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
-    sql, params = postgres_statement(kinds, parsed, any_term)
+    sql, params, probes = postgres_statement(kinds, parsed, any_term)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    found: dict[str, int] = {}
+    for kind, _pk, _rank, probe_found in rows:
+        if probe_found is not None:
+            found[kind] = probe_found
+    for kind, (key, size) in probes.items():
+        _probe_learn(key, size, found.get(kind, 0))
+    return [row[:3] for row in rows]
 
 
-def _window_filters(keys: list[str] | None) -> list[str]:
-    """The permission part of each step: the last ``RECENT_DAYS[0]`` days, then the rest of the last
-    ``RECENT_DAYS[1]`` days, ..., then everything older (the steps partition the kind's documents)."""
-    now = timezone.now()
-    windows = [_or(permissions.recent_window(now, days)[1]) for days in RECENT_DAYS]
-    steps = []
-    for i, window in enumerate(windows):
-        steps.append(window if i == 0 else f"{window} & !{windows[i - 1]}")
-    steps.append(f"!{windows[-1]}")
-    if keys is None:
-        return steps
-    return [f"{_or(keys)} & {step}" for step in steps]
+_GIN_PART = """
+    SELECT id, sort_at, content_tsv FROM search_document
+    WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s){acl}
+    ORDER BY sort_at DESC LIMIT %s"""
+_ACL = " AND acl_tsv @@ to_tsquery('simple', %s)"
 
 
 def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
-    """The one statement of a search on PostgreSQL (``bench/search_bench.py --explain`` shows its plan).
-    Per kind, the newest ``CANDIDATES`` + 1 matches, ranked; each kind reads its own partial GIN
-    index. A common word matches tens of thousands of documents, and reading all of them to keep
-    the newest 201 is what cost hundreds of milliseconds; so the index is first asked for the
-    matches of the last few days only (time keys, ``permissions.recent_window``), then for those
-    of the last two months, then for the older ones, each step only when the steps before found
-    fewer than 201 (a one-time filter: PostgreSQL does not run that step at all otherwise)."""
+    """The one statement of a search on PostgreSQL (``bench/search_bench.py --explain`` shows its plan):
+    per kind, the newest ``CANDIDATES`` + 1 matches the keys grant, ranked (``ts_rank_cd``). Each
+    kind reads its own partial GIN index, unless the newest-first probe found enough. Returns
+    the SQL, its parameters and {kind: (probe key, probe rows)} of the kinds that probe."""
     limit = CANDIDATES + 1
-    parts, params = [], []
+    parts, params, probes = [], [], {}
     for kind, keys in kinds.items():
-        content = tsquery_text(_kind_terms(kind, parsed), any_term=any_term)
-        ctes, names = [], []
-        for i, acl in enumerate(_window_filters(keys)):
-            name = f"w{i}"
-            guard = ""
-            if names:
-                # Names are w0, w1, ... (ours); every value goes in as a parameter.
-                guard = " AND " + " + ".join(f"(SELECT count(*) FROM {n})" for n in names) + " < %s"  # noqa: S608
-            ctes.append(f"""{name} AS MATERIALIZED (
-                SELECT id, sort_at, content_tsv FROM search_document
-                WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s)
-                  AND acl_tsv @@ to_tsquery('simple', %s){guard}
-                ORDER BY sort_at DESC LIMIT %s)""")  # noqa: S608
-            params += [kind, content, acl] + ([limit] if names else []) + [limit]
-            names.append(name)
-        union = " UNION ALL ".join(f"SELECT id, sort_at, content_tsv FROM {n}" for n in names)  # noqa: S608
+        terms = _kind_terms(kind, parsed)
+        if kind == DocumentKind.CASE:
+            terms = without_common(terms, common_words())
+        content = tsquery_text(terms, any_term=any_term)
+        acl_sql, acl_params = ("", []) if keys is None else (_ACL, [_or(keys)])
+        key = _probe_key(kind, content, keys)
+        probe = _probe_size(key)
+        if not probe:
+            parts.append(f"""
+                (SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), NULL::bigint
+                 FROM ({_GIN_PART.format(acl=acl_sql)}) c)""")  # noqa: S608 - constant SQL, values are parameters
+            params += [kind, content, kind, content, *acl_params, limit]
+            continue
+        probes[kind] = (key, probe)
         parts.append(f"""
-            (WITH {", ".join(ctes)}
-             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s))
-             FROM ({union}) c ORDER BY c.sort_at DESC LIMIT %s)""")  # noqa: S608
-        params += [kind, content, limit]
-    return " UNION ALL ".join(parts), params
+            (WITH probe AS MATERIALIZED (
+                SELECT id, sort_at, content_tsv FROM (
+                    SELECT id, sort_at, content_tsv, acl_tsv FROM search_document
+                    WHERE kind = %s ORDER BY sort_at DESC LIMIT %s) newest
+                WHERE content_tsv @@ to_tsquery('simple', %s){acl_sql}
+                ORDER BY sort_at DESC LIMIT %s),
+             found AS (SELECT count(*) AS n FROM probe)
+             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), (SELECT n FROM found) FROM (
+                SELECT id, sort_at, content_tsv FROM probe WHERE (SELECT n FROM found) >= %s
+                UNION ALL
+                (SELECT id, sort_at, content_tsv FROM search_document
+                 WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s){acl_sql}
+                   AND (SELECT n FROM found) < %s
+                 ORDER BY sort_at DESC LIMIT %s)) c)""")  # noqa: S608 - constant SQL, values are parameters
+        params += [kind, probe, content, *acl_params, limit, kind, content, limit, kind, content, *acl_params, limit,
+                   limit]
+    return " UNION ALL ".join(parts), params, probes
 
 
 def _sqlite_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):

@@ -1,10 +1,6 @@
 """PostgreSQL: one partial GIN index per kind instead of one over every document, so a search
 of the catalogue, plans or activities never reads the posting lists of the cases, and a kind's
 query needs no kind key. Built CONCURRENTLY (searches and index refreshes go on meanwhile).
-
-Documents indexed before this release lack the time keys (``m202611 y2026``) that let a
-search read the newest matches first; they are still found, more slowly, until
-``manage.py search_reindex`` (or ``--fresh``) has rebuilt them.
 """
 
 from django.db import migrations

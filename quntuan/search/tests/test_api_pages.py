@@ -1,7 +1,5 @@
 """The /search/ page and /api/search/: bad input gets a clear answer, never a 500."""
 
-from datetime import UTC
-
 import pytest
 from django.db import connection
 
@@ -123,9 +121,8 @@ def test_postgres_index_structures(world):
         assert indexes[f"search_doc_fts_{kind}"].endswith(
             f"USING gin (content_tsv, acl_tsv) WHERE ((kind)::text = '{kind}'::text)")
     assert "'欠薪':" in content and "'zgh':" in content
-    month = sort_at.astimezone(UTC)
-    # Lexemes sorted, positions kept: kind, permission, day, month, year.
-    assert acl == f"'d{month:%Y%m%d}':3 'ks':1 'm{month:%Y%m}':4 'pub':2 'y{month:%Y}':5"
+    assert acl == "'ks':1 'pub':2"
+    assert sort_at.year >= 2000
 
 
 @pytest.mark.postgres

@@ -1,7 +1,7 @@
-"""The newest matches first (time keys), the bulk load (``search_reindex --fresh``) and the cached
+"""The newest matches first (the newest-first probe, then the full-text index), the bulk load (``search_reindex --fresh``) and the cached
 permission keys. The PostgreSQL variants run with ``-m postgres``."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -65,20 +65,6 @@ def test_newest_matches_first_and_older_only_when_needed(world, fresh, monkeypat
 @pytest.mark.postgres
 def test_postgres_newest_matches_first_and_older_only_when_needed(world, fresh, monkeypatch):
     _check_newest_first(world, fresh, monkeypatch)
-
-
-@pytest.mark.parametrize("now", [datetime(2026, 11, 23, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 0, 30, tzinfo=UTC),
-                                 datetime(2026, 12, 31, 23, 0, tzinfo=UTC)])
-@pytest.mark.parametrize("days", [3, 62])
-def test_time_keys_and_window_partition_every_date(now, days):
-    start, window = permissions.recent_window(now, days)
-    assert start == datetime(now.year, now.month, now.day, tzinfo=UTC) - timedelta(days=days - 1)
-    assert window[0] == f"d{start:%Y%m%d}"
-    horizon = datetime(now.year + permissions.FUTURE_YEARS + 1, 1, 1, tzinfo=UTC)
-    at = datetime(2018, 1, 1, 12, tzinfo=UTC)
-    while at < datetime(now.year + 7, 1, 1, tzinfo=UTC):
-        assert bool(set(permissions.time_keys(at)) & set(window)) == (start <= at < horizon), at
-        at += timedelta(hours=13)
 
 
 def _check_permissions_exact(world, fresh):
@@ -159,3 +145,30 @@ def test_candidate_cache_is_per_key_set_and_follows_this_process_writes(world, f
     with fresh():
         make_service(world.union, name="快递小哥入会")
     assert [h.object_id for h in search(user=AnonymousUser(), query="快递").hits] != []
+
+
+def test_words_in_nearly_every_case_are_left_out_while_others_remain():
+    common = frozenset({"社区", "号"})
+    terms = [[("光明",)], [("公寓",)], [("社区",)]]
+    assert queries.without_common(terms, common) == [[("光明",)], [("公寓",)]]
+    # A group with a rarer alternative stays; a query of common words only is kept whole.
+    assert queries.without_common([[("社区",), ("居委会",)], [("光明",)]], common) == [[("社区",), ("居委会",)],
+                                                                                      [("光明",)]]
+    assert queries.without_common([[("社区",)], [("号",)]], common) == [[("社区",)], [("号",)]]
+
+
+@pytest.mark.postgres
+def test_postgres_common_words_come_from_the_statistics(world, fresh):
+    from django.db import connection
+
+    with fresh():
+        for n in range(12):
+            world.submit(title=f"幸福社区第{n}件事", content="幸福社区的事。")
+    index_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    queries._common["at"] = float("-inf")
+    assert "社区" in queries.common_words()
+    assert "拖欠" not in queries.common_words()
+    titles = {h.object_id for h in search(user=world.union_staff, query="幸福社区", kind="case").hits}
+    assert len(titles) == 12
