@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 
 from quntuan.routing.segment import tagged
 
-CLUE_VERSION = 2
-DEFAULT_THRESHOLD = 0.40  # middle of the plateau of best F0.5 in both directions (train→dev, dev→train)
+CLUE_VERSION = 3
+DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
+SHORT_SIDE = 0.6  # 0.5 would be the cosine; above it the shorter request's share of shared clues counts more
 RARE_DF = 5  # a shared problem word counts as evidence only when it is rare in the corpus
 CATEGORY_MARGIN = 0.25  # extra score needed when the two first categories differ (middle of the CV plateau)
 
@@ -92,7 +93,8 @@ _KINDS = dict(
     for pair in (
         "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:村 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 "
         "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 市场:市场 超市:超市 有限公司:公司 "
-        "公司:公司 集团:公司 工厂:厂 厂:厂 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
+        "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
+        "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
         "地铁站:站 车站:站 公交站:站"
     ).split()
@@ -184,7 +186,9 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
         j = i - 1
         while j >= 0 and len(parts) < 2:
             pw, pf = words[j]
-            if pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里":
+            if pf.startswith("m") and len(pw) <= 3 and _number(pw.removeprefix("第")) is not None:
+                pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
+            elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里":
                 break
             if _kind_of(pw) and pw != "里" and not parts:
                 break  # 建设路 医院: the road is its own clue
@@ -319,12 +323,21 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
     * with no concrete clue at all, ``NO_ANCHOR_RARE`` rare problem words (a surname counts as one).
     A place alone is no matter: the same road holds many."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
+    full_names = {
+        c for c in shared_specific if len(c) == 3 and c[0] + "某" in shared_specific and c[1] != "某"
+    }
+    if full_names:  # 刘建华 in both: a person by full name is an anchor; its surname no extra clue
+        kinds["anchor"] += len(full_names)
+        kinds["name"] -= len(full_names)
+        kinds["person"] -= len({c[0] for c in full_names})
     problem = {c for c in shared_general if c not in _GENERIC and not any(c in s for s in shared_specific)}
     rare = {c for c in problem if weights.df.get(c, 0) <= RARE_DF}
     entities = {
         _entity(c) for c in shared_specific if kinds and clue_kind(c) == "anchor" and not c[:1].isdigit()
     }
-    names = {c for c in shared_specific if clue_kind(c) == "name" and c not in entities}
+    names = {
+        c for c in shared_specific if clue_kind(c) == "name" and c not in entities and c not in full_names
+    }
     if kinds["anchor"]:
         if any(not _kind_of(c) for c in problem) or len(entities) >= 2 or kinds["person"]:
             return True
@@ -351,9 +364,10 @@ def similarity(
     def w(c: str) -> float:
         return weights.weight(c) * (SPECIFIC_BOOST if c in specific else 1.0)
 
-    wa = math.sqrt(sum(w(c) ** 2 for c in a))
-    wb = math.sqrt(sum(w(c) ** 2 for c in b))
-    return sum(w(c) ** 2 for c in shared) / (wa * wb)
+    na = sum(w(c) ** 2 for c in a)
+    nb = sum(w(c) ** 2 for c in b)
+    lo, hi = min(na, nb), max(na, nb)
+    return sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
 
 
 @dataclass
