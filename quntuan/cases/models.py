@@ -8,29 +8,30 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quntuan.catalog.models import TimeLimitClass
 from quntuan.core.models import TimeStampedModel
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "网站"
-    MOBILE = "mobile", "手机"
-    WECHAT = "wechat", "微信"
-    PHONE = "phone", "电话"
-    WALK_IN = "walk_in", "现场"
+    WEB = "web", _("网站")
+    MOBILE = "mobile", _("手机")
+    WECHAT = "wechat", _("微信")
+    PHONE = "phone", _("电话")
+    WALK_IN = "walk_in", _("现场")
 
 
 class CaseStatus(models.TextChoices):
-    PENDING = "pending", "待签收"
-    TRANSFERRING = "transferring", "转办待接收"
-    IN_PROGRESS = "in_progress", "办理中"
-    AWAITING_MATERIAL = "awaiting_material", "待补充材料"
-    CLOSED = "closed", "已办结"
-    TRANSFERRED_OUT = "transferred_out", "已转政府部门"
+    PENDING = "pending", _("待签收")
+    TRANSFERRING = "transferring", _("转办待接收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    AWAITING_MATERIAL = "awaiting_material", _("待补充材料")
+    CLOSED = "closed", _("已办结")
+    TRANSFERRED_OUT = "transferred_out", _("已转政府部门")
     # A repeat report of another case's matter: it follows that case (``merged_into``) and is
     # left out of every count (services/merge.py).
-    MERGED = "merged", "已并入"
+    MERGED = "merged", _("已并入")
 
 
 OPEN_STATUSES = (
@@ -42,10 +43,10 @@ OPEN_STATUSES = (
 
 
 class EscalationLevel(models.IntegerChoices):
-    NONE = 0, "无"
-    REMINDED = 1, "已提醒"
-    YELLOW = 2, "黄牌督办"
-    RED = 3, "红牌督办"
+    NONE = 0, _("无")
+    REMINDED = 1, _("已提醒")
+    YELLOW = 2, _("黄牌督办")
+    RED = 3, _("红牌督办")
 
 
 class Case(TimeStampedModel):
@@ -235,36 +236,36 @@ class CaseFollower(models.Model):
 
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "提交诉求"
-        RECEIVED = "received", "受理登记"
-        RECEIPT_SENT = "receipt_sent", "出具回执"
-        CONTACTED = "contacted", "签收并联系"
-        ACCEPTED = "accepted", "签收"
-        TRANSFER_REQUESTED = "transfer_requested", "转办"
-        TRANSFER_ACCEPTED = "transfer_accepted", "接收转办"
-        TRANSFER_RETURNED = "transfer_returned", "退回转办"
-        REQUESTER_INFORMED = "requester_informed", "首问人确认已告知"
-        COHANDLER_ADDED = "cohandler_added", "增加协办单位"
-        COHANDLER_REPLIED = "cohandler_replied", "协办答复"
-        MATERIAL_REQUESTED = "material_requested", "一次性告知补充材料"
-        MATERIAL_SUPPLIED = "material_supplied", "补充材料"
-        EXTENSION_REQUESTED = "extension_requested", "申请延期"
-        EXTENSION_APPROVED = "extension_approved", "批准延期"
-        EXTENSION_REJECTED = "extension_rejected", "驳回延期"
-        TRANSFERRED_OUT = "transferred_out", "转政府部门"
-        NOTE = "note", "内部备注"
-        REPLIED = "replied", "答复"
-        CLOSED = "closed", "办结"
-        RATED = "rated", "评价"
-        REOPENED = "reopened", "重办"
-        FOLLOWUP_OPENED = "followup_opened", "生成回访"
-        FOLLOWUP_DONE = "followup_done", "完成回访"
-        REMINDED = "reminded", "时限提醒"
-        YELLOW_FLAG = "yellow_flag", "黄牌督办"
-        RED_FLAG = "red_flag", "红牌督办"
-        MERGED = "merged", "合并"
-        ATTACHMENT_ADDED = "attachment_added", "上传附件"
-        PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看个人信息"
+        SUBMITTED = "submitted", _("提交诉求")
+        RECEIVED = "received", _("受理登记")
+        RECEIPT_SENT = "receipt_sent", _("出具回执")
+        CONTACTED = "contacted", _("签收并联系")
+        ACCEPTED = "accepted", _("签收")
+        TRANSFER_REQUESTED = "transfer_requested", _("转办")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("接收转办")
+        TRANSFER_RETURNED = "transfer_returned", _("退回转办")
+        REQUESTER_INFORMED = "requester_informed", _("首问人确认已告知")
+        COHANDLER_ADDED = "cohandler_added", _("增加协办单位")
+        COHANDLER_REPLIED = "cohandler_replied", _("协办答复")
+        MATERIAL_REQUESTED = "material_requested", _("一次性告知补充材料")
+        MATERIAL_SUPPLIED = "material_supplied", _("补充材料")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("批准延期")
+        EXTENSION_REJECTED = "extension_rejected", _("驳回延期")
+        TRANSFERRED_OUT = "transferred_out", _("转政府部门")
+        NOTE = "note", _("内部备注")
+        REPLIED = "replied", _("答复")
+        CLOSED = "closed", _("办结")
+        RATED = "rated", _("评价")
+        REOPENED = "reopened", _("重办")
+        FOLLOWUP_OPENED = "followup_opened", _("生成回访")
+        FOLLOWUP_DONE = "followup_done", _("完成回访")
+        REMINDED = "reminded", _("时限提醒")
+        YELLOW_FLAG = "yellow_flag", _("黄牌督办")
+        RED_FLAG = "red_flag", _("红牌督办")
+        MERGED = "merged", _("合并")
+        ATTACHMENT_ADDED = "attachment_added", _("上传附件")
+        PERSONAL_DATA_VIEWED = "personal_data_viewed", _("查看个人信息")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("类型", max_length=24, choices=Kind.choices)
@@ -304,8 +305,8 @@ class CoHandling(models.Model):
     """协办: another organization works on part of the case with its own sub-deadline."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "协办中"
-        DONE = "done", "已答复"
+        OPEN = "open", _("协办中")
+        DONE = "done", _("已答复")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cohandlings")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="cohandlings")
@@ -329,9 +330,9 @@ class CoHandling(models.Model):
 
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准"
-        REJECTED = "rejected", "已驳回"
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -356,9 +357,9 @@ class ExtensionRequest(models.Model):
 
 class Rating(models.Model):
     class Level(models.TextChoices):
-        SATISFIED = "satisfied", "满意"
-        BASIC = "basic", "基本满意"
-        DISSATISFIED = "dissatisfied", "不满意"
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
     round = models.PositiveSmallIntegerField("办理轮次", default=0, help_text="0 首次办理,1 重办")
@@ -383,14 +384,14 @@ class FollowUp(models.Model):
     """回访: opened when the requester has not rated within the follow-up days after closure."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "待回访"
-        DONE = "done", "已回访"
+        OPEN = "open", _("待回访")
+        DONE = "done", _("已回访")
 
     class Outcome(models.TextChoices):
-        SATISFIED = "satisfied", "满意"
-        BASIC = "basic", "基本满意"
-        DISSATISFIED = "dissatisfied", "不满意"
-        UNREACHABLE = "unreachable", "无法联系"
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+        UNREACHABLE = "unreachable", _("无法联系")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followups")
     round = models.PositiveSmallIntegerField(default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutingModel(models.Model):
@@ -35,12 +36,12 @@ class RoutingLabel(models.Model):
 
     class Source(models.TextChoices):
         # At staff intake, by what the page suggested ("您要找的可能是…", its first place):
-        INTAKE = "intake", "受理登记时确认(未显示建议)"
-        ACCEPTED = "accepted", "受理登记时采纳首选建议"
-        OVERRIDDEN = "overridden", "受理登记时改选其他类别"
+        INTAKE = "intake", _("受理登记时确认(未显示建议)")
+        ACCEPTED = "accepted", _("受理登记时采纳首选建议")
+        OVERRIDDEN = "overridden", _("受理登记时改选其他类别")
         # Later:
-        CORRECTED = "corrected", "转办时更正类别"
-        TRANSFER = "transfer", "转出时确认"
+        CORRECTED = "corrected", _("转办时更正类别")
+        TRANSFER = "transfer", _("转出时确认")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="routing_labels")
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
