@@ -87,11 +87,24 @@ def without_who_asks(text: str) -> str | None:
     return stripped if stripped != text and has_content(stripped) else None
 
 
+# a pupil's sex says nothing about where the matter goes (女生 被同学骂 is youth care, not women's rights)
+_PUPIL_NEUTRAL = {
+    "女生": "学生",
+    "男生": "学生",
+    "女同学": "同学",
+    "男同学": "同学",
+    "女孩子": "孩子",
+    "男孩子": "孩子",
+}
+_PUPIL = re.compile("|".join(sorted(_PUPIL_NEUTRAL, key=len, reverse=True)))
+
+
 def matter(text: str | None) -> str:
     """What the classifier reads: the text without whom it addresses and without a bare statement of
     membership, so that "妇联你好,我是工会会员,楼上太吵" is read as ",楼上太吵"."""
     t = clean(text)
     stripped = _IDENTITY.sub("", _ADDRESSEE.sub("", t))
+    stripped = _PUPIL.sub(lambda m: _PUPIL_NEUTRAL[m.group(0)], stripped)
     return stripped if has_content(stripped) else t
 
 

@@ -64,3 +64,10 @@ def test_who_asks_does_not_make_a_government_matter_theirs():
     assert without_who_asks("我是侨眷 楼上漏水把我家天花板泡坏了") == " 楼上漏水把我家天花板泡坏了"
     assert without_who_asks("楼上漏水把我家天花板泡坏了") is None
     assert without_who_asks("我是侨眷") is None
+
+
+def test_a_pupils_sex_is_not_read():
+    from quntuan.routing.model import matter
+
+    assert matter("女儿班上的男生在群里骂她") == "女儿班上的学生在群里骂她"
+    assert matter("几个女同学孤立她") == "几个同学孤立她"

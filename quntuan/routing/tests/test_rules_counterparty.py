@@ -166,6 +166,34 @@ def test_fourth_set_modes(text, expected):
         assert category(text) == expected, hit
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 被卖 is a person sold, not a stall "被卖早点的摊位占了"
+        ("盲道被卖早点的摊位占了", "disabled.access"),
+        # pupils shamed by classmates in a group chat, whatever the pupil's sex
+        ("女儿初一 班上几个同学在群里骂她 还把她的照片P丑发到群里", "youth.care"),
+        # a pregnant worker refused lighter work
+        ("我怀孕了 想让领导给我换个轻一点的活 领导不同意", "union.safety"),
+        # insurance in full or short form, whoever asks, whatever it leads to later
+        ("我是归侨 公司两年没给我交社会保险", "union.legal"),
+        ("我是归侨 公司两年没给我交养老保险 以后养老金怎么办", "union.legal"),
+        # disabled job seekers
+        ("我听力残疾 今年大学毕业 想找工作", "disabled.employment"),
+        ("我坐轮椅 想参加培训 再安排个工作", "disabled.employment"),
+    ],
+)
+def test_held_out_modes(text, expected):
+    assert category(text) == expected, route_rules(text)
+
+
+def test_property_cue_needs_a_marriage():
+    from quntuan.routing.rules import cues
+
+    found = {c.category for c in cues("厂子倒闭了,厂里的财产都被拉走了,我们的工资怎么办")}
+    assert "women.rights" not in found
+
+
 def test_the_relative_of_a_disabled_person_is_not_disabled():
     assert category("我是残疾人家属 孩子今年大学毕业 想找见习岗位") != "disabled.employment"
 
