@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from quntuan.routing.segment import tagged
 
@@ -156,6 +157,7 @@ def _trim_name(parts: list[str]) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def _kind_of(word: str) -> tuple[str, str] | None:
     """(stem inside the word, normalized kind) when ``word`` ends with a kind word."""
     for k in _KIND_WORDS:
@@ -294,6 +296,7 @@ _SURNAME_CLUE = re.compile(r"^.某$")
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 
 
+@lru_cache(maxsize=65536)
 def clue_kind(clue: str) -> str:
     """``anchor`` (a place or unit with its kind, an address number, an amount), ``person`` (a
     surname) or ``name`` (any other concrete clue: a bare name, a country, a subdistrict)."""
