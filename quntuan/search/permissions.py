@@ -12,8 +12,9 @@ search never even ranks rows they may not see. The keys mirror, one for one:
 * plans (``programs.policies``): ``pd<district>`` held by staff of the district's organizations,
   ``pp<district>`` (published plans only) by other users whose region is the district;
 * cases (``cases.policies``): ``cr<user>`` the requester (residents), ``cu<user>`` the first
-  inquirer and the handler, ``co<org>x<district>`` each organization that handles, first-inquired,
-  co-handles or is asked to take the case over, scoped to the case's district as the policy does,
+  inquirer and the handler, ``ch<org>x<district>`` the handling organization and
+  ``co<org>x<district>`` each other organization that first-inquired, co-handles or is asked to
+  take the case over, scoped to the case's district as the policy does,
   and ``cd<district>`` for supervisors and auditors of the region.
 
 Platform administrators see everything (``user_keys`` returns ``None``: no key filter).
@@ -93,7 +94,7 @@ def user_keys(user) -> set[str] | None:
         keys.add(f"cr{user.pk}")
     else:
         keys.add(f"cu{user.pk}")
-        keys |= {f"co{o}x{d}" for o in org_ids for d in member_districts}
+        keys |= {f"{role}{o}x{d}" for role in ("ch", "co") for o in org_ids for d in member_districts}
     return keys
 
 
@@ -154,13 +155,18 @@ def plan_keys(*, district_id: int, published: bool) -> list[str]:
 
 
 def case_keys(*, district_id: int, requester_id: int | None, first_inquirer_id: int | None,
-              handler_id: int | None, org_ids: Iterable[int]) -> list[str]:
+              handler_id: int | None, org_ids: Iterable[int], handling_org_id: int | None = None) -> list[str]:
+    """The handling organization gets ``ch<org>x<district>``, every other organization involved
+    ``co<org>x<district>``: a staff member holds both for their organizations, and the search reads
+    the handled cases by ``(organization_id, sort_at)`` and only the others through the keys."""
     keys = [f"cd{district_id}"]
     if requester_id:
         keys.append(f"cr{requester_id}")
     for user_id in (first_inquirer_id, handler_id):
         if user_id and f"cu{user_id}" not in keys:
             keys.append(f"cu{user_id}")
-    for org_id in sorted(set(org_ids)):
+    if handling_org_id:
+        keys.append(f"ch{handling_org_id}x{district_id}")
+    for org_id in sorted(set(org_ids) - {handling_org_id}):
         keys.append(f"co{org_id}x{district_id}")
     return keys

@@ -105,7 +105,7 @@ def _acl_keys(kind: str, keys: set[str] | None) -> list[str] | None:
         DocumentKind.SERVICE: ("pub",),
         DocumentKind.ACTIVITY: ("pub", "ad"),
         DocumentKind.PLAN: ("pd", "pp"),
-        DocumentKind.CASE: ("cr", "cu", "co", "cd"),
+        DocumentKind.CASE: ("cr", "cu", "ch", "co", "cd"),
     }[kind]
     return sorted(k for k in keys if k.startswith(prefixes))
 
@@ -231,6 +231,45 @@ _GIN_PART = """
 _ACL = " AND acl_tsv @@ to_tsquery('simple', %s)"
 
 
+def _equals(column: str, values: set[int]) -> tuple[str, list]:
+    if len(values) == 1:
+        return f"{column} = %s", [next(iter(values))]
+    return f"{column} = ANY(%s)", [sorted(values)]
+
+
+def _handled_cases_part(content: str, handled: list[str], others: list[str]) -> tuple[str, list]:
+    """A staff member's cases: those their organizations handle, newest first by
+    ``(organization_id, sort_at)`` (``search_doc_case_org_sort``) — the ``ch`` keys say the same as
+    the handling organization and district columns — and, through the GIN index, those the other
+    keys grant (first inquiry, co-handling, transfer asked, their own): rare, so cheap. An
+    organization's name is in every case it handles (40,000 for 区妇联), and the GIN path read
+    every one of them to keep the newest 201."""
+    limit = CANDIDATES + 1
+    pairs = [k[2:].split("x") for k in handled]
+    org_sql, org_params = _equals("organization_id", {int(o) for o, _d in pairs})
+    district_sql, district_params = _equals("district_id", {int(d) for _o, d in pairs})
+    ctes = [f"""h AS MATERIALIZED (
+                SELECT id, sort_at FROM search_document
+                WHERE kind = 'case' AND {org_sql} AND {district_sql} AND content_tsv @@ to_tsquery('simple', %s)
+                ORDER BY sort_at DESC LIMIT %s)"""]  # noqa: S608 - constant SQL, values are parameters
+    params = [*org_params, *district_params, content, limit]
+    union = "SELECT id, sort_at FROM h"
+    if others:
+        ctes.append("""o AS MATERIALIZED (
+                SELECT id, sort_at FROM search_document
+                WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
+                  AND acl_tsv @@ to_tsquery('simple', %s)
+                ORDER BY sort_at DESC LIMIT %s)""")
+        params += [content, _or(others), limit]
+        union += " UNION SELECT id, sort_at FROM o"
+    sql = f"""
+            (WITH {", ".join(ctes)},
+             top AS (SELECT id FROM ({union}) u ORDER BY sort_at DESC LIMIT %s)
+             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), NULL::bigint
+             FROM top JOIN search_document d ON d.id = top.id)"""  # noqa: S608 - constant SQL, values are parameters
+    return sql, [*params, limit, content]
+
+
 def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
     """The one statement of a search on PostgreSQL (``bench/search_bench.py --explain`` shows its plan):
     per kind, the newest ``CANDIDATES`` + 1 matches the keys grant, ranked (``ts_rank_cd``). Each
@@ -244,6 +283,12 @@ def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
             terms = without_common(terms, common_words())
         content = tsquery_text(terms, any_term=any_term)
         acl_sql, acl_params = ("", []) if keys is None else (_ACL, [_or(keys)])
+        handled = [k for k in keys or () if k.startswith("ch")]
+        if kind == DocumentKind.CASE and handled:
+            sql, values = _handled_cases_part(content, handled, [k for k in keys if not k.startswith("ch")])
+            parts.append(sql)
+            params += values
+            continue
         key = _probe_key(kind, content, keys)
         probe = _probe_size(key)
         if not probe:

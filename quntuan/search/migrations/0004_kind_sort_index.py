@@ -3,21 +3,7 @@
 
 from django.db import migrations, models
 
-
-class IndexSQL(migrations.RunSQL):
-    """The same index by vendor: CONCURRENTLY on PostgreSQL, plainly on SQLite."""
-
-    def __init__(self, postgres, sqlite):
-        self.postgres, self.sqlite = postgres, sqlite
-        super().__init__(postgres[0], postgres[1])
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        for sql in (self.postgres if schema_editor.connection.vendor == "postgresql" else self.sqlite)[0]:
-            schema_editor.execute(sql)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        for sql in (self.postgres if schema_editor.connection.vendor == "postgresql" else self.sqlite)[1]:
-            schema_editor.execute(sql)
+from quntuan.search.migrations._index_sql import IndexSQL
 
 
 FORWARD = "CREATE INDEX {c}IF NOT EXISTS search_doc_kind_sort ON search_document (kind, sort_at DESC)"

@@ -16,7 +16,7 @@ from quntuan.search.models import DocumentKind, SearchDocument
 from quntuan.search.queries import search
 from quntuan.search.services import index_rebuild
 
-from .test_permissions import case_ids, everyone
+from .test_permissions import case_ids, cases, everyone  # noqa: F401 - the fixture
 
 
 def _dated_cases(world, fresh, *, recent: int, old: int) -> tuple[list[int], list[int]]:
@@ -172,3 +172,36 @@ def test_postgres_common_words_come_from_the_statistics(world, fresh):
     assert "拖欠" not in queries.common_words()
     titles = {h.object_id for h in search(user=world.union_staff, query="幸福社区", kind="case").hits}
     assert len(titles) == 12
+
+
+def _check_every_role(world, cases):  # noqa: F811
+    """Handled, transferring, co-handled and other-district cases: the handled part (by
+    organization and date) and the keys part together give exactly what the policy shows."""
+    for user in everyone(world):
+        expected = set(case_policy.visible(user).values_list("pk", flat=True))
+        assert case_ids(user) == expected, user.username
+    union_keys = permissions.user_keys(world.union_staff)
+    assert f"ch{world.union.pk}x{world.district.pk}" in union_keys
+    assert SearchDocument.objects.get(kind="case", object_id=cases["union"].pk).acl.split().count(
+        f"ch{world.union.pk}x{world.district.pk}") == 1
+
+
+def test_every_role_finds_exactly_its_cases(world, cases):  # noqa: F811
+    _check_every_role(world, cases)
+
+
+@pytest.mark.postgres
+def test_postgres_every_role_finds_exactly_its_cases(world, cases):  # noqa: F811
+    _check_every_role(world, cases)
+
+
+@pytest.mark.postgres
+def test_postgres_documents_indexed_before_the_handling_key_are_found_once(world, cases):  # noqa: F811
+    """An index built before ``ch`` keys (handling organization under ``co``): found, never twice."""
+    for doc in SearchDocument.objects.filter(kind="case"):
+        doc.acl = doc.acl.replace(" ch", " co")
+        doc.save(update_fields=["acl"])
+    result = search(user=world.union_staff, query="拖欠", kind="case", page_size=50)
+    ids = [h.object_id for h in result.hits]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(case_policy.visible(world.union_staff).values_list("pk", flat=True))
