@@ -95,6 +95,8 @@ _PUPIL_NEUTRAL = {
     "男同学": "同学",
     "女孩子": "孩子",
     "男孩子": "孩子",
+    "女孩": "孩子",
+    "男孩": "孩子",
 }
 _PUPIL = re.compile("|".join(sorted(_PUPIL_NEUTRAL, key=len, reverse=True)))
 

@@ -71,3 +71,4 @@ def test_a_pupils_sex_is_not_read():
 
     assert matter("女儿班上的男生在群里骂她") == "女儿班上的学生在群里骂她"
     assert matter("几个女同学孤立她") == "几个同学孤立她"
+    assert matter("一个女孩在学校被欺负") == "一个孩子在学校被欺负"
