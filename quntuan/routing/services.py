@@ -252,7 +252,7 @@ def clue_version() -> int:
     """The version of the clue extraction: stored clues of another version are recomputed."""
     from quntuan.routing import duplicates
 
-    return int(getattr(duplicates, "CLUE_VERSION", 1))
+    return int(duplicates.CLUE_VERSION)
 
 
 def clues_to_store(text: str | None) -> dict:
