@@ -8,7 +8,8 @@ Three fixtures of requests written for these tests and labelled by the catalogue
 rules name, scored once before the counterparty rules were revised) and ``boundary_counterparty2.jsonl``
 (81 other matters, written after that revision and scored once), ``boundary_counterparty3.jsonl``
 (61 more, written after the second revision and scored once) and ``boundary_counterparty4.jsonl`` (60
-more, after the third; first runs in docs/benchmarks.md)."""
+more, after the third) and ``boundary_counterparty5.jsonl`` (40, after the last; first runs in
+docs/benchmarks.md)."""
 
 import json
 from pathlib import Path
@@ -91,6 +92,7 @@ FIXTURES = [
     "boundary_counterparty2.jsonl",
     "boundary_counterparty3.jsonl",
     "boundary_counterparty4.jsonl",
+    "boundary_counterparty5.jsonl",
 ]
 
 

@@ -187,6 +187,17 @@ def test_held_out_modes(text, expected):
     assert category(text) == expected, route_rules(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("女儿初二,被同宿舍的人集体孤立,还在她床上撒水", "youth.care"),
+        ("我在市政公司修路十多年 女儿考上了医科大学 学费一年八千 实在周转不开", "union.hardship"),
+    ],
+)
+def test_fifth_set_modes(text, expected):
+    assert category(text) == expected, route_rules(text)
+
+
 def test_property_cue_needs_a_marriage():
     from quntuan.routing.rules import cues
 
