@@ -20,8 +20,12 @@ def stale_clues_q(version: int) -> Q:
     return Q(clues__isnull=True) | ~Q(clues__v=version)
 
 
-def case_clues_backfill(*, batch_size: int = 1000, received_since: datetime | None = None,
-                        progress: Callable[[int, int], None] | None = None) -> int:
+def case_clues_backfill(
+    *,
+    batch_size: int = 1000,
+    received_since: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Compute and store the clues of every case whose stored clues are missing or stale (with
     ``received_since``: only cases received since then, and open cases), walking the table by
     primary key in batches of ``batch_size``, one short transaction each. Safe to stop and run
@@ -32,8 +36,12 @@ def case_clues_backfill(*, batch_size: int = 1000, received_since: datetime | No
         scope = scope.filter(Q(received_at__gte=received_since) | Q(status__in=OPEN_STATUSES))
     last_id, written = 0, 0
     while True:
-        rows = list(scope.filter(pk__gt=last_id).filter(stale_clues_q(version)).order_by("pk")
-                    .values_list("pk", "title", "content")[:batch_size])
+        rows = list(
+            scope.filter(pk__gt=last_id)
+            .filter(stale_clues_q(version))
+            .order_by("pk")
+            .values_list("pk", "title", "content")[:batch_size]
+        )
         if not rows:
             return written
         last_id = rows[-1][0]

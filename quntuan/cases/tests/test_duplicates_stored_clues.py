@@ -32,18 +32,30 @@ def _fresh():
 
 @pytest.fixture
 def legal(world):
-    return make_service(world.union, category=make_category("union.legal", "职工法律援助"), name="劳动争议法律援助")
+    return make_service(
+        world.union, category=make_category("union.legal", "职工法律援助"), name="劳动争议法律援助"
+    )
 
 
 @pytest.fixture
 def original(world, legal):
-    return world.submit(community=world.community, service=legal, title="华兴公司拖欠工资三个月",
-                        content="我在华兴公司上班,公司拖欠我们三个月工资,老板说没钱。")
+    return world.submit(
+        community=world.community,
+        service=legal,
+        title="华兴公司拖欠工资三个月",
+        content="我在华兴公司上班,公司拖欠我们三个月工资,老板说没钱。",
+    )
 
 
 def check(world, text, **kw):
-    return likely_duplicates(user=world.union_receiver, text=text, district_id=world.district.pk,
-                             community_id=world.community.pk, categories=CATS, **kw)
+    return likely_duplicates(
+        user=world.union_receiver,
+        text=text,
+        district_id=world.district.pk,
+        community_id=world.community.pk,
+        categories=CATS,
+        **kw,
+    )
 
 
 def test_intake_stores_the_clues_of_title_and_first_lines(world, original):
@@ -76,8 +88,14 @@ def test_missing_or_stale_clues_are_recomputed_and_written_back(world, original,
 
 def test_two_statements_read_the_candidates_without_their_content(world, original):
     with CaptureQueriesContext(connection) as ctx:
-        rows = list(duplicate_candidates(user=world.union_receiver, district_id=world.district.pk,
-                                         community_id=world.community.pk, categories=CATS))
+        rows = list(
+            duplicate_candidates(
+                user=world.union_receiver,
+                district_id=world.district.pk,
+                community_id=world.community.pk,
+                categories=CATS,
+            )
+        )
     assert [r["id"] for r in rows] == [original.pk]
     assert len(ctx.captured_queries) == 2  # the user's memberships (the case policy), the candidates
     assert '"content"' not in ctx.captured_queries[-1]["sql"].split("FROM")[0]
@@ -86,12 +104,16 @@ def test_two_statements_read_the_candidates_without_their_content(world, origina
 
 def test_candidates_respect_the_policy_and_categories(world, original, legal):
     kw = dict(district_id=world.district.pk, community_id=world.community.pk)
-    assert [r["id"] for r in duplicate_candidates(user=world.union_staff, categories=CATS, **kw)] == [original.pk]
+    assert [r["id"] for r in duplicate_candidates(user=world.union_staff, categories=CATS, **kw)] == [
+        original.pk
+    ]
     assert list(duplicate_candidates(user=world.women_staff, categories=CATS, **kw)) == []  # not visible
     assert list(duplicate_candidates(user=world.union_staff, categories=("women.rights",), **kw)) == []
     # transferred to the women's federation: now visible to it as an incoming transfer
     case_transfer(case=original, actor=world.union_receiver, to_org=world.women, reason="转办")
-    assert [r["id"] for r in duplicate_candidates(user=world.women_staff, categories=CATS, **kw)] == [original.pk]
+    assert [r["id"] for r in duplicate_candidates(user=world.women_staff, categories=CATS, **kw)] == [
+        original.pk
+    ]
 
 
 def test_backfill_command_fills_missing_and_stale_clues(world, original):

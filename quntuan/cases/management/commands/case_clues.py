@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=1000, help="每批处理的诉求数")
-        parser.add_argument("--recent-days", type=int, default=None,
-                            help="只处理最近若干天受理的诉求和未办结的诉求")
+        parser.add_argument(
+            "--recent-days", type=int, default=None, help="只处理最近若干天受理的诉求和未办结的诉求"
+        )
 
     def handle(self, *args, batch, recent_days, **options):
         from quntuan.cases.services.clues import case_clues_backfill
