@@ -166,6 +166,7 @@ def without_common(terms: list, common: frozenset[str]) -> list:
 # when a word is common among the cases a key grants (a supervisor's 区总工会: 3 ms).
 PROBE_START = {DocumentKind.ACTIVITY: 2000, DocumentKind.PLAN: 2000}
 PROBE_MAX = 20_000
+HANDLED_PROBE_START = 1000  # a staff member's handled cases (``_handled_cases_part``)
 PROBE_MEMORY = 50_000
 _probe_sizes: OrderedDict = OrderedDict()
 
@@ -237,37 +238,57 @@ def _equals(column: str, values: set[int]) -> tuple[str, list]:
     return f"{column} = ANY(%s)", [sorted(values)]
 
 
-def _handled_cases_part(content: str, handled: list[str], others: list[str]) -> tuple[str, list]:
-    """A staff member's cases: those their organizations handle, newest first by
-    ``(organization_id, sort_at)`` (``search_doc_case_org_sort``) — the ``ch`` keys say the same as
-    the handling organization and district columns — and, through the GIN index, those the other
-    keys grant (first inquiry, co-handling, transfer asked, their own): rare, so cheap. An
-    organization's name is in every case it handles (40,000 for 区妇联), and the GIN path read
-    every one of them to keep the newest 201."""
+def _handled_cases_part(content: str, handled: list[str], others: list[str], probe: int) -> tuple[str, list]:
+    """A staff member's cases: those their organizations handle and those the other keys grant
+    (first inquiry, co-handling, transfer asked, their own: rare, so cheap through the GIN index).
+    An organization's name is in every case it handles (40,000 for 区妇联), and the GIN path read
+    every one of them to keep the newest 201; so the handled cases are first probed newest first
+    by ``(organization_id, sort_at)`` (``search_doc_case_org_sort``; the ``ch`` keys say the same
+    as the handling organization and district columns), ``probe`` rows at most, and only when
+    fewer than 201 of those match does the GIN index answer for the ``ch`` keys."""
     limit = CANDIDATES + 1
     pairs = [k[2:].split("x") for k in handled]
     org_sql, org_params = _equals("organization_id", {int(o) for o, _d in pairs})
     district_sql, district_params = _equals("district_id", {int(d) for _o, d in pairs})
-    ctes = [f"""h AS MATERIALIZED (
+    ctes, params = [], []
+    if probe:
+        ctes.append(f"""h AS MATERIALIZED (
+                SELECT id, sort_at FROM (
+                    SELECT id, sort_at, content_tsv FROM search_document
+                    WHERE kind = 'case' AND {org_sql} AND {district_sql} ORDER BY sort_at DESC LIMIT %s) newest
+                WHERE content_tsv @@ to_tsquery('simple', %s) ORDER BY sort_at DESC LIMIT %s),
+             hn AS (SELECT count(*) AS n FROM h)""")  # noqa: S608 - constant SQL, values are parameters
+        params += [*org_params, *district_params, probe, content, limit]
+    guard = " AND (SELECT n FROM hn) < %s" if probe else ""
+    # The GIN index answers, never a date-ordered scan: the probe has just shown that the matches
+    # are sparse among the organization's newest cases, and where the planner guessed otherwise
+    # (区总工会 asked by the women's federation) a date-ordered scan read 840,000 rows. Ordering by
+    # an expression rather than the column keeps the planner from it.
+    ctes.append(f"""hg AS MATERIALIZED (
                 SELECT id, sort_at FROM search_document
-                WHERE kind = 'case' AND {org_sql} AND {district_sql} AND content_tsv @@ to_tsquery('simple', %s)
-                ORDER BY sort_at DESC LIMIT %s)"""]  # noqa: S608 - constant SQL, values are parameters
-    params = [*org_params, *district_params, content, limit]
-    union = "SELECT id, sort_at FROM h"
+                WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
+                  AND acl_tsv @@ to_tsquery('simple', %s){guard}
+                ORDER BY sort_at + interval '0 s' DESC LIMIT %s)""")  # noqa: S608 - constant SQL, values are parameters
+    params += [content, _or(handled)] + ([limit] if probe else []) + [limit]
+    union = "SELECT id, sort_at FROM hg"
+    if probe:
+        union = "SELECT id, sort_at FROM h WHERE (SELECT n FROM hn) >= %s UNION " + union  # noqa: S608
+    union_params = [limit] if probe else []
     if others:
         ctes.append("""o AS MATERIALIZED (
                 SELECT id, sort_at FROM search_document
                 WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
                   AND acl_tsv @@ to_tsquery('simple', %s)
-                ORDER BY sort_at DESC LIMIT %s)""")
+                ORDER BY sort_at + interval '0 s' DESC LIMIT %s)""")  # rare keys: the GIN index
         params += [content, _or(others), limit]
         union += " UNION SELECT id, sort_at FROM o"
+    found = "(SELECT n FROM hn)" if probe else "NULL::bigint"
     sql = f"""
             (WITH {", ".join(ctes)},
              top AS (SELECT id FROM ({union}) u ORDER BY sort_at DESC LIMIT %s)
-             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), NULL::bigint
+             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), {found}
              FROM top JOIN search_document d ON d.id = top.id)"""  # noqa: S608 - constant SQL, values are parameters
-    return sql, [*params, limit, content]
+    return sql, [*params, *union_params, limit, content]
 
 
 def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
@@ -285,7 +306,11 @@ def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
         acl_sql, acl_params = ("", []) if keys is None else (_ACL, [_or(keys)])
         handled = [k for k in keys or () if k.startswith("ch")]
         if kind == DocumentKind.CASE and handled:
-            sql, values = _handled_cases_part(content, handled, [k for k in keys if not k.startswith("ch")])
+            key = (kind, content, tuple(handled))
+            probe = _probe_sizes.get(key, HANDLED_PROBE_START)
+            if probe:
+                probes[kind] = (key, probe)
+            sql, values = _handled_cases_part(content, handled, [k for k in keys if not k.startswith("ch")], probe)
             parts.append(sql)
             params += values
             continue
