@@ -26,9 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from quntuan.routing.segment import tagged
+from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 3
+CLUE_VERSION = 4
 DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -108,6 +108,7 @@ _NOT_A_NAME = set(
     "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
     "城里 乡下 老家 单位 隔壁".split()
 )
+_PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
 _NAME_FLAGS = ("n", "nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "a", "eng", "vn", "l")
 _MAX_NAME = 6
 
@@ -209,6 +210,34 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
         if len(name) >= 2 and name not in _NOT_A_NAME and name not in _GENERIC:
             out.add(name)
             out.add(name + norm)
+        elif not name and norm in _PUBLIC_VENUES and i and words[i - 1][0] in ("区", "市", "县"):
+            out.add(words[i - 1][0] + w)  # 区科技馆: the district has one
+    return out
+
+
+_ROAD_CHARS = "路街巷"
+
+
+def _split_at_road(places: set[str]) -> set[str]:
+    """A road written straight before a unit runs into the unit's words (兴业路恒鑫物流公司 →
+    兴业 / 路恒鑫 / 物流公司): the road and the unit after it are clues of their own too."""
+    out: set[str] = set()
+    for clue in places:
+        # 东升 / 路宏图 / 公司: the unit's word may start with the road's last character
+        positions = [0] if clue[0] in _ROAD_CHARS else range(2, len(clue) - 1)
+        for i in positions:
+            if clue[i] in _ROAD_CHARS:
+                rest = clue[i + 1 :]
+                if len(rest) < 2 or rest[:1].isdigit():
+                    break
+                if i:
+                    out.add(clue[: i + 1])
+                kind = _kind_of(rest)
+                stem = kind[0] if kind else rest
+                if len(stem) >= 2 and stem not in _NOT_A_NAME:
+                    out.add(rest)
+                    out.add(stem)
+                break
     return out
 
 
@@ -226,7 +255,20 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             c = words[i + 1][0][0]
             if c in _SURNAMES and c not in _NOT_FAMILIAR:
                 out.add(c + "某")
-    for w, f in words:
+    for i, (w, f) in enumerate(words):
+        prev = words[i - 1][0] if i else ""
+        if (
+            len(w) == 2
+            and f.startswith(("nr", "ns", "nz"))
+            and prev[-1:] in _SURNAMES
+            and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找"))
+            and w not in _GENERIC
+        ):
+            out.add(prev[-1] + w)  # 来访人王桂兰 → 人王 / 桂兰: the name is 王桂兰
+            out.add(prev[-1] + "某")
+            continue
+        if w[0] in _ROAD_CHARS and i and words[i - 1][1].startswith(("n", "ns")):
+            continue  # 兴业 路恒鑫: a road, not Mr 路
         if (
             f.startswith("nr")
             and len(w) == 3
@@ -237,6 +279,15 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             out.add(w[0] + "某")
             out.add(w)
     return out
+
+
+_COMMON_FREQ = 300  # jieba's dictionary tags some everyday words as names (康复 nr, 1018 times)
+
+
+def _common_word(w: str, flag: str) -> bool:
+    """A word jieba tags as a person's name that cannot be one: four characters or more
+    (法律援助), or a word the dictionary counts as common (康复)."""
+    return flag.startswith("nr") and (len(w) > 3 or frequency(w) >= _COMMON_FREQ)
 
 
 def _clauses(t: str) -> list[list[tuple[str, str]]]:
@@ -253,13 +304,21 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     specific |= _persons(t, words)
     for c in clauses:
         specific |= _places(c)
+    specific |= _split_at_road(specific)
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w):
             continue  # 李女士, 陈伯: the surname clue (李某) stands for them
-        if flag.startswith(_SPECIFIC_FLAGS) and w not in _GENERIC and not _kind_of(w):
+        if (
+            flag.startswith(_SPECIFIC_FLAGS)
+            and w not in _GENERIC
+            and not _kind_of(w)
+            and not _common_word(w, flag)
+        ):
             specific.add(w)
         elif flag.startswith(_KEEP_FLAGS) or w in _GENERIC or _kind_of(w):
             general.add(w)
+            # 两癌筛查 meets 两癌 … 筛查: a compound problem word also counts as its parts
+            general.update(p for p in subwords(w) if p not in _STOP and p not in _GENERIC)
     general -= specific
     return specific, general
 
@@ -293,6 +352,7 @@ _BROAD_KINDS = ("街道", "镇")  # a subdistrict or town holds many matters: a 
 _STRONG_KINDS = tuple(sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS}, key=len, reverse=True))
 _STRONG_NUMBER = re.compile(r"^\d+(?:号|栋|单元|室|期|万|千|元)$")
 _SURNAME_CLUE = re.compile(r"^.某$")
+_HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 
 
@@ -315,6 +375,18 @@ def _entity(clue: str) -> str:
     return clue
 
 
+def _distinct_places(entities: set[str], shared_specific: set[str]) -> int:
+    """How many different places the shared entities are: a road and the unit written on it
+    (兴业路恒鑫物流公司 → 兴业, 恒鑫) are one address, not two places."""
+    groups = [{e} for e in entities]
+    for clue in shared_specific:
+        inside = [g for g in groups if any(e in clue for e in g)]
+        if len(inside) > 1:
+            merged = set().union(*inside)
+            groups = [g for g in groups if g not in inside] + [merged]
+    return len(groups)
+
+
 def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueWeights) -> bool:
     """Whether two requests share enough concrete evidence to be the same matter:
 
@@ -334,16 +406,23 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
         kinds["name"] -= len(full_names)
         kinds["person"] -= len({c[0] for c in full_names})
     problem = {c for c in shared_general if c not in _GENERIC and not any(c in s for s in shared_specific)}
+    # a shared compound and its parts (高温津贴, 高温, 津贴) are one word of evidence, not three
+    problem = {c for c in problem if not any(c != o and len(o) >= 4 and c in subwords(o) for o in problem)}
     rare = {c for c in problem if weights.df.get(c, 0) <= RARE_DF}
     entities = {
         _entity(c) for c in shared_specific if kinds and clue_kind(c) == "anchor" and not c[:1].isdigit()
     }
+    places = _distinct_places(entities, shared_specific)
     names = {
         c for c in shared_specific if clue_kind(c) == "name" and c not in entities and c not in full_names
     }
+    # a name that is no part of a shared place (井盖 tagged as a name) says what the matter is
+    loose = {c for c in names if not any(c != o and c in o for o in shared_specific)}
     if kinds["anchor"]:
-        if any(not _kind_of(c) for c in problem) or len(entities) >= 2 or kinds["person"]:
+        if any(not _kind_of(c) for c in problem | loose) or places >= 2 or kinds["person"]:
             return True
+        if entities and any(_HOUSE_NUMBER.match(c) for c in shared_specific):
+            return True  # 桂花巷 and 12号 in both: one household, not only one road
     if len(names) >= 2 or (names and any(not _kind_of(c) for c in rare)):
         return True
     return len(rare) + kinds["person"] >= NO_ANCHOR_RARE

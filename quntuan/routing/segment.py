@@ -45,3 +45,18 @@ def tagged(text: str) -> list[tuple[str, str]]:
     """(word, part-of-speech flag) pairs from jieba.posseg."""
     _, pos = _tokenizers()
     return [(p.word, p.flag) for p in pos.lcut(text or "") if _WORD.search(p.word)]
+
+
+def subwords(word: str) -> list[str]:
+    """The dictionary words inside a longer word, as jieba's search mode finds them
+    (两癌筛查 → 两癌, 筛查), without the word itself."""
+    tok, _ = _tokenizers()
+    if len(word) < 4:
+        return []
+    return [w for w in tok.lcut_for_search(word, HMM=False) if w != word and len(w) >= 2]
+
+
+def frequency(word: str) -> int:
+    """The word's count in jieba's dictionary (0 when it is not there)."""
+    tok, _ = _tokenizers()
+    return tok.FREQ.get(word, 0)

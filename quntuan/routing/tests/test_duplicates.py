@@ -131,3 +131,37 @@ def test_own_held_out_set():
     assert positives == 15
     assert tp / (tp + fp) >= 0.9
     assert tp / positives >= 0.85
+
+
+def test_a_road_written_before_a_unit_is_split():
+    s = spec("她在东升路宏图包装公司做质检")
+    assert {"东升路", "宏图公司", "宏图"} <= s
+    assert "路某" not in s  # 路宏图 is no Mr 路
+
+
+def test_a_full_name_split_by_jieba_is_joined():
+    assert {"王秀芬", "王某"} <= spec("来访人王秀芬,七十岁") & spec("我妈叫王秀芬")
+
+
+def test_compound_problem_words_meet_their_parts():
+    _, a = d.clue_sets("石桥社区的两癌筛查还能约吗")
+    _, b = d.clue_sets("石桥社区通知的两癌免费筛查名额已满")
+    assert {"两癌", "筛查"} <= a & b
+
+
+def test_everyday_words_tagged_as_names_are_problem_words():
+    specific, general = d.clue_sets("孩子正在医院做康复,申请法律援助")
+    assert not {"康复", "法律援助"} & specific
+
+
+def test_one_house_is_evidence_one_building_is_not():
+    w = d.ClueWeights().fit(["x"])
+    assert d.evidence({"石榴巷", "石榴", "8号"}, set(), w)  # the same house on the same lane
+    assert not d.evidence({"银杏小区", "银杏", "5栋"}, set(), w)  # a building holds many households
+    assert d.evidence({"区图书馆"}, {"借书证"}, w)  # the district's one library
+
+
+def test_a_road_and_the_unit_on_it_are_one_place():
+    w = d.ClueWeights().fit(["x"])
+    shared = {"东升路", "东升", "宏图公司", "宏图", "东升路宏图公司", "东升路宏图"}
+    assert not d.evidence(shared, {"公司"}, w)  # the same company, nothing of the matter
