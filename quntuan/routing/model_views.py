@@ -13,7 +13,7 @@ from quntuan.accounts.decorators import staff_required
 from quntuan.core.exceptions import ApplicationError
 from quntuan.routing.models import RoutingLabel, RoutingModel
 from quntuan.routing.policies import can_manage_models
-from quntuan.routing.services import routing_activate
+from quntuan.routing.services import routing_activate, routing_label_counts
 
 
 def _check(request) -> None:
@@ -26,8 +26,14 @@ def _check(request) -> None:
 def models_page(request):
     _check(request)
     rows = RoutingModel.objects.defer("payload").order_by("-version")[:50]
-    return render(request, "routing/pages/models.html",
-                  {"rows": rows, "n_labels": RoutingLabel.objects.count()})
+    counts = routing_label_counts()
+    labels = [(RoutingLabel.Source(source).label, n) for source, n in counts.items()]
+    accepted = counts[RoutingLabel.Source.ACCEPTED]
+    shown = accepted + counts[RoutingLabel.Source.OVERRIDDEN]
+    return render(request, "routing/pages/models.html", {
+        "rows": rows, "n_labels": sum(counts.values()), "labels": labels,
+        "accept_pct": round(100 * accepted / shown) if shown else None,
+    })
 
 
 @staff_required

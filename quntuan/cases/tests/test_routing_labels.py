@@ -220,3 +220,17 @@ def test_intake_page_keeps_the_suggestion_when_sent_back(client, world, legal):
     assert response.status_code == 400
     assert '<input type="hidden" name="suggested" value="union.legal">' in response.content.decode()
     assert not RoutingLabel.objects.exists()
+
+
+def test_models_page_counts_labels_by_source(client, world, legal, women_rights):
+    for category, source in [(legal, "accepted"), (legal, "accepted"), (legal, "accepted"),
+                             (women_rights, "overridden"), (legal, "corrected")]:
+        case = world.submit(channel=Channel.PHONE, requester=None, received_by=world.union_staff)
+        routing.routing_label_record(actor=world.union_staff, case=case, category=category, source=source,
+                                     suggested=legal)
+    client.force_login(world.supervisor)
+    page = client.get("/routing/models/").content.decode()
+    assert "受理登记时采纳首选建议:<strong>3</strong>" in page
+    assert "受理登记时改选其他类别:<strong>1</strong>" in page
+    assert "转办时更正类别:<strong>1</strong>" in page
+    assert "75% 采纳了首选建议" in page
