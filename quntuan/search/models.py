@@ -3,18 +3,19 @@ a case), rebuilt from its source row by ``services.document_refresh``.
 
 Besides these columns the database holds the full-text structures, made by the migrations:
 on PostgreSQL two generated ``tsvector`` columns (``content_tsv`` over the title and body tokens,
-the title weighted A; ``acl_tsv`` over the permission keys) with one GIN index over both; on
-SQLite an FTS5 table ``search_fts`` (external content = this table, kept in step by triggers).
+the title weighted A; ``acl_tsv`` over the permission keys) with one partial GIN index per kind
+over both; on SQLite an FTS5 table ``search_fts`` (external content = this table, kept in step by triggers).
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentKind(models.TextChoices):
-    SERVICE = "service", "服务事项"
-    PLAN = "plan", "工作计划"
-    ACTIVITY = "activity", "活动"
-    CASE = "case", "诉求"
+    SERVICE = "service", _("服务事项")
+    PLAN = "plan", _("工作计划")
+    ACTIVITY = "activity", _("活动")
+    CASE = "case", _("诉求")
 
 
 class SearchDocument(models.Model):

@@ -495,7 +495,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
 
     for k in allowed_kinds:
         rows = found.get(k, [])
-        result.counts.append(KindCount(kind=k, label=DocumentKind(k).label, count=min(len(rows), CANDIDATES),
+        result.counts.append(KindCount(kind=k, label=str(DocumentKind(k).label), count=min(len(rows), CANDIDATES),
                                        capped=len(rows) > CANDIDATES))
     selected = [(row, k) for k in allowed_kinds if result.kind in (None, k) for row in found[k][:CANDIDATES]]
     selected.sort(key=lambda item: (-item[0][1], -item[0][0]))
@@ -512,7 +512,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
         by_kind.setdefault(doc.kind, []).append(doc.object_id)
     allowed = {k: _allowed_ids(user, k, ids) for k, ids in by_kind.items()}
     words = parsed.highlight_words()
-    labels = dict(DocumentKind.choices)
+    labels = {k: str(label) for k, label in DocumentKind.choices}
     for row, _k in page_rows:
         doc = docs.get(row[0])
         if doc is None or doc.object_id not in allowed.get(doc.kind, ()):
