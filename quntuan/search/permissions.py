@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.db import transaction
 
 from quntuan.accounts.models import Role
 from quntuan.organizations.models import Membership, Region
@@ -102,12 +103,19 @@ KEYS_TTL = 60
 _GENERATION_KEY = "search:keys:generation"
 
 
-def keys_generation_bump(**kwargs) -> None:
-    """A membership, organization or region changed: every cached key set is out of date."""
+def _bump() -> None:
     try:
         cache.incr(_GENERATION_KEY)
     except ValueError:  # not in the cache yet (or evicted)
         cache.set(_GENERATION_KEY, 1, None)
+
+
+def keys_generation_bump(**kwargs) -> None:
+    """A membership, organization or region changed: every cached key set is out of date — now,
+    and once more after the commit, so that a search reading the old rows meanwhile cannot keep
+    them cached under the new generation."""
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def cached_user_keys(user) -> set[str] | None:

@@ -169,6 +169,7 @@ PROBE_MAX = 20_000
 HANDLED_PROBE_START = 1000  # a staff member's handled cases (``_handled_cases_part``)
 PROBE_MEMORY = 50_000
 _probe_sizes: OrderedDict = OrderedDict()
+_probe_lock = threading.Lock()
 
 
 def _probe_key(kind: str, content: str, keys: list[str] | None) -> tuple | None:
@@ -201,10 +202,11 @@ def _probe_learn(key: tuple | None, size: int, found: int | None) -> None:
         new = min(PROBE_MAX, math.ceil(limit * size / found * 1.25))
         if new >= PROBE_MAX and limit * size / found > PROBE_MAX:
             new = 0  # too sparse for any probe: the GIN index alone
-    _probe_sizes[key] = new
-    _probe_sizes.move_to_end(key)
-    while len(_probe_sizes) > PROBE_MEMORY:
-        _probe_sizes.popitem(last=False)
+    with _probe_lock:  # web threads share the dict: eviction between the two steps would raise
+        _probe_sizes[key] = new
+        _probe_sizes.move_to_end(key)
+        while len(_probe_sizes) > PROBE_MEMORY:
+            _probe_sizes.popitem(last=False)
 
 
 def _or(keys: list[str]) -> str:

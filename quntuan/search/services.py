@@ -12,11 +12,14 @@ All of them are idempotent: running one twice, or concurrently, leaves the same 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import translation
 
 from quntuan.search import documents
 from quntuan.search.models import DocumentKind, SearchDocument
@@ -27,6 +30,18 @@ UPDATE_FIELDS = [
     "title", "body", "meta", "url", "title_tokens", "body_tokens", "acl", "district_id", "organization_id",
     "owner_id", "sort_at", "source_updated_at", "updated_at",
 ]
+
+
+def _in_site_language(func):
+    """Documents are shared by every user: their labels (a case's status, a plan's kind) are
+    written in the site's language, whatever language the request that changed the row used."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def documents_write(*, kind: str, source_ids: Iterable[int], docs: list[SearchDocument]) -> int:
@@ -47,6 +62,7 @@ def documents_write(*, kind: str, source_ids: Iterable[int], docs: list[SearchDo
 
 
 @transaction.atomic
+@_in_site_language
 def document_refresh(*, kind: str, object_id: int) -> SearchDocument | None:
     """Rebuild the document of one source row from the database; remove it when the row is gone
     or may not be found any more (an inactive service)."""
@@ -60,6 +76,7 @@ def document_delete(*, kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
 
 
+@_in_site_language
 def index_rebuild(*, kinds: Iterable[str] | None = None, prune: bool = True, chunk: int = documents.CHUNK,
                   progress=None) -> dict[str, int]:
     """Rebuild every document of ``kinds`` (all by default), ``chunk`` rows per transaction.
@@ -130,6 +147,7 @@ def _copy_rows(rows: list[tuple]) -> None:
                 copy.write_row(row)
 
 
+@_in_site_language
 def index_load(*, kind: str, chunk: int = 5000, first_id: int = 0, last_id: int | None = None,
                progress=None) -> int:
     """Write the documents of ``kind`` (source ids in ``first_id`` < id <= ``last_id``) into an
@@ -150,6 +168,7 @@ def index_load(*, kind: str, chunk: int = 5000, first_id: int = 0, last_id: int 
     return total
 
 
+@_in_site_language
 def index_refresh(*, kinds: Iterable[str] | None = None, chunk: int = documents.CHUNK) -> dict[str, int]:
     """Index the rows changed since the newest change already indexed, per kind."""
     counts: dict[str, int] = {}

@@ -91,6 +91,8 @@ def case_transfer(*, case, actor, to_org, reason, category=None) -> Case:
         corrected = category if isinstance(category, Category) else Category.objects.filter(code=str(category)).first()
         if corrected is None:
             raise ApplicationError(_("所选服务类别不存在。"), code="unknown_category")
+        if corrected.org_code != to_org.code:  # the page offers only these; the API must keep it too
+            raise ApplicationError(_("所选服务类别不属于接收单位,请重新选择。"), code="invalid")
     now = timezone.now()
     _mark_contacted(case, actor, now)
     case.status = CaseStatus.TRANSFERRING

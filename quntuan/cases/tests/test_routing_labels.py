@@ -234,3 +234,10 @@ def test_models_page_counts_labels_by_source(client, world, legal, women_rights)
     assert "受理登记时改选其他类别:<strong>1</strong>" in page
     assert "转办时更正类别:<strong>1</strong>" in page
     assert "75% 采纳了首选建议" in page
+
+
+def test_transfer_with_another_organizations_category_is_refused(world, case, legal):
+    with pytest.raises(ApplicationError, match="不属于接收单位"):
+        case_transfer(case=case, actor=world.union_receiver, to_org=world.women, reason="转办", category="union.legal")
+    case.refresh_from_db()
+    assert case.status != "transferring" and not RoutingLabel.objects.filter(case=case).exists()

@@ -191,6 +191,14 @@ def test_intake_duplicates_with_long_descriptions(client, world, original, size)
     assert original.tracking_no in response.content.decode()
 
 
+@pytest.mark.parametrize("community, address", [("²", ""), ("", "华兴\x00公司"), ("１２", "")])
+def test_intake_duplicates_odd_places_answer_without_error(client, world, original, community, address):
+    client.force_login(world.union_receiver)
+    response = client.post("/cases/intake/duplicates/", {
+        "title": "华兴公司欠薪", "content": "华兴公司三个月不发工资", "community": community, "address": address})
+    assert response.status_code == 200
+
+
 def test_intake_duplicates_refuse_get_and_are_throttled(client, world, original):
     from quntuan.cases.views import routing as views
 

@@ -119,14 +119,15 @@ def intake_duplicates(request):
     (or address) that likely report the same matter, among those the first inquirer may see."""
     text = _typed_text(request)
     community = request.POST.get("community", "")[:20]
-    address = request.POST.get("address", "")[:200]
+    address = request.POST.get("address", "")[:200].replace("\x00", "")
     if throttled(request, f"intake-dups:{request.user.pk}", DUPLICATES_LIMIT, 60):
         return render(request, "cases/partials/duplicates_intake.html", {"rows": [], "checked": False}, status=429)
     district = _district_for(request)
     rows = []
-    if district is not None and text.strip() and (community.isdigit() or address.strip()):
+    community_id = int(community) if community.isascii() and community.isdigit() else None  # not "²"
+    if district is not None and text.strip() and (community_id or address.strip()):
         rows = likely_duplicates(user=request.user, text=text, district_id=district.pk,
-                                 community_id=int(community) if community.isdigit() else None, address=address)
+                                 community_id=community_id, address=address)
     return render(request, "cases/partials/duplicates_intake.html", {"rows": rows, "checked": bool(text.strip())})
 
 

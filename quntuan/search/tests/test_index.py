@@ -207,3 +207,15 @@ def test_requester_name_is_neither_indexed_nor_shown(world, fresh):
 def test_a_single_character_gets_a_hint(world):
     result = search(user=world.union_staff, query="吖")
     assert not result.hits and any("请输入一个词" in n for n in result.notices)
+
+
+def test_documents_are_written_in_the_site_language(world, fresh):
+    from django.utils import translation
+
+    with translation.override("en"), fresh():  # a staff member using the English pages saves it
+        case = world.submit(title="楼道堆物", content="楼道里堆满杂物。")
+    meta = doc("case", case.pk).meta
+    with translation.override("zh-hans"):
+        assert str(case.get_status_display()) in meta
+    with translation.override("en"):
+        assert str(case.get_status_display()) not in meta
