@@ -219,11 +219,15 @@ def test_staff_with_a_device_need_the_code(staff, required):
         response = get_token(Client(), "wangwu", f.PASSWORD)
         assert response.status_code == 401
         assert response.json() == {"code": "otp_required", "message": "动态口令错误或未填写。"}
-        response = get_token(Client(), "wangwu", f.PASSWORD, otp_token=current_code(device))
+        code = current_code(device)
+        response = get_token(Client(), "wangwu", f.PASSWORD, otp_token=code)
         assert response.status_code == 200
         assert token_user(response.json()["token"]) == staff
-        # A used or wrong code does not give another token.
-        assert get_token(Client(), "wangwu", f.PASSWORD, otp_token=current_code(device)).status_code == 401
+        # A used or wrong code does not give another token (the same code string, even if the
+        # 30-second step has turned over since).
+        assert get_token(Client(), "wangwu", f.PASSWORD, otp_token=code).status_code == 401
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        assert get_token(Client(), "wangwu", f.PASSWORD, otp_token=wrong).status_code == 401
         # Basic cannot carry a dynamic code.
         basic_response = Client().get("/api/auth/whoami", HTTP_AUTHORIZATION=basic("wangwu", f.PASSWORD))
         assert basic_response.json() == {

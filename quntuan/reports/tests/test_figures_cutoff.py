@@ -22,7 +22,7 @@ def plan(demo, end, status):
                                status=status, trained=5)
 
 
-def test_period_cutoff_is_the_generation_day():
+def test_period_cutoff_is_the_generation_day(monday):
     assert YEAR.until == date(2026, 11, 23)
     assert Period(kind="month", year=2026, number=10).until == date(2026, 10, 31)
 
