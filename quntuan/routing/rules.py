@@ -203,6 +203,7 @@ LABOUR_EXCLUDE = _rx(
 )
 SETTLED = _rx(
     r"(已经|都|早就)(处理完|处理好|解决|结清|赔完|赔了|拿到|办完|了结)|已经?结清|没有?纠纷|没什么纠纷"
+    r"|已经?[^。!?\n]{0,8}了结|没有?争议|无争议|没什么争议"
 )
 # --- occupational safety and women workers' special protection → 工会 --------------------------
 SAFETY = _rx(
@@ -232,6 +233,7 @@ AID_UNION = _rx(
 )
 SELF_EMPLOYED = _rx(r"个体|自由职业|务农|种地|农民|打零工|摆摊")
 AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
+AID_BOY = _rx(r"儿子|男孩|男生|男娃|小伙子")  # the girls' programme asked for a boy: not the girls' aid
 AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|考上大专|研究生|奖学金|助学金|学费")
 # --- job training depends on who ------------------------------------------------------------------
 TRAINING = _rx(
@@ -507,7 +509,7 @@ def route_rules(text: str) -> RuleHit | None:
     if STUDENT_AID.search(t):
         if (w := _find(AID_UNION, t)) and not SELF_EMPLOYED.search(t):
             return RuleHit("union.hardship", f"职工子女助学(金秋助学,“{w}”)由工会受理", "student_aid")
-        if w := _find(AID_GIRL, t):
+        if (w := _find(AID_GIRL, t)) and not AID_BOY.search(t):
             return RuleHit("women.children", f"女童助学(春蕾计划,“{w}”)由妇联受理", "student_aid")
         if w := _find(AID_HOPE, t):
             return RuleHit(

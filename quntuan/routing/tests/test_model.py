@@ -1,4 +1,5 @@
-"""The statistical model with the rules on top, trained on the catalogue texts only."""
+"""The statistical model with the rules on top, trained on what the project ships only (the
+catalogue texts and the example requests of ``corpus/``)."""
 
 import pytest
 
@@ -72,3 +73,42 @@ def test_a_pupils_sex_is_not_read():
     assert matter("女儿班上的男生在群里骂她") == "女儿班上的学生在群里骂她"
     assert matter("几个女同学孤立她") == "几个同学孤立她"
     assert matter("一个女孩在学校被欺负") == "一个孩子在学校被欺负"
+
+
+def test_shipped_example_requests_are_labelled_with_catalogue_categories():
+    from quntuan.catalog.data import CATEGORIES
+    from quntuan.routing.model import example_requests
+
+    rows = example_requests()
+    codes = {c["code"] for c in CATEGORIES}
+    assert len(rows) >= 2000
+    assert {c for _, c in rows} == codes  # every category, nothing else
+    assert all(t.strip() for t, _ in rows)
+
+
+@pytest.mark.parametrize("text, rule, right", [
+    # the volunteer names the federation's campaign against family violence; the ask is hours
+    ("我是区妇联的巾帼志愿者,参加反家暴宣传两年了,想开一份志愿服务时长证明交给学校",
+     "women.rights", "youth.volunteer"),
+    # a company that makes rehabilitation equipment asks the science association for an appraisal
+    ("我们是做康复训练器材的企业,区康复工程学会会员,新产品想申请科技成果评价,需要什么材料",
+     "disabled.rehab", "science.talent"),
+])
+def test_a_rule_gives_way_to_a_much_surer_classifier(monkeypatch, router, text, rule, right):
+    """A rule reads one phrase; the classifier trained on the shipped examples reads the ask.
+    When it is at least ``RULE_OVERRULE`` sure of another category, it wins; otherwise the rule."""
+    from quntuan.routing import model as m
+    from quntuan.routing.rules import route_rules
+
+    assert route_rules(text).category == rule
+    assert router.suggest(text)[0].category == right
+    monkeypatch.setattr(m, "RULE_OVERRULE", None)
+    assert router.suggest(text)[0].category == rule
+
+
+def test_the_same_fit_is_reused_in_a_process():
+    a = Router().fit(["单位拖欠工资三个月"], ["union.legal"])
+    b = Router().fit(["单位拖欠工资三个月"], ["union.legal"])
+    assert a.clf is b.clf
+    c = Router().fit(["单位拖欠工资四个月"], ["union.legal"])
+    assert c.clf is not a.clf

@@ -75,3 +75,17 @@ def test_rule_reason_has_no_one_character_cue():
     assert hit.category == "union.legal"
     assert "“拖欠工资”" in hit.reason
     assert "“拖”" not in hit.reason and "“厂”" not in hit.reason
+
+
+def test_the_girls_aid_asked_for_a_boy_is_hope_project():
+    hit = route_rules("单亲妈妈来访,儿子考上县一中,学费发愁,先问了春蕾,妇联说春蕾只资助女孩")
+    assert hit is None or hit.category != "women.children"
+
+
+@pytest.mark.parametrize("text", [
+    "去年在工地被钢管砸伤,工伤赔偿已经和单位了结,现在想问残联能不能配假肢",
+    "公司裁员时按协议拿了补偿离职,没有争议,现在想学盲人按摩",
+])
+def test_a_settled_labour_matter_is_background(text):
+    hit = route_rules(text)
+    assert hit is None or hit.category != "union.legal"

@@ -71,3 +71,27 @@ def test_duplicates_share_place_not_wording():
     assert [f["id"] for f in found] == [1]
     assert "建设路" in found[0]["shared"]
     assert services.routing_duplicates(text="", candidates=candidates) == []
+
+
+@pytest.mark.django_db
+def test_routing_train_if_missing_trains_once():
+    """The start script trains a model only when none is active, so that serving processes load
+    the stored model instead of each fitting the shipped one."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from quntuan.routing.model import Router
+
+    def train_if_missing() -> dict:
+        out = io.StringIO()
+        call_command("routing_train", "--if-missing", stdout=out)
+        return json.loads(out.getvalue().strip().splitlines()[-1])
+
+    services.store_model(router=Router().fit([], []), metrics={}, n_examples=0, activate=True)
+    assert train_if_missing() == {"skipped": "已有启用的模型"}
+    assert RoutingModel.objects.count() == 1
+    RoutingModel.objects.update(is_active=False)
+    assert train_if_missing()["active"] is True
+    assert RoutingModel.objects.filter(is_active=True).count() == 1
