@@ -165,7 +165,13 @@ def without_common(terms: list, common: frozenset[str]) -> list:
 # table's (95 % of the rows), so PostgreSQL itself picks the date-ordered scan (``search_doc_kind_sort``)
 # when a word is common among the cases a key grants (a supervisor's 区总工会: 3 ms).
 PROBE_START = {DocumentKind.ACTIVITY: 2000, DocumentKind.PLAN: 2000}
-PROBE_MAX = 20_000
+# The largest useful probe. A probe of N rows reads N rows from the table; the GIN index reads each
+# of the M matches once. A probe that needs N = 201 / density rows pays more than the GIN index as
+# soon as N > M, i.e. past about sqrt(201 × rows of the kind): ~4,500 of 100,000 activities, ~1,800
+# of 16,500 plans, ~3,500 of an organization's 60,000 handled cases. A sparser word goes to the GIN
+# index alone. (20,000 before: a staff member's probe of 17,000 handled cases took 300–800 ms, the
+# planner reading all 61,000 of the organization's cases for it, where the GIN index needs ~10 ms.)
+PROBE_MAX = {DocumentKind.ACTIVITY: 4000, DocumentKind.PLAN: 2000, DocumentKind.CASE: 3000}
 HANDLED_PROBE_START = 1000  # a staff member's handled cases (``_handled_cases_part``)
 PROBE_MEMORY = 50_000
 _probe_sizes: OrderedDict = OrderedDict()
@@ -199,8 +205,9 @@ def _probe_learn(key: tuple | None, size: int, found: int | None) -> None:
     elif found == 0:
         new = 0
     else:
-        new = min(PROBE_MAX, math.ceil(limit * size / found * 1.25))
-        if new >= PROBE_MAX and limit * size / found > PROBE_MAX:
+        most = PROBE_MAX[key[0]]
+        new = min(most, math.ceil(limit * size / found * 1.25))
+        if new >= most and limit * size / found > most:
             new = 0  # too sparse for any probe: the GIN index alone
     with _probe_lock:  # web threads share the dict: eviction between the two steps would raise
         _probe_sizes[key] = new
@@ -247,7 +254,11 @@ def _handled_cases_part(content: str, handled: list[str], others: list[str], pro
     every one of them to keep the newest 201; so the handled cases are first probed newest first
     by ``(organization_id, sort_at)`` (``search_doc_case_org_sort``; the ``ch`` keys say the same
     as the handling organization and district columns), ``probe`` rows at most, and only when
-    fewer than 201 of those match does the GIN index answer for the ``ch`` keys."""
+    fewer than 201 of those match does the GIN index answer for the ``ch`` keys. The district is
+    filtered after the probe's LIMIT (the newest rows of the organization are still a prefix in date
+    order of every match): with both columns inside, the planner multiplied their selectivities,
+    expected a tenth of the organization's cases and, for a probe of a few thousand rows, read all
+    of them (61,000) through a bitmap and sorted them."""
     limit = CANDIDATES + 1
     pairs = [k[2:].split("x") for k in handled]
     org_sql, org_params = _equals("organization_id", {int(o) for o, _d in pairs})
@@ -256,34 +267,37 @@ def _handled_cases_part(content: str, handled: list[str], others: list[str], pro
     if probe:
         ctes.append(f"""h AS MATERIALIZED (
                 SELECT id, sort_at FROM (
-                    SELECT id, sort_at, content_tsv FROM search_document
-                    WHERE kind = 'case' AND {org_sql} AND {district_sql} ORDER BY sort_at DESC LIMIT %s) newest
-                WHERE content_tsv @@ to_tsquery('simple', %s) ORDER BY sort_at DESC LIMIT %s),
+                    SELECT id, sort_at, district_id, content_tsv FROM search_document
+                    WHERE kind = 'case' AND {org_sql} ORDER BY sort_at DESC LIMIT %s) newest
+                WHERE {district_sql} AND content_tsv @@ to_tsquery('simple', %s) ORDER BY sort_at DESC LIMIT %s),
              hn AS (SELECT count(*) AS n FROM h)""")  # noqa: S608 - constant SQL, values are parameters
-        params += [*org_params, *district_params, probe, content, limit]
-    guard = " AND (SELECT n FROM hn) < %s" if probe else ""
+        params += [*org_params, probe, *district_params, content, limit]
+    # One GIN scan for every key when the probe did not find enough (or did not run): the handled
+    # cases and the others (first inquiry, co-handling, transfer asked, their own) in the same
+    # bitmap, so the content's posting lists are read once, not once per group of keys. When the
+    # probe found 201, the GIN index answers for the other keys alone.
     # The GIN index answers, never a date-ordered scan: the probe has just shown that the matches
     # are sparse among the organization's newest cases, and where the planner guessed otherwise
     # (区总工会 asked by the women's federation) a date-ordered scan read 840,000 rows. Ordering by
     # an expression rather than the column keeps the planner from it.
-    ctes.append(f"""hg AS MATERIALIZED (
+    gin = """{name} AS MATERIALIZED (
                 SELECT id, sort_at FROM search_document
                 WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
                   AND acl_tsv @@ to_tsquery('simple', %s){guard}
-                ORDER BY sort_at + interval '0 s' DESC LIMIT %s)""")  # noqa: S608 - constant SQL, values are parameters
-    params += [content, _or(handled)] + ([limit] if probe else []) + [limit]
-    union = "SELECT id, sort_at FROM hg"
-    if probe:
-        union = "SELECT id, sort_at FROM h WHERE (SELECT n FROM hn) >= %s UNION " + union  # noqa: S608
-    union_params = [limit] if probe else []
-    if others:
-        ctes.append("""o AS MATERIALIZED (
-                SELECT id, sort_at FROM search_document
-                WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
-                  AND acl_tsv @@ to_tsquery('simple', %s)
-                ORDER BY sort_at + interval '0 s' DESC LIMIT %s)""")  # rare keys: the GIN index
-        params += [content, _or(others), limit]
-        union += " UNION SELECT id, sort_at FROM o"
+                ORDER BY sort_at + interval '0 s' DESC LIMIT %s)"""
+    if not probe:
+        ctes.append(gin.format(name="g", guard=""))
+        params += [content, _or(handled + others), limit]
+        union, union_params = "SELECT id, sort_at FROM g", []
+    else:
+        ctes.append(gin.format(name="g", guard=" AND (SELECT n FROM hn) < %s"))
+        params += [content, _or(handled + others), limit, limit]
+        union = "SELECT id, sort_at FROM h WHERE (SELECT n FROM hn) >= %s UNION SELECT id, sort_at FROM g"
+        union_params = [limit]
+        if others:
+            ctes.append(gin.format(name="o", guard=" AND (SELECT n FROM hn) >= %s"))
+            params += [content, _or(others), limit, limit]
+            union += " UNION SELECT id, sort_at FROM o"
     found = "(SELECT n FROM hn)" if probe else "NULL::bigint"
     sql = f"""
             (WITH {", ".join(ctes)},

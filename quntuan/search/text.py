@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape  # what django.utils.html.escape runs, without its lazy-string check
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from quntuan.catalog import search as catalog_search
