@@ -9,8 +9,17 @@ stored clues can be recomputed):
   name (one or two name-like words, 锦华 / 幸福 里 / 康辉) followed by a kind word (路, 小区, 村,
   食品厂, 小学, KTV …). The kind is normalized (小区 = 社区 = 花园 = 苑 …, 有限公司 = 公司) and the
   name is also a clue on its own, so 幸福里小区 meets 幸福里社区 and 康辉食品厂 meets 康辉食品;
-* numbers are normalized (三号楼 = 3号楼 = 3栋, 二十多万 = 二十来万 = 20万, 六十余小时 = 60多个小时);
-* persons by surname (张大爷 = 张老伯 = 张某, 姓刘 = 刘某 = 老刘) and full names;
+* units written short or long meet on their head (飞捷速运有限公司 = 飞捷分拣中心 = 飞捷公司, 明德实验中学 =
+  明德实验 初二 = 明德学校, 区人民医院 = 人民医院), read on the characters because jieba splits
+  unknown names (飞 / 捷速 / 运); places written short meet their full name too (梅林街道社区卫生
+  服务中心 = 梅林社卫, 建设北路 = 建北路, 实验第二小学 = 实验二小);
+* typos of common problem words and everyday abbreviations are read as their usual spelling first
+  (公资 = 工资, 半马 = 半程马拉松); serial numbers (编号RC2024-0387 = 申请0387) are clues, years and
+  hotlines (12355) are not;
+* numbers are normalized (三号楼 = 3号楼 = 3栋, 3-2-502 = 3栋2单元502 = 502室, 十五楼 = 15楼, amounts
+  in yuan: 八千多 = 8000余元, 一万二 = 1.2万 = 12000元, 二十多万 = 200000元; dates 11月18日 = 十一月十八号);
+* persons by surname (张大爷 = 张老伯 = 张某, 姓刘 = 刘某 = 老刘, 周姓教师) and full names, children by
+  their pet names (叫豆豆, 孙女朵朵);
 * jieba's proper-noun tags (ns/nr/nz/nt) for the rest, minus kinship, role and organization words.
 
 Two requests are compared by the rarity-weighted cosine of their clues, concrete clues weighing
@@ -28,11 +37,15 @@ from functools import lru_cache
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 4
+CLUE_VERSION = 6
 DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
 SHORT_SIDE = 0.6  # 0.5 would be the cosine; above it the shorter request's share of shared clues counts more
+# A problem word only one request says weighs this much in its norm: a long report tells more of
+# the same matter (噩梦, 心理疏导), which must not hide the place, unit and problem both share.
+# Concrete clues on one side only count fully: another place is another matter.
+ONE_SIDED_GENERAL = 0.6
 RARE_DF = 5  # a shared problem word counts as evidence only when it is rare in the corpus
 CATEGORY_MARGIN = 0.25  # extra score needed when the two first categories differ (middle of the CV plateau)
 
@@ -41,49 +54,117 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUM = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
 _APPROX = r"(?:多|余|来|几|出头)?"
+# dates (11月18日 = 十一月十八号) are read first and taken out, so 18号 is no house number
+_DATE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 # address numbers: the strongest numeric clue (18号, 3号楼 = 3栋, 2603室, 三期)
 _ADDRESS = re.compile(_NUM + r"(号楼|号院|号|栋|幢|单元|室|期)")
-_MONEY = re.compile(_NUM + _APPROX + r"(万元|万块|万|千元|千块|元|块钱|块)")
+# 3-2-502, 3栋2单元502, 7栋 我家603, 一栋一零二: a flat number written after its building
+_FLAT_DASHED = re.compile(r"(?<![\d.\-])(\d{1,3})-(?:(\d{1,2})-)?(\d{3,4})(?![\d\-])")
+_FLAT_AFTER = re.compile(
+    r"(?:栋|幢|号楼|单元)\s*(?:的)?(?:我家|他家|她家|家|隔壁|对门|楼上|楼下|住户)?\s*"
+    r"(\d{3,4}|[零〇一二三四五六七八九]{3,4})(?![\d万千元块年月日米人个天岁号栋幢期多余来几平层楼户名])"
+)
+_FLOOR = re.compile(
+    r"(?<![号\d零〇一二两三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})(?:楼|层)(?![上下道梯房顶盘主])"
+)
+_MONEY = re.compile(
+    r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+    + _APPROX
+    + r"(万元|万块|万|千元|千块|千|元|块钱|块)"
+    r"(?!(?:多|余|来)?[零〇一二两三四五六七八九个人名户家次米平亩斤公里年天岁])"
+)
+# 八千多 (工钱), 一万二 (的押金): a Chinese amount with 千 or 万 and no unit after it
+_BARE_MONEY = re.compile(
+    r"([零〇一二两三四五六七八九十百]*[一二两三四五六七八九十][千万][零〇一二两三四五六七八九十百千]*)"
+    r"(?:多|余|来|几)?(?![多余来几个年月日天人米次名户家台辆万千元块岁级平亩斤公])"
+)
 _DURATION = re.compile(_NUM + _APPROX + r"个?" + _APPROX + r"(个月|小时|年级|岁|级|年|天|周|星期|礼拜)")
 _ADDRESS_KIND = {"号楼": "栋", "幢": "栋", "号院": "号"}
-_MONEY_KIND = {"万元": "万", "万块": "万", "千元": "千", "千块": "千", "块钱": "元", "块": "元"}
+_MONEY_SCALE = {"万元": 10000, "万块": 10000, "万": 10000, "千元": 1000, "千块": 1000, "千": 1000}
 _DURATION_KIND = {"星期": "周", "礼拜": "周"}
 
 
 def _number(s: str) -> int | None:
-    """``18`` / ``十八`` / ``二十`` / ``一百二十`` / ``2603`` → int (None when it is no number)."""
+    """``18`` / ``十八`` / ``二十`` / ``一百二十`` / ``2603`` / ``一万二`` → int (None when it is no
+    number). A digit after 万 or 千 is the next unit down (一万二 = 12000, 三千五 = 3500)."""
     if not s:
         return None
     if s.isdigit():
         return int(s)
     if all(c in _CN_DIGITS for c in s):  # 二六〇三 read digit by digit
         return int("".join(str(_CN_DIGITS[c]) for c in s))
-    total, digit = 0, None
+    if "万" in s:
+        hi, _, lo = s.partition("万")
+        h = _number(hi) if hi else 1
+        if h is None:
+            return None
+        if not lo:
+            return h * 10000
+        if len(lo) == 1 and lo in _CN_DIGITS:
+            return h * 10000 + _CN_DIGITS[lo] * 1000
+        rest = _number(lo)
+        return None if rest is None else h * 10000 + rest
+    total, digit, last_unit = 0, None, 0
     for c in s:
         if c in _CN_DIGITS:
             digit = _CN_DIGITS[c]
         elif c in _CN_UNITS:
             total += (1 if digit is None else digit) * _CN_UNITS[c]
-            digit = None
+            last_unit, digit = _CN_UNITS[c], None
         else:
             return None
+    if digit is not None and last_unit >= 100 and len(s) >= 3 and s[-2] in _CN_UNITS:
+        return total + digit * last_unit // 10  # 三千五 = 3500, 一百二 = 120
     return total + (digit or 0)
+
+
+def _amount(num: str, unit: str) -> int | None:
+    """An amount in yuan: 8000余元 = 八千多块 = 8千 = 0.8万 → 8000."""
+    scale = _MONEY_SCALE.get(unit, 1)
+    if re.fullmatch(r"\d+\.\d+", num):
+        return round(float(num) * scale)
+    n = _number(num)
+    return None if n is None else n * scale
 
 
 def _numbers(t: str) -> tuple[set[str], set[str]]:
     """(specific, general) number clues of a text, normalized to Arabic digits and one unit."""
     specific: set[str] = set()
     general: set[str] = set()
-    for rx, kinds, target in (
-        (_ADDRESS, _ADDRESS_KIND, specific),
-        (_MONEY, _MONEY_KIND, specific),
-        (_DURATION, _DURATION_KIND, general),
-    ):
+    for m in _DATE.finditer(t):
+        mo, day = _number(m.group(1)), _number(m.group(2))
+        if mo and day and 1 <= mo <= 12 and 1 <= day <= 31:
+            general.add(f"{mo}月{day}日")  # a date on one side only must not weigh like a place
+    t = _DATE.sub(" ", t)
+    for m in _MONEY.finditer(t):
+        n = _amount(m.group(1), m.group(2))
+        if n:
+            specific.add(f"{n}元")
+    for m in _BARE_MONEY.finditer(_MONEY.sub(" ", t)):
+        n = _number(m.group(1))
+        if n and n >= 1000:
+            specific.add(f"{n}元")
+    for m in _FLAT_DASHED.finditer(t):
+        specific.update((f"{int(m.group(1))}栋", f"{int(m.group(3))}室"))
+        if m.group(2):
+            specific.add(f"{int(m.group(2))}单元")
+    for m in _FLAT_AFTER.finditer(t):
+        n = _number(m.group(1))
+        if n and n >= 101:
+            specific.add(f"{n}室")
+    for m in _FLOOR.finditer(t):
+        n = _number(m.group(1))
+        if n and n > 1:
+            general.add(f"{n}层")
+    for rx, kinds, target in ((_ADDRESS, _ADDRESS_KIND, specific), (_DURATION, _DURATION_KIND, general)):
         for m in rx.finditer(t):
             n = _number(m.group(1))
             if n is None or (n == 1 and target is general):
                 continue
-            target.add(f"{n}{kinds.get(m.group(2), m.group(2))}")
+            kind = kinds.get(m.group(2), m.group(2))
+            if kind == "号" and n >= 101 and specific & {c for c in specific if c.endswith("栋")}:
+                kind = "室"  # 1栋102号: a flat
+            target.add(f"{n}{kind}")
     return specific, general
 
 
@@ -92,7 +173,7 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
 _KINDS = dict(
     pair.split(":")
     for pair in (
-        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:村 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 "
+        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 "
         "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 市场:市场 超市:超市 有限公司:公司 "
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
         "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
@@ -106,8 +187,9 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "城里 乡下 老家 单位 隔壁".split()
+    "城里 乡下 老家 单位 隔壁 住址 地址 家住 人为 辖区".split()
 )
+_BEFORE_A_NAME = "住在"  # a verb jieba glues to the first character of an unknown name
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
 _NAME_FLAGS = ("n", "nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "a", "eng", "vn", "l")
 _MAX_NAME = 6
@@ -124,9 +206,13 @@ _SURNAMES = set(
 )
 _PERSON_TITLE = re.compile(
     r"([\u4e00-\u9fff])(?:某某|某|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
-    r"奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|伯|叔|姐|哥)"
+    r"奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
 )
 _PERSON_NAMED = re.compile(r"(?:姓|叫)([\u4e00-\u9fff])")
+# 周姓教师, 一名陈姓男子: the surname written before 姓
+_PERSON_SURNAMED = re.compile(
+    r"([\u4e00-\u9fff])姓(?:教师|老师|男子|女子|男|女|师傅|工人|员工|职工|领导|经理|主任|老板|同学|医生|护士|保安|司机|邻居|住户)"
+)
 # 老/小 + these is a word, not a person (老公, 小区, 小时, 老家, 小学 …)
 _NOT_FAMILIAR = set("公区时家学人板伴师乡年头朋孩子友妹弟哥姐")
 
@@ -145,12 +231,15 @@ _GENERIC = set(
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室".split()
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
+_SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
 
 
 def _trim_name(parts: list[str]) -> str:
     while parts and parts[0] in _NOT_A_NAME:
         parts = parts[1:]
     name = "".join(parts)
+    if len(name) >= 3 and name[0] in _BEFORE_A_NAME:
+        name = name[1:]  # jieba's 住翠 / 湖湾: 住 is no part of 翠湖湾
     for p in ("本区", "我区", "区内", "区", "市"):
         if name.startswith(p) and len(name) - len(p) >= 2:
             name = name[len(p) :]
@@ -202,6 +291,8 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             j -= 1
         if w == "里":
             parts.append("里")
+        if parts and all(p in _NOT_A_NAME or p in _UNIT_KINDS for p in parts):
+            parts = []  # 鑫 达 装饰 工程 有限公司: trade words only, the unit's name is read on its characters
         name = _trim_name(parts)
         if stem and stem not in _NOT_A_NAME:
             full = _trim_name([*parts, stem]) if parts else stem
@@ -210,8 +301,185 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
         if len(name) >= 2 and name not in _NOT_A_NAME and name not in _GENERIC:
             out.add(name)
             out.add(name + norm)
+            if norm in ("小学", "中学", "学校"):  # 育才实验小学 = 育才小学
+                bare = next((name[: -len(q)] for q in _SCHOOL_QUALIFIERS if name.endswith(q)), "")
+                if len(bare) >= 2:
+                    out.update((bare, bare + norm))
         elif not name and norm in _PUBLIC_VENUES and i and words[i - 1][0] in ("区", "市", "县"):
             out.add(words[i - 1][0] + w)  # 区科技馆: the district has one
+    return out
+
+
+# --- units written short or long (飞捷速运有限公司 / 飞捷分拣中心, 明德实验中学 / 明德实验 初二) ---------
+# Read on the characters, not on jieba's words (jieba splits unknown names: 飞 / 捷速 / 运): a kind or
+# trade word, the name before it back to a word that cannot be part of a name, the trade words
+# stripped from the name's end. Each unit gives ``core + class`` and, for a core of three or more
+# characters, ``head + class`` (its first two characters, when they are no common word): the short
+# and the long name meet there. Classes put a company's branches and trades together (公司), and
+# schools of every level (学校).
+_UNIT_KINDS = dict(
+    pair.split(":")
+    for pair in (
+        "有限责任公司:公司 有限公司:公司 分公司:公司 公司:公司 集团:公司 分拣中心:公司 分拣场:公司 配送站:公司 营业部:公司 网点:公司 "
+        "仓库:公司 门店:公司 分店:公司 总店:公司 工厂:公司 厂:公司 车间:公司 速运:公司 快运:公司 速递:公司 物流:公司 快递:公司 "
+        "装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
+        "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
+        "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
+        "建材:公司 材料:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
+        "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
+        "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
+        "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 村:小区 园:小区"
+    ).split()
+)
+_UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
+_TRADE = sorted((k for k, v in _UNIT_KINDS.items() if v == "公司"), key=len, reverse=True)
+_NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
+_NOT_IN_NAME = set(
+    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 那个 这个 附近 旁边 对面".split()
+)
+_GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
+_COMMON_HEAD = 1000  # a head that is an everyday word (东方, 阳光) is no unit's short name
+_COMMON_CORE = 3000  # nor is a core that is one (太阳, 实验)
+_SCHOOL_QUALIFIERS = ("实验", "外国语", "附属", "双语", "国际")  # 育才实验中学 = 育才中学 = 育才学校
+_PLACE_CHARS = "园苑湾庭府村"
+
+
+def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
+    """The name written before word ``i`` (``lead``: characters of word ``i`` itself before the
+    kind, 景 of 景湾): name-like words back to one that cannot be part of a name, at most 6
+    characters, administrative prefixes trimmed."""
+    parts = [lead] if lead else []
+    size = len(lead)
+    j = i - 1
+    while j >= 0:
+        w, f = words[j]
+        if (
+            f.startswith(_NOT_IN_NAME_FLAGS)
+            or w in _NOT_IN_NAME
+            or w in _STOP
+            or w in _GENERIC
+            or (f.startswith("v") and len(w) > 1 and f != "vn" and w not in _UNIT_KINDS)
+            or size + len(w) > _MAX_NAME
+        ):
+            break
+        if len(w) > 1 and w[0] in _BEFORE_A_NAME:
+            parts.insert(0, w[1:])  # 刘婷婷 住翠 湖湾: the name starts after 住
+            break
+        parts.insert(0, w)
+        size += len(w)
+        j -= 1
+    return _trim_name(parts)
+
+
+def _unit_clues(core: str, cls: str, names: set[str] | None = None) -> set[str]:
+    """The unit's clue: ``head + class`` for a distinctive head, else ``core + class``; the core is
+    the name without trade words at its end (鑫达机械制造 → 鑫达)."""
+    out: set[str] = set()
+    if names is not None and len(core) >= 2:
+        names.add(core)  # its words (实验 of 明德实验) are the unit's name, no problem words
+    for k, c in enumerate(core):  # 东升路宏图 (包装公司): the unit is 宏图, the road is its own clue
+        if c in _ROAD_CHARS:
+            core = core[k + 1 :]  # 建设路 (医院): named by its road only, no unit clue
+            break
+    for t in _TRADE if cls == "公司" else _SCHOOL_QUALIFIERS if cls == "学校" else ():
+        while len(core) - len(t) >= 2 and core.endswith(t):
+            core = core[: -len(t)]
+    if (
+        len(core) < 2
+        or core[:1].isdigit()
+        or core in _NOT_A_NAME
+        or core in _GENERIC
+        or core in _STOP
+        or frequency(core) >= _COMMON_CORE
+    ):
+        return out
+    head = core[:2]
+    if (
+        len(core) >= 3
+        and head not in _NOT_A_NAME
+        and frequency(head) < _COMMON_HEAD
+        and not head[1:].isdigit()
+    ):
+        out.add(head + cls)  # one clue per unit: a second one would weigh the unit twice
+    else:
+        out.add(core + cls)
+    return out
+
+
+def _joined(words: list[tuple[str, str]]) -> tuple[str, list[int]]:
+    """The clause as one string, and where each of its words starts in it."""
+    starts, pos = [], 0
+    for w, _ in words:
+        starts.append(pos)
+        pos += len(w)
+    return "".join(w for w, _ in words), starts
+
+
+_OWN_NAMED = ("人民医院", "中医院")  # 区人民医院 = 人民医院: the district's one
+
+
+def _units(words: list[tuple[str, str]], names: set[str] | None = None) -> set[str]:
+    """Unit clues of one clause read on its characters: see ``_UNIT_KINDS``."""
+    out: set[str] = set()
+    clause, starts = _joined(words)
+    centres = [m.span() for m in _HEALTH_CENTRE.finditer(clause)]
+    ends = set(starts)
+    for m in _UNIT_RX.finditer(clause):
+        kind_word = m.group(0)
+        if any(a <= m.start() < b for a, b in centres):
+            continue  # 社区卫生服务中心: read by ``_health_centres``
+        if kind_word in _OWN_NAMED:
+            out.add(kind_word)
+            continue
+        if m.start() == 0 or (m.end() < len(clause) and m.end() not in ends):
+            continue  # 大学生, 科技馆: the kind ends inside a word, which is another word
+        # the word the kind starts in, and that word's characters before the kind (景 of 景湾)
+        i = max(k for k, st in enumerate(starts) if st <= m.start())
+        name = _name_before(words, i, clause[starts[i] : m.start()])
+        out |= _unit_clues(name, _UNIT_KINDS[kind_word], names)
+    return out
+
+
+_SCHOOL_AFTER = set("班主任 校长 副校长 教导主任 学生 食堂 宿舍 初中部 高中部 小学部".split())
+_READS = ("读", "上", "念", "的")
+
+
+def _schools_before_grade(words: list[tuple[str, str]], names: set[str] | None = None) -> set[str]:
+    """明德实验 初二, 在明德实验读初一, 明德实验的班主任: a name written before a grade or a
+    school's people is a school, written short."""
+    out: set[str] = set()
+    for i, (w, _f) in enumerate(words):
+        if i and (_GRADE.match(w) or w in _SCHOOL_AFTER):
+            j = i - 1 if words[i - 1][0] in _READS and i > 1 else i
+            name = _name_before(words, j)
+            if name and name not in _GENERIC:
+                out |= _unit_clues(name, "学校", names)
+    return out
+
+
+# 豆豆, 乐乐: a child's pet name, written after 叫, 孩子, 孙女, 的 … (not 天天, 妈妈, 看看)
+_PET_AFTER = set(
+    "叫 叫做 名叫 小名 孩子 小孩 男孩 女孩 儿子 女儿 孙子 孙女 外孙 外孙女 宝宝 的 我家 家".split()
+)
+_NOT_PET = set(
+    "天天 常常 刚刚 渐渐 往往 仅仅 人人 个个 家家 年年 默默 慢慢 好好 偷偷 明明 谢谢 妈妈 爸爸 哥哥 姐姐 弟弟 妹妹 爷爷 "
+    "奶奶 姥姥 姥爷 舅舅 叔叔 婶婶 伯伯 姑姑 公公 婆婆 宝宝 娃娃 星星 处处 时时 事事 样样 步步 轻轻 悄悄 稍稍 匆匆 纷纷 "
+    "看看 想想 试试 等等 说说 问问 管管 帮帮 查查 催催 走走 聊聊 多多 早早 久久 万万 统统 通通 见见 谈谈 算算 次次 回回".split()
+)
+
+
+def _pet_names(words: list[tuple[str, str]]) -> set[str]:
+    out: set[str] = set()
+    for i, (w, f) in enumerate(words):
+        if (
+            len(w) == 2
+            and w[0] == w[1]
+            and not f.startswith("v")  # 给孩子做做疏导: a verb said twice
+            and "\u4e00" <= w[0] <= "\u9fff"
+            and w not in _NOT_PET
+            and any(p[0] in _PET_AFTER for p in words[max(0, i - 2) : i])
+        ):
+            out.add(w)
     return out
 
 
@@ -243,7 +511,7 @@ def _split_at_road(places: set[str]) -> set[str]:
 
 def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
     out: set[str] = set()
-    for rx in (_PERSON_TITLE, _PERSON_NAMED):
+    for rx in (_PERSON_TITLE, _PERSON_NAMED, _PERSON_SURNAMED):
         for m in rx.finditer(t):
             if m.group(1) in _SURNAMES:
                 out.add(m.group(1) + "某")
@@ -275,12 +543,15 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             and w[0] in _SURNAMES
             and w not in _GENERIC
             and not _PERSON_TITLE.fullmatch(w)
+            and w[-1] not in _PLACE_CHARS  # 桂香园 is an estate, not Mr 桂
+            and frequency(w) < _COMMON_NAME_FREQ  # 马拉松 is a race, not Mr 马
         ):
             out.add(w[0] + "某")
             out.add(w)
     return out
 
 
+_COMMON_NAME_FREQ = 50  # a three-character word this common is no one's full name (马拉松, 80)
 _COMMON_FREQ = 300  # jieba's dictionary tags some everyday words as names (康复 nr, 1018 times)
 
 
@@ -290,6 +561,93 @@ def _common_word(w: str, flag: str) -> bool:
     return flag.startswith("nr") and (len(w) > 3 or frequency(w) >= _COMMON_FREQ)
 
 
+# Typos of common problem words and everyday abbreviations, read as their usual spelling first.
+_SPELLINGS = (
+    (re.compile(r"公资|工姿"), "工资"),
+    (re.compile(r"补帖"), "补贴"),
+    (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
+)
+
+
+def _respell(t: str) -> str:
+    for rx, usual in _SPELLINGS:
+        t = rx.sub(usual, t)
+    return t
+
+
+# 梅林社区卫生服务中心 = 梅林街道社区卫生服务中心 = 梅林社卫: a community health centre by its place
+_HEALTH_CENTRE = re.compile(r"(?:街道|镇|乡)?(?:社区卫生服务中心|社区卫生服务站|社区卫生站|社区医院|社卫)")
+
+
+def _health_centres(words: list[tuple[str, str]]) -> set[str]:
+    out: set[str] = set()
+    clause, starts = _joined(words)
+    for m in _HEALTH_CENTRE.finditer(clause):
+        i = max(k for k, st in enumerate(starts) if st <= m.start())
+        lead = clause[starts[i] : m.start()]
+        if lead:
+            name = lead if len(lead) >= 2 else ""
+        elif i:
+            w, f = words[i - 1]
+            name = w if f.startswith(_NAME_FLAGS) else ""
+        else:
+            name = ""
+        name = _trim_name([name]) if name else ""
+        if len(name) >= 2 and name not in _NOT_A_NAME and name not in _GENERIC:
+            out.add(name + "社卫")
+    return out
+
+
+# 建设北路 = 建北路: a road written short by its first character and its direction
+_SHORT_ROAD = re.compile(r"^([\u4e00-\u9fff])[\u4e00-\u9fff]([东西南北中])路$")
+
+
+def _short_roads(words: list[tuple[str, str]], places: set[str]) -> set[str]:
+    out = {m.group(1) + m.group(2) + "路" for c in places if (m := _SHORT_ROAD.match(c))}
+    for i, (w, _f) in enumerate(words):
+        if i and len(w) == 2 and w[0] in "东西南北中" and w[1] == "路":
+            pw, pf = words[i - 1]
+            if len(pw) == 1 and pw not in _NOT_IN_NAME and not pf.startswith(_NOT_IN_NAME_FLAGS):
+                out.add(pw + w)  # 建 北路
+            elif len(pw) == 2 and pw not in _NOT_A_NAME and pf.startswith(("n", "vn")):
+                out.add(pw[0] + w)  # 建设 北路 (jieba's words), written short 建北路
+    return out
+
+
+# 实验二小 = 实验第二小学, 育才三中 = 育才第三中学: a school written short by its number
+_SHORT_SCHOOL = re.compile(r"^第?([一二三四五六七八九十]{1,2})([小中])$")
+
+
+def _numbered_schools(words: list[tuple[str, str]]) -> set[str]:
+    out: set[str] = set()
+    for i, (w, _f) in enumerate(words):
+        m = _SHORT_SCHOOL.match(w)
+        if m is None and i + 1 < len(words) and words[i + 1][0] in ("小", "中"):
+            after = words[i + 2][0] if i + 2 < len(words) else ""
+            if after[:1] not in ("时", "区", "孩", "学", "心", "间", "型"):
+                m = _SHORT_SCHOOL.match(w + words[i + 1][0])  # 育才 三 小
+        if not m or not i:
+            continue
+        pw, pf = words[i - 1]
+        if len(pw) < 2 or not pf.startswith(_NAME_FLAGS) or pw in _NOT_A_NAME or pw in _GENERIC:
+            continue
+        out.add(f"{pw}{_number(m.group(1))}{m.group(2)}学")
+    return out
+
+
+# 编号RC2024-0387 = 申请0387, a phone number: four digits or more that are no amount, year or date
+_SERIAL = re.compile(r"(?<![\d.])(\d{4,})(?![\d.]|\s*(?:[万千元块年月日号栋幢室米平人个次岁届级]|号楼))")
+
+
+def _serial_numbers(t: str) -> set[str]:
+    out = set()
+    for m in _SERIAL.finditer(t):
+        n = m.group(1)
+        if not (1950 <= int(n) <= 2050 or (len(n) == 5 and n.startswith("12"))):  # a year, a hotline (12355)
+            out.add(f"#{n}")
+    return out
+
+
 def _clauses(t: str) -> list[list[tuple[str, str]]]:
     return [tagged(c) for c in _PUNCT.split(t) if c]
 
@@ -297,13 +655,20 @@ def _clauses(t: str) -> list[list[tuple[str, str]]]:
 def clue_sets(text: str) -> tuple[set[str], set[str]]:
     """(specific, general) clues: specific ones name *this* matter — places, units, persons,
     address numbers and amounts; general ones name the problem (nouns, durations, grades)."""
-    t = (text or "")[:2000]
-    clauses = _clauses(t)
+    t = _respell((text or "")[:2000])
+    sentences = [_clauses(sentence) for sentence in _SENTENCE.split(t)]
+    clauses = [c for sentence in sentences for c in sentence]
     words = [wf for c in clauses for wf in c]
     specific, general = _numbers(t)
     specific |= _persons(t, words)
+    unit_names: set[str] = set()
     for c in clauses:
-        specific |= _places(c)
+        places = _places(c)
+        specific |= places | _units(c, unit_names) | _health_centres(c) | _numbered_schools(c)
+        specific |= _short_roads(c, places)
+    for sentence in sentences:  # 明德实验 初二 (a space between): one sentence, two clauses
+        specific |= _schools_before_grade([wf for c in sentence for wf in c], unit_names)
+    specific |= _pet_names(words) | _serial_numbers(t)
     specific |= _split_at_road(specific)
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w):
@@ -319,7 +684,10 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
             general.add(w)
             # 两癌筛查 meets 两癌 … 筛查: a compound problem word also counts as its parts
             general.update(p for p in subwords(w) if p not in _STOP and p not in _GENERIC)
+            if len(w) >= 3 and w[0] in "月年日" and frequency(w[1:]) >= _COMMON_FREQ:
+                general.add(w[1:])  # 月工资 = 工资
     general -= specific
+    general = {g for g in general if not any(g in n for n in unit_names)}
     return specific, general
 
 
@@ -349,11 +717,14 @@ class ClueWeights:
 
 
 _BROAD_KINDS = ("街道", "镇")  # a subdistrict or town holds many matters: a weak clue
-_STRONG_KINDS = tuple(sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS}, key=len, reverse=True))
-_STRONG_NUMBER = re.compile(r"^\d+(?:号|栋|单元|室|期|万|千|元)$")
+_STRONG_KINDS = tuple(
+    sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS} | {"公园", "中心", "社卫"}, key=len, reverse=True)
+)
+_STRONG_NUMBER = re.compile(r"^(?:\d+(?:号|栋|单元|室|期|万|千|元)|#\d+)$")  # #0387: a serial number
 _SURNAME_CLUE = re.compile(r"^.某$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
+_DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
 
 
 @lru_cache(maxsize=65536)
@@ -394,7 +765,7 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
       kind of place, an organization or kin word, nor part of the shared place: 恒通物流 does not
       make 物流 a second clue), or with a second place or unit (锦华路 and 星光KTV), or with the
       same surname (柳岸花园6栋 and 孙某);
-    * a name (not a bare surname) with a rare problem word, or two names;
+    * a name (not a bare surname) or a date (11月3日) with a rare problem word, or two names;
     * with no concrete clue at all, ``NO_ANCHOR_RARE`` rare problem words (a surname counts as one).
     A place alone is no matter: the same road holds many."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
@@ -417,14 +788,20 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
         c for c in shared_specific if clue_kind(c) == "name" and c not in entities and c not in full_names
     }
     # a name that is no part of a shared place (井盖 tagged as a name) says what the matter is
-    loose = {c for c in names if not any(c != o and c in o for o in shared_specific)}
+    loose = {
+        c
+        for c in names
+        if not any(c != o and c in o for o in shared_specific) and not any(e in c for e in entities)
+    }
     if kinds["anchor"]:
         if any(not _kind_of(c) for c in problem | loose) or places >= 2 or kinds["person"]:
             return True
         if entities and any(_HOUSE_NUMBER.match(c) for c in shared_specific):
             return True  # 桂花巷 and 12号 in both: one household, not only one road
-    if len(names) >= 2 or (names and any(not _kind_of(c) for c in rare)):
-        return True
+    dates = {c for c in shared_general if _DATE_CLUE.match(c)}
+    rare -= dates
+    if len(names) >= 2 or ((names or dates) and any(not _kind_of(c) for c in rare)):
+        return True  # a date is as concrete as a name: 11月3号 … 皮带 in both
     return len(rare) + kinds["person"] >= NO_ANCHOR_RARE
 
 
@@ -432,8 +809,9 @@ def similarity(
     a: set[str], b: set[str], weights: ClueWeights, specific: frozenset[str] | set[str] = frozenset()
 ) -> float:
     """Weighted overlap of two clue sets, 0..1 (a weighted cosine); concrete clues (places,
-    units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words. 0 when the
-    shared clues are not enough ``evidence`` of one matter."""
+    units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words, and problem
+    words one side only says weigh ``ONE_SIDED_GENERAL`` in its norm. 0 when the shared clues are
+    not enough ``evidence`` of one matter."""
     if not a or not b:
         return 0.0
     shared = a & b
@@ -446,8 +824,10 @@ def similarity(
     def w(c: str) -> float:
         return weights.weight(c) * (SPECIFIC_BOOST if c in specific else 1.0)
 
-    na = sum(w(c) ** 2 for c in a)
-    nb = sum(w(c) ** 2 for c in b)
+    def norm(clues: set[str]) -> float:
+        return sum(w(c) ** 2 * (1.0 if c in shared or c in specific else ONE_SIDED_GENERAL) for c in clues)
+
+    na, nb = norm(a), norm(b)
     lo, hi = min(na, nb), max(na, nb)
     return sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
 

@@ -10,6 +10,7 @@ from quntuan.routing import duplicates as d
 from quntuan.routing.model import catalogue_examples
 
 FRESH = Path(__file__).with_name("duplicates_fresh.jsonl")
+ALIAS = Path(__file__).with_name("duplicates_alias.jsonl")
 
 
 def spec(text: str) -> set[str]:
@@ -29,7 +30,7 @@ def test_place_with_number_starts_at_a_word_boundary():
 def test_numbers_are_normalized():
     assert "3栋" in spec("住在新华路三号楼") and "3栋" in spec("新华路3号楼楼下")
     assert "3栋" in spec("幸福里3栋")
-    assert "20万" in spec("欠大家工钱共二十多万") and "20万" in spec("总共二十来万")
+    assert "200000元" in spec("欠大家工钱共二十多万") and "200000元" in spec("总共二十来万")
     assert "12号" in spec("永安巷12号院的下水道堵了") and "12号" in spec("家住永安巷12号")
 
 
@@ -102,8 +103,8 @@ def test_category_and_window_limit_the_comparison():
     assert dd.check("d", b, ("other.government",), day=2)[0] in ("a", "b")
 
 
-def _score_fresh() -> tuple[int, int, int]:
-    rows = [json.loads(line) for line in FRESH.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _score_fresh(path: Path = FRESH) -> tuple[int, int, int]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     dd = _deduper([r["text"] for r in rows])
     group_of: dict[str, str | None] = {}
     seen: set[str] = set()
@@ -165,3 +166,233 @@ def test_a_road_and_the_unit_on_it_are_one_place():
     w = d.ClueWeights().fit(["x"])
     shared = {"东升路", "东升", "宏图公司", "宏图", "东升路宏图公司", "东升路宏图"}
     assert not d.evidence(shared, {"公司"}, w)  # the same company, nothing of the matter
+
+
+# --- clues written differently (clue version 5) ------------------------------------------------
+
+
+def test_a_unit_written_short_meets_its_full_name():
+    assert "明德学校" in spec("明德实验 初二 我儿子又被打了") & spec("她儿子在明德实验中学读初二")
+    assert "育才学校" in spec("孩子在育才实验读初一") & spec("育才实验的班主任不管")
+    assert "人民医院" in spec("她在区人民医院做的筛查") & spec("人民医院的报告还没出")
+    assert "政务中心" in spec("区政务服务中心的窗口") & spec("政务中心窗口态度差")
+
+
+def test_a_trade_name_meets_its_branch():
+    assert "飞捷公司" in spec("他在飞捷速运有限公司做分拣") & spec("我在飞捷分拣中心上夜班") & spec(
+        "飞捷速运分拣员反映"
+    )
+    assert "鑫达公司" in spec("鑫达机械制造有限公司的冲床") & spec("鑫达厂的冲床")
+    assert "蓝海公司" in spec("她在蓝海餐饮公司做服务员") & spec("蓝海酒楼的经理")
+    assert "御景小区" in spec("御景湾二期十五楼") & spec("御景湾小区的物业")
+
+
+def test_common_words_and_roads_make_no_unit():
+    assert "建设路医院" not in spec("建设路医院门口盲道被占")  # a road, not a hospital's name
+    assert "东方公司" not in spec("东方机床厂工会")  # 东方 is an everyday word, no head
+    assert not any(c.endswith("学校") for c in spec("我女儿 初二 成绩下滑"))  # kin before a grade
+    assert "宏图公司" in spec("她在东升路宏图包装公司做质检")
+
+
+def test_flat_numbers_whatever_the_writing():
+    flats = [
+        "桂香园3-2-502 楼上天天半夜蹦跳",
+        "家住桂香园3栋2单元502,楼上",
+        "桂香园3号楼2单元502室",
+        "桂香园3栋 隔壁502",
+    ]
+    for t in flats:
+        assert {"3栋", "502室"} <= spec(t), t
+    assert {"1栋", "102室"} <= spec("幸福家园一栋一零二的下水道") & spec("幸福家园1栋102室")
+    assert "102号" not in spec("幸福家园1栋102号")  # a flat after its building
+    assert not any(c.endswith("室") for c in spec("3栋100多户人家"))  # a count, not a flat
+    assert "15层" in d.clue_sets("御景湾二期十五楼")[1] & d.clue_sets("御景湾2期15楼")[1]
+
+
+def test_amounts_in_yuan_whatever_the_writing():
+    for t in ("老板还欠他八千多工钱", "欠我工资8000余元", "欠了8千多块", "共0.8万元"):
+        assert "8000元" in spec(t), t
+    for t in ("房东不退一万二的押金", "押金12000元", "押金1.2万元"):
+        assert "12000元" in spec(t), t
+    assert "100000元" in spec("家里欠了十几万") & spec("负债十余万元")
+    assert not spec("三千多人参加") and not spec("一千多年")  # counts and years are no amounts
+
+
+def test_dates_and_surnames_written_differently():
+    assert "11月18日" in d.clue_sets("11月18日晚上")[1] & d.clue_sets("十一月十八号那天")[1]
+    assert "18号" not in spec("11月18号晚上")  # a date, not a house number
+    assert "周某" in spec("中班周姓教师掐伤幼儿") & spec("小太阳的周老师")
+    assert "桂某" not in spec("桂香园3栋")  # an estate, not Mr 桂
+
+
+def test_a_child_by_pet_name():
+    assert "豆豆" in spec("碧溪社区有个叫豆豆的小男孩") & spec("碧溪小区那个孩子豆豆")
+    assert "朵朵" in spec("外孙女朵朵")
+    assert not spec("他天天来") and not spec("妈妈说看看")
+
+
+def test_a_date_with_a_rare_problem_word_is_evidence():
+    w = d.ClueWeights().fit(["x"])
+    assert d.evidence(set(), {"11月3日", "皮带"}, w)  # the same night, the same belt
+    assert not d.evidence(set(), {"11月3日"}, w)  # a date alone is no matter
+    assert not d.evidence(set(), {"皮带"}, w)
+
+
+def test_a_village_and_an_estate_of_one_name_meet():
+    assert "桃源小区" in spec("桃源新村有个孩子小宝") & spec("桃源村的小宝")
+    assert "东湖小区" in spec("东湖村的孙大爷")
+
+
+def _pair(a: str, b: str, cats=("other.government",)):
+    dd = _deduper([a, b])
+    dd.check("a", a, cats)
+    return dd.check("b", b, cats)[0]
+
+
+def test_short_and_long_names_of_one_matter_are_found():
+    assert (
+        _pair(
+            "来电人称,他在飞捷速运有限公司做快递分拣,公司已经三个月没给交社保了,想请工会帮忙。",
+            "我在飞捷分拣中心上夜班 社保断了三个月了 公司一直拖着不补 工会能不能出面",
+            ("union.legal",),
+        )
+        == "a"
+    )
+    assert (
+        _pair(
+            "来电人反映,她儿子在明德实验中学读初二,被同班几个男生堵在厕所里打,还被抢走生活费。",
+            "明德实验 初二 我儿子又被那几个男生在厕所里打了 生活费也被抢 团委管不管",
+            ("youth.care",),
+        )
+        == "a"
+    )
+    assert (
+        _pair(
+            "来电人反映,她上个月在区人民医院做的两癌筛查,报告到现在还没出来。",
+            "人民医院的两癌筛查报告到底什么时候出 等了快五个星期了",
+            ("women.health",),
+        )
+        == "a"
+    )
+
+
+def test_one_flat_written_two_ways_is_found():
+    assert (
+        _pair(
+            "来电人反映,她住在丹桂苑7号楼3单元603室,楼上卫生间漏水,家里天花板一直滴水。",
+            "丹桂苑7栋 我家603 楼上厕所漏水半个月了 天花板都发霉了",
+        )
+        == "a"
+    )
+
+
+def test_one_amount_written_two_ways_is_found():
+    assert (
+        _pair(
+            "来电人反映,他在宏盛装修队干了两个月木工,老板还欠他八千多工钱,现在电话也不接。",
+            "宏盛装修 欠我工资8000余元 两个月的活早干完了 老板躲着不见",
+            ("union.legal",),
+        )
+        == "a"
+    )
+
+
+def test_short_names_do_not_join_other_matters():
+    # the same company, school, estate or hospital written short, another matter
+    assert (
+        _pair(
+            "我在飞捷分拣中心上夜班 社保断了三个月了 工会能不能出面",
+            "飞捷速运有限公司工会想组织分拣员参加区里的职工技能大赛,请问怎么报名。",
+            ("union.legal",),
+        )
+        is None
+    )
+    assert (
+        _pair("明德实验 初二 我儿子被打了 团委管不管", "明德实验中学门口的小卖部卖烟给学生,请查一查。")
+        is None
+    )
+    assert (
+        _pair("人民医院的两癌筛查报告到底什么时候出", "区人民医院门口停车太难,车子经常排到马路上。") is None
+    )
+    assert (
+        _pair("桂香园3-2-502 楼上天天半夜拖椅子蹦跳", "桂香园3栋的化粪池满了,一楼住户门口污水横流。") is None
+    )
+    assert (
+        _pair(
+            "碧溪小区那个豆豆 天天一个人在楼下 饭都吃不上",
+            "翠竹苑有个孩子小名叫豆豆,听力残疾,想申请人工耳蜗。",
+        )
+        is None
+    )
+
+
+@pytest.mark.skipif(not ALIAS.is_file(), reason="fixture absent")
+def test_alias_development_set():
+    """86 invented requests, 22 repeat groups whose shared clue is written differently and hard
+    negatives; written before the clue version 5 work and used to develop it (fitted figure)."""
+    tp, fp, positives = _score_fresh(ALIAS)
+    assert positives == 24
+    assert tp / (tp + fp) >= 0.9
+    assert tp / positives >= 0.7
+
+
+# --- clue version 6: typos, abbreviations and places written short ------------------------------
+
+
+def test_typos_and_abbreviations_read_as_their_usual_spelling():
+    assert "工资" in d.clue_sets("鑫达装饰工程有限公司欠公资")[1] & d.clue_sets("鑫达装饰欠工资")[1]
+    assert "鑫达公司" in spec("鑫达装饰工程有限公司欠公资") & spec("鑫达装饰欠工资")
+    assert "马拉松" in spec("报名半马") & spec("半程马拉松报名")
+    assert not any(c.endswith("某") for c in spec("报名半马"))  # a race, not Mr 马
+    assert "马拉松" not in spec("半马路边的摊子")  # 马路 stays a road
+    assert "工资" in d.clue_sets("月工资拖欠")[1]
+
+
+def test_a_community_health_centre_by_its_place():
+    long = spec("她在梅林街道社区卫生服务中心做的两癌筛查")
+    assert "梅林社卫" in long & spec("梅林社卫的两癌报告") & spec("梅林社区卫生服务中心")
+    assert not any(c.endswith("中心") and c != "梅林社卫" for c in long)  # no unit read inside it
+    assert not any(c.endswith("社卫") for c in spec("社区卫生服务中心的医生"))  # no place, no clue
+
+
+def test_a_road_and_a_school_written_short():
+    assert "建北路" in spec("建设北路的井盖") & spec("建北路井盖丢了")
+    assert "实验2小学" in spec("孩子在实验第二小学读三年级") & spec("实验二小门口")
+    assert not any(c.endswith("小学") for c in spec("等了三小时"))
+
+
+def test_a_full_name_with_a_common_word_is_no_person():
+    assert "王桂兰" in spec("来访人王桂兰")
+    assert not {"马某", "马拉松"} <= spec("参加马拉松的人太多")
+
+
+def test_no_unit_read_inside_another_word_or_across_a_comma():
+    assert not any(c.endswith("学校") for c in spec("他听说希望工程能资助大学生"))  # 大学生 is no 大学
+    assert not any(c.endswith("公司") for c in spec("区青少年科技馆周末场次约满"))  # 科技馆 is no 科技 firm
+    assert not any(c.endswith("学校") for c in spec("之前还被抢过零花钱,班主任只让对方道歉"))
+    assert "明德学校" in spec("明德实验 初二 我儿子又被打了")  # a space is no sentence's end
+
+
+def test_a_name_after_a_verb_jieba_glued_to_it():
+    a, b = spec("来电人刘婷婷住翠湖湾小区"), spec("说儿子儿媳住翠湖湾")
+    assert "翠湖小区" in a & b
+    assert not any(c.startswith(("住", "婷婷", "儿媳")) for c in a | b)
+
+
+def test_serial_numbers_meet_and_years_or_hotlines_do_not():
+    assert "#0387" in spec("人才公寓申请编号RC2024-0387还在审核") & spec("人才公寓申请0387那个 还在审核")
+    assert not any(c.startswith("#") for c in spec("恳请12355帮忙介入,2020年入职,欠8000元"))
+
+
+def test_trades_and_school_qualifiers_written_short():
+    assert "永固公司" in spec("我在永固建材上班") & spec("儿子在永固新型建材有限公司当学徒")
+    assert "育才小学" in spec("儿子在育才实验小学读四年级") & spec("孙子在育才小学四年级二班")
+    assert not spec("给孩子做做心理疏导")  # a verb said twice is no pet name
+
+
+def test_what_one_report_adds_does_not_hide_what_both_say():
+    # the second report tells more (单车, 拐杖, 摔了一跤): its own problem words weigh less in its norm
+    a = "来电人反映,长河路地铁站A口外的盲道被共享单车占满,视障人士出行多次撞到车上。"
+    b = "长河路站A出口盲道上停满了电瓶车和单车 我是盲人 拐杖敲过去全是车 上礼拜还摔了一跤 到底谁管"
+    assert _pair(a, b, ("disabled.access",)) == "a"
+    assert _pair(a, "长河路地铁站A口的电梯坏了一个月,老人上下很不方便。", ("disabled.access",)) is None
