@@ -431,6 +431,7 @@ def case_submit(request, payload: CaseSubmitIn, idempotency_key: IdempotencyHead
         received_org=received_org,
         workstation=_workstation(payload.workstation_id) if staff_entry else None,
         missing_materials=payload.missing_materials if staff_entry else "",
+        suggested=payload.suggested_code if staff_entry else None,
     )
     detail = None
     if user.is_authenticated and case_policy.can_view(user, case):

@@ -132,6 +132,11 @@ class CaseSubmitIn(Schema):
     missing_materials: PlainText = Field(
         "", title="需补充材料", description="工作人员登记时:一次性告知群众尚需补充的材料", max_length=2000
     )
+    suggested_code: str | None = Field(
+        None, title="首选分派建议", max_length=40,
+        description="工作人员登记时:界面展示的首选分派建议(类别代码,来自 POST /api/routing/suggest)。"
+                    "与登记的类别相同记为“采纳建议”,不同记为“改选”,均作为分派训练数据",
+    )
 
 
 class ReasonIn(Schema):

@@ -176,6 +176,30 @@ def test_staff_registers_a_phone_call(world):
     assert response.json()["case"]["requester_mobile"] == "136****3333"
 
 
+@pytest.mark.parametrize(("suggested", "source"), [
+    ("union.legal", "accepted"), ("other.government", "overridden"), (None, "intake"), ("no.such", "intake"),
+])
+def test_staff_intake_records_the_label_by_the_suggestion_shown(world, suggested, source):
+    from quntuan.routing.models import RoutingLabel
+
+    response = post(client_for(world.handler), URL, body(
+        world, channel="phone", requester_name="赵六", requester_mobile="13600003333",
+        category_code="union.legal", suggested_code=suggested))
+    assert response.status_code == 201
+    label = RoutingLabel.objects.get()
+    assert (label.case, label.category.code, label.source) == (Case.objects.get(), "union.legal", source)
+    assert (label.suggested.code if label.suggested else None) == (None if source == "intake" else suggested)
+
+
+def test_a_resident_sending_a_suggestion_records_no_label(world):
+    response = post(client_for(world.resident), URL, body(world, category_code="union.legal",
+                                                          suggested_code="union.legal"))
+    assert response.status_code == 201
+    from quntuan.routing.models import RoutingLabel
+
+    assert not RoutingLabel.objects.exists()
+
+
 def test_residents_cannot_use_staff_channels(world):
     response = post(client_for(world.resident), URL, body(world, channel="walk_in"))
     assert response.status_code == 400
