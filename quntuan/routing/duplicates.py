@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 6
+CLUE_VERSION = 7
 DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -57,12 +57,15 @@ _APPROX = r"(?:多|余|来|几|出头)?"
 # dates (11月18日 = 十一月十八号) are read first and taken out, so 18号 is no house number
 _DATE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 # address numbers: the strongest numeric clue (18号, 3号楼 = 3栋, 2603室, 三期)
-_ADDRESS = re.compile(_NUM + r"(号楼|号院|号|栋|幢|单元|室|期)")
+_ADDRESS = re.compile(_NUM + r"(号楼|号院|号(?!码头|线|门|口|窗|床|位|车|机|台|厅|桥)|栋|幢|单元|室|期)")
 # 3-2-502, 3栋2单元502, 7栋 我家603, 一栋一零二: a flat number written after its building
 _FLAT_DASHED = re.compile(r"(?<![\d.\-])(\d{1,3})-(?:(\d{1,2})-)?(\d{3,4})(?![\d\-])")
 _FLAT_AFTER = re.compile(
     r"(?:栋|幢|号楼|单元)\s*(?:的)?(?:我家|他家|她家|家|隔壁|对门|楼上|楼下|住户)?\s*"
     r"(\d{3,4}|[零〇一二三四五六七八九]{3,4})(?![\d万千元块年月日米人个天岁号栋幢期多余来几平层楼户名])"
+)
+_FLAT_NEIGHBOUR = re.compile(
+    r"(?:楼上|楼下|隔壁|对门|对面)(?:的)?\s*(\d{3,4})(?![\d万千元块年月日米人个天岁号栋幢期多余来几平层楼户名])"
 )
 _FLOOR = re.compile(
     r"(?<![号\d零〇一二两三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})(?:楼|层)(?![上下道梯房顶盘主])"
@@ -79,6 +82,10 @@ _BARE_MONEY = re.compile(
     r"(?:多|余|来|几)?(?![多余来几个年月日天人米次名户家台辆万千元块岁级平亩斤公])"
 )
 _DURATION = re.compile(_NUM + _APPROX + r"个?" + _APPROX + r"(个月|小时|年级|岁|级|年|天|周|星期|礼拜)")
+# 四(3)班 = 四年级三班 = 4年级3班 = 实小四3班: a school class, a small group of pupils
+_CLASS = re.compile(
+    r"(初|高)?([一二三四五六]|[1-6])(?:年级)?\s*[(（]?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]?\s*班(?![倒车次])"
+)
 _ADDRESS_KIND = {"号楼": "栋", "幢": "栋", "号院": "号"}
 _MONEY_SCALE = {"万元": 10000, "万块": 10000, "万": 10000, "千元": 1000, "千块": 1000, "千": 1000}
 _DURATION_KIND = {"星期": "周", "礼拜": "周"}
@@ -106,7 +113,11 @@ def _number(s: str) -> int | None:
         return None if rest is None else h * 10000 + rest
     total, digit, last_unit = 0, None, 0
     for c in s:
+        if c in "零〇":
+            continue  # 一百零五: a place holder
         if c in _CN_DIGITS:
+            if digit is not None:
+                return None  # 七八千, 三四十: a range, no number
             digit = _CN_DIGITS[c]
         elif c in _CN_UNITS:
             total += (1 if digit is None else digit) * _CN_UNITS[c]
@@ -121,6 +132,8 @@ def _number(s: str) -> int | None:
 def _amount(num: str, unit: str) -> int | None:
     """An amount in yuan: 8000余元 = 八千多块 = 8千 = 0.8万 → 8000."""
     scale = _MONEY_SCALE.get(unit, 1)
+    if scale > 1 and len(num) > 1 and all(c in _CN_DIGITS for c in num):
+        return None  # 七八千, 三四万: a range, no amount
     if re.fullmatch(r"\d+\.\d+", num):
         return round(float(num) * scale)
     n = _number(num)
@@ -141,17 +154,27 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
         if n:
             specific.add(f"{n}元")
     for m in _BARE_MONEY.finditer(_MONEY.sub(" ", t)):
-        n = _number(m.group(1))
+        num = m.group(1)
+        while len(num) > 2 and _number(num) is None and num[-2] not in "千万":
+            num = num[:-1]  # 一万四千六一直: the amount ends before 一直
+        n = _number(num)
         if n and n >= 1000:
             specific.add(f"{n}元")
     for m in _FLAT_DASHED.finditer(t):
         specific.update((f"{int(m.group(1))}栋", f"{int(m.group(3))}室"))
         if m.group(2):
             specific.add(f"{int(m.group(2))}单元")
-    for m in _FLAT_AFTER.finditer(t):
-        n = _number(m.group(1))
-        if n and n >= 101:
-            specific.add(f"{n}室")
+    for m in _CLASS.finditer(t):
+        grade, number = _number(m.group(2)), _number(m.group(3))
+        if grade and number:
+            level = m.group(1) or ""
+            specific.add(f"{level}{grade}年级{number}班")
+            general.add(f"{level}{grade}年级" if level else f"{grade}年级")
+    for rx in (_FLAT_AFTER, _FLAT_NEIGHBOUR):
+        for m in rx.finditer(t):
+            n = _number(m.group(1))
+            if n and n >= 101:
+                specific.add(f"{n}室")
     for m in _FLOOR.finditer(t):
         n = _number(m.group(1))
         if n and n > 1:
@@ -165,6 +188,9 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
             if kind == "号" and n >= 101 and specific & {c for c in specific if c.endswith("栋")}:
                 kind = "室"  # 1栋102号: a flat
             target.add(f"{n}{kind}")
+    for c in list(specific):
+        if c.endswith("室") and 3 <= len(c) <= 5 and int(c[:-1]) // 100 > 1:
+            general.add(f"{int(c[:-1]) // 100}层")  # 1502室 is on the 15th floor (15楼)
     return specific, general
 
 
@@ -178,7 +204,7 @@ _KINDS = dict(
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
         "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
-        "地铁站:站 车站:站 公交站:站"
+        "地铁站:站 车站:站 公交站:站 码头:站"
     ).split()
 )
 _KIND_WORDS = sorted(_KINDS, key=len, reverse=True)
@@ -325,7 +351,7 @@ _UNIT_KINDS = dict(
         "装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "建材:公司 材料:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
+        "模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 材料:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
         "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 村:小区 园:小区"
@@ -335,7 +361,8 @@ _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 _TRADE = sorted((k for k, v in _UNIT_KINDS.items() if v == "公司"), key=len, reverse=True)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
-    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 那个 这个 附近 旁边 对面".split()
+    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 那个 这个 附近 旁边 对面 "
+    "高年级 低年级 中年级 年级".split()
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
 _COMMON_HEAD = 1000  # a head that is an everyday word (东方, 阳光) is no unit's short name
@@ -566,6 +593,7 @@ _SPELLINGS = (
     (re.compile(r"公资|工姿"), "工资"),
     (re.compile(r"补帖"), "补贴"),
     (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
+    (re.compile(r"(?<![其确现诚真事老扎])实小(?![孩朋说时区])"), "实验小学"),
 )
 
 
@@ -668,7 +696,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
         specific |= _short_roads(c, places)
     for sentence in sentences:  # 明德实验 初二 (a space between): one sentence, two clauses
         specific |= _schools_before_grade([wf for c in sentence for wf in c], unit_names)
-    specific |= _pet_names(words) | _serial_numbers(t)
+    specific |= _pet_names(words) | {n for n in _serial_numbers(t) if f"{n[1:]}室" not in specific}
     specific |= _split_at_road(specific)
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w):
@@ -805,6 +833,26 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
     return len(rare) + kinds["person"] >= NO_ANCHOR_RARE
 
 
+# Details that tell one person's matter from another's: two requests that both give one of them,
+# and give different values (钱某 and 宋某, 40小时 and 120小时, 一级 and 二级 残疾), are about
+# different people. Amounts and years are left out: people round them and count them differently.
+_CONFLICT = re.compile(r"^(?:(?P<person>.)某|\d+(?P<kind>小时|岁|级|室|栋))$")
+CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
+
+
+def conflicts(a: set[str], b: set[str]) -> int:
+    """How many kinds of personal detail both requests give with no value in common."""
+    def by_kind(clues: set[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for c in clues:
+            if m := _CONFLICT.match(c):
+                out.setdefault(m.group("kind") or "某", set()).add(c)
+        return out
+
+    ka, kb = by_kind(a), by_kind(b)
+    return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
+
+
 def similarity(
     a: set[str], b: set[str], weights: ClueWeights, specific: frozenset[str] | set[str] = frozenset()
 ) -> float:
@@ -829,7 +877,8 @@ def similarity(
 
     na, nb = norm(a), norm(b)
     lo, hi = min(na, nb), max(na, nb)
-    return sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
+    score = sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
+    return score * CONFLICT_FACTOR ** conflicts(a, b)
 
 
 @dataclass

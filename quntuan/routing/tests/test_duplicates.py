@@ -396,3 +396,48 @@ def test_what_one_report_adds_does_not_hide_what_both_say():
     b = "长河路站A出口盲道上停满了电瓶车和单车 我是盲人 拐杖敲过去全是车 上礼拜还摔了一跤 到底谁管"
     assert _pair(a, b, ("disabled.access",)) == "a"
     assert _pair(a, "长河路地铁站A口的电梯坏了一个月,老人上下很不方便。", ("disabled.access",)) is None
+
+
+def test_chinese_amounts_end_where_the_number_ends_and_ranges_are_none():
+    assert "14600元" in spec("三个月工资一万四千六一直没给")  # not 14601: 一直 is no digit
+    assert not any(c.endswith("元") for c in spec("学费住宿费要七八千,家里困难"))  # a range
+    assert "105号" in spec("家住长青巷一百零五号")
+
+
+def test_a_flat_told_by_a_neighbour_and_its_floor():
+    neighbour = d.clue_sets("我是枫林苑7栋的住户,楼上1502那家男的又在打老婆")
+    assert "1502室" in neighbour[0] and "#1502" not in neighbour[0]  # a flat, not a serial number
+    assert "15层" in neighbour[1] and "15层" in d.clue_sets("住枫林苑小区7栋15楼,遭丈夫殴打")[1]
+
+
+def test_a_numbered_pier_or_line_is_no_house():
+    assert not any(c.endswith("号") for c in spec("滨江路三号码头旁边的小广场"))
+    assert not any(c.endswith("号") for c in spec("地铁3号线出口"))
+
+
+def test_a_school_class_whatever_the_writing():
+    for text in ("外孙在实验小学四(3)班", "实小四3班的家长", "孩子在四年级三班"):
+        assert "4年级3班" in spec(text), text
+    assert "实验小学" in spec("实小四3班的家长") and "实验小学" not in spec("其实小孩子不懂")
+    assert not spec("工厂三班倒")
+    assert not any(c.endswith("学校") for c in spec("被高年级学生抢零花钱"))
+
+
+def test_more_trades_name_a_unit_written_short():
+    assert "鑫拓公司" in spec("鑫拓模具拖欠其工资") & spec("在鑫拓精密模具有限公司打磨车间上班")
+    assert "洁城公司" in spec("我爸在洁城环境当环卫工") & spec("在洁城环境服务公司做环卫工")
+
+
+def test_different_people_in_one_place_conflict():
+    assert d.conflicts({"钱某", "禾园"}, {"宋某", "禾园"}) == 1
+    assert d.conflicts({"40小时", "刘某"}, {"120小时", "何某"}) == 2
+    assert d.conflicts({"刘某", "王某"}, {"王某"}) == 0  # one person in both
+    assert d.conflicts({"刘某", "3000元"}, {"5000元"}) == 0  # amounts are rounded: no conflict
+    same_site = "禾园二期工地木工来电,包工头姓钱,带12个人干了大半年,工钱38万多没结,包工头找不到了。"
+    other_worker = "禾园二期工地钢筋工宋某来电,工钱没结,包工头找不到了,问工会能否帮忙。"
+    weights = d.ClueWeights().fit([same_site, other_worker])
+    a, b = d.clue_sets(same_site), d.clue_sets(other_worker)
+    base = d.similarity(a[0] | a[1], b[0] | b[1], weights, a[0] | b[0])
+    assert base > 0
+    without = {c for c in a[0] | a[1] if c != "钱某"}
+    assert d.similarity(without, b[0] | b[1], weights, a[0] | b[0]) > base  # the conflict halves it
