@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quntuan.assessment.tasks.rollups_compact",
         "schedule": 300,
     },
+    # Roster imports left queued or importing by a dead worker or a restarted server.
+    "reports-resume-imports": {
+        "task": "quntuan.reports.tasks.resume_imports",
+        "schedule": 600,
+    },
     # Search documents of rows changed without signals (bulk updates and loads).
     "search-refresh": {
         "task": "quntuan.search.tasks.search_refresh",
@@ -217,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 INPROCESS_SCHEDULER = env_bool("QUNTUAN_INPROCESS_SCHEDULER", False)
+# An import still queued or importing this long after it was queued or started was interrupted;
+# it is started again, at most this many times in all.
+IMPORT_STALE_MINUTES = int(os.environ.get("QUNTUAN_IMPORT_STALE_MINUTES", "60"))
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("QUNTUAN_IMPORT_MAX_ATTEMPTS", "3"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -8,9 +8,11 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -464,7 +466,9 @@ def import_run_execute(*, run_id: int) -> None:
         if run is None or run.status != ImportRun.Status.PENDING:
             return
         run.status = ImportRun.Status.RUNNING
-        run.save(update_fields=["status"])
+        run.started_at = timezone.now()
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "attempts"])
     key = _progress_key(run.pk)
     try:
         result = roster_import(user=run.user, district=run.district, kind=run.kind, data=bytes(run.data),
@@ -478,3 +482,44 @@ def import_run_execute(*, run_id: int) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "imported", "errors", "data", "finished_at"])
     cache.delete(key)
+
+
+def import_runs_resume(*, stale_minutes: int | None = None) -> int:
+    """Imports a dead worker or a restarted server left behind: a run still queued, or still
+    importing, ``IMPORT_STALE_MINUTES`` after it was queued or started. An import is one
+    transaction, so an interrupted one wrote nothing and its file is still kept: it is queued
+    again, up to ``IMPORT_MAX_ATTEMPTS`` starts in all; after that it is rejected with a message
+    saying so. Returns how many runs were queued again or rejected."""
+    from quntuan.reports.background import start_task
+    from quntuan.reports.models import ImportRun
+    from quntuan.reports.tasks import run_roster_import
+
+    stale = settings.IMPORT_STALE_MINUTES if stale_minutes is None else stale_minutes
+    cutoff = timezone.now() - timedelta(minutes=stale)
+    stuck = ImportRun.objects.filter(
+        Q(status=ImportRun.Status.PENDING, created_at__lt=cutoff, started_at__isnull=True)
+        | Q(status=ImportRun.Status.PENDING, started_at__lt=cutoff)
+        | Q(status=ImportRun.Status.RUNNING, started_at__lt=cutoff)
+    )
+    handled = 0
+    for run_id in stuck.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+            if run is None or run.status not in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING):
+                continue
+            if (run.started_at or run.created_at) >= cutoff:
+                continue  # started again meanwhile
+            if run.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+                run.status = ImportRun.Status.REJECTED
+                run.errors = [{"row": 0, "column": "", "message": str(_(
+                    "导入多次中断，未导入任何数据，请重新上传文件；如仍失败请联系平台管理员。"))}]
+                run.data = b""
+                run.finished_at = timezone.now()
+                run.save(update_fields=["status", "errors", "data", "finished_at"])
+            else:
+                run.status = ImportRun.Status.PENDING
+                run.started_at = timezone.now()  # queued again now: not stale for another period
+                run.save(update_fields=["status", "started_at"])
+                transaction.on_commit(lambda pk=run.pk: start_task(run_roster_import, pk))
+            handled += 1
+    return handled

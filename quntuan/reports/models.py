@@ -79,6 +79,8 @@ class ImportRun(models.Model):
     imported = models.PositiveIntegerField("导入行数", default=0)
     errors = models.JSONField("错误报告", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField("开始导入时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("导入次数", default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -15,3 +15,11 @@ def run_roster_import(run_id: int) -> None:
     from quntuan.reports.importer import import_run_execute
 
     import_run_execute(run_id=run_id)
+
+
+@shared_task(name="quntuan.reports.tasks.resume_imports")
+def resume_imports() -> int:
+    """Queue again (or reject after too many starts) imports left behind by a dead worker."""
+    from quntuan.reports.importer import import_runs_resume
+
+    return import_runs_resume()
