@@ -739,7 +739,7 @@ def case_duplicates(request, tracking_no: str):
     rows = queries.likely_duplicates(
         user=user, text=f"{case.title}。{case.content}", district_id=case.district_id,
         community_id=case.community_id, address=case.address, exclude_id=case.pk,
-        categories=(case.category.code,) if case.category_id else None)
+        categories=(case.category.code,) if case.category_id else None, requester_mobile=case.requester_mobile)
     return [{"tracking_no": r["tracking_no"], "title": r["title"], "status": r["status"],
              "received_at": _local(r["received_at"]), "score": r["score"], "shared": r["shared"]} for r in rows]
 

@@ -165,6 +165,8 @@ class Case(TimeStampedModel):
                          condition=Q(status__in=["pending", "transferring", "in_progress", "awaiting_material"])),
             # ... or, for a case without a community, the same address in the district.
             models.Index(fields=["district", "address", "-received_at"], name="case_district_address"),
+            # a requester's own recent cases (duplicate check at intake: the same person again)
+            models.Index(fields=["district", "requester_mobile", "-received_at"], name="case_district_mobile"),
             models.Index(fields=["transfer_to_org", "status"], name="case_transfer_to"),
             # 三率: an organization's cases received in a period, with what the response rate needs
             # (status: merged repeat reports are not counted).

@@ -24,6 +24,7 @@ from quntuan.cases.policies import (
     user_org_ids,
 )
 from quntuan.core.exceptions import ApplicationError, NotFound
+from quntuan.core.text import is_valid_mobile
 from quntuan.organizations.models import Organization
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ DUPLICATE_WINDOW_DAYS = 60
 DUPLICATE_CANDIDATES = 200
 DUPLICATE_SCAN = 400  # recent cases of the place read from the index, before the policy filter
 DUPLICATE_OPEN_OLDER = 50
+DUPLICATE_SAME_REQUESTER = 20  # the requester's own recent cases, wherever they were
 ADDRESS_SCAN = 5000  # address without community: newest cases of the district searched for the address
 ADDRESS_MIN_CONTAINED = 3  # shorter addresses ("厂", "小区") only match exactly
 CANDIDATE_TEXT = 600  # a matter's clues (place, unit, person, problem) are in its first lines
@@ -249,10 +251,11 @@ DUPLICATE_FIELDS = ("id", "tracking_no", "title", "category_id", "status", "rece
 
 def duplicate_candidates(*, user, district_id: int, community_id: int | None = None, address: str = "",
                          exclude_id: int | None = None, now: datetime | None = None,
-                         categories: tuple[str, ...] | None = None) -> QuerySet[Case]:
+                         categories: tuple[str, ...] | None = None, requester_mobile: str = "") -> QuerySet[Case]:
     """Cases a new one may repeat, pre-filtered in the database: in the same community (or, with
-    no community, the same address in the district), received in the 60 days up to ``now`` or
-    still open, not merged, visible to ``user`` and — when the new text's suggested
+    no community, the same address in the district) — or, given ``requester_mobile``, of the same
+    requester in the district, wherever (at most ``DUPLICATE_SAME_REQUESTER``, index on district,
+    mobile, time) —, received in the 60 days up to ``now`` or still open, not merged, visible to ``user`` and — when the new text's suggested
     ``categories`` are given — of the same organization's categories (or none). Newest first, at
     most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER`` rows of ``DUPLICATE_FIELDS`` and
     ``clues`` (the stored clues; never the content).
@@ -268,18 +271,23 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     now = now or timezone.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
     address = address.strip()
-    if community_id:
-        place = Case.objects.filter(community_id=community_id)
-    elif address:
-        place = Case.objects.filter(district_id=district_id, address=address)
-    else:
+    mobile = requester_mobile.strip() if is_valid_mobile(requester_mobile.strip()) else ""
+    id_queries = []
+    if community_id or address:
+        place = (Case.objects.filter(community_id=community_id) if community_id
+                 else Case.objects.filter(district_id=district_id, address=address))
+        id_queries += [
+            place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
+            .values("id")[:DUPLICATE_SCAN],
+            place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
+            .values("id")[:DUPLICATE_OPEN_OLDER],
+        ]
+    if mobile:
+        id_queries.append(Case.objects.filter(district_id=district_id, requester_mobile=mobile,
+                                              received_at__gte=since, received_at__lte=now)
+                          .order_by("-received_at").values("id")[:DUPLICATE_SAME_REQUESTER])
+    if not id_queries:
         return Case.objects.none()
-    id_queries = [
-        place.filter(received_at__gte=since, received_at__lte=now).order_by("-received_at")
-        .values("id")[:DUPLICATE_SCAN],
-        place.filter(received_at__lt=since, status__in=OPEN_STATUSES).order_by("-received_at")
-        .values("id")[:DUPLICATE_OPEN_OLDER],
-    ]
     if not community_id and len(address) >= ADDRESS_MIN_CONTAINED:
         # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
         # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
@@ -294,7 +302,8 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
         org = categories[0].split(".", 1)[0]
         same_org = Category.objects.filter(Q(org_code=org) | Q(code__in=categories)).values("id")
         qs = qs.filter(Q(category_id__in=same_org) | Q(category__isnull=True))
-    return qs.order_by("-received_at").values(*DUPLICATE_FIELDS, "clues")[:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER]
+    return (qs.order_by("-received_at").values(*DUPLICATE_FIELDS, "clues", "requester_mobile")
+            [:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER + (DUPLICATE_SAME_REQUESTER if mobile else 0)])
 
 
 def _address_contained(district_id: int, address: str, since: datetime, now: datetime):
@@ -358,10 +367,11 @@ def _store_clues(values: dict[int, dict]) -> None:
 
 def likely_duplicates(*, user, text: str, district_id: int, community_id: int | None = None, address: str = "",
                       exclude_id: int | None = None, categories: tuple[str, ...] | None = None,
-                      limit: int = 5, now: datetime | None = None) -> list[dict]:
+                      limit: int = 5, now: datetime | None = None, requester_mobile: str = "") -> list[dict]:
     """The candidates (``duplicate_candidates``) that most likely report the same matter as
-    ``text``, best first: each a dict of the case's fields plus ``score`` and ``shared`` (the
-    clues both share: place, unit, person, problem words). The candidates' clues are read as
+    ``text``, best first: each a dict of the case's fields plus ``score``, ``shared`` (the
+    clues both share: place, unit, person, problem words; 同一诉求人 when ``requester_mobile`` is
+    the candidate's) and ``same_requester``. The candidates' clues are read as
     stored (``_candidate_clues``); only the new text is segmented."""
     from quntuan.routing.services import routing_categories, routing_duplicates
 
@@ -369,22 +379,27 @@ def likely_duplicates(*, user, text: str, district_id: int, community_id: int | 
         categories = routing_categories(text=text)
         if not categories:
             return []  # nothing to compare (empty, emoji only, punctuation)
+    mobile = requester_mobile.strip() if is_valid_mobile(requester_mobile.strip()) else ""
     rows = list(duplicate_candidates(user=user, district_id=district_id, community_id=community_id,
-                                     address=address, exclude_id=exclude_id, now=now, categories=categories))
+                                     address=address, exclude_id=exclude_id, now=now, categories=categories,
+                                     requester_mobile=requester_mobile))
     if not rows:
         return []
     known = _candidate_clues(rows)
     found = routing_duplicates(
         text=text, limit=limit, categories=categories,
         # the candidates are of the same organization's categories already (the statement's filter)
-        candidates=[{"id": r["id"], "clues": known[r["id"]]} for r in rows],
+        candidates=[{"id": r["id"], "clues": known[r["id"]],
+                     "same_requester": bool(mobile) and r["requester_mobile"] == mobile} for r in rows],
     )
     by_id = {r["id"]: r for r in rows}
     out = []
     for f in found:
         row = dict(by_id[f["id"]])
         del row["clues"]
-        out.append({**row, "score": f["score"], "shared": f["shared"]})
+        same = bool(mobile) and row.pop("requester_mobile") == mobile
+        row.pop("requester_mobile", None)
+        out.append({**row, "score": f["score"], "shared": f["shared"], "same_requester": same})
     return out
 
 

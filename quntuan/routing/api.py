@@ -38,6 +38,8 @@ class DuplicatesIn(Schema):
     address: str = Field("", max_length=200, description="地点:同一地点的诉求;3 个字以上时也找地点中包含它的诉求"
                          "(如“宏达服装厂”找到“新桥社区宏达服装厂”,限本区近期最新的 5000 件)")
     district_id: int | None = Field(None, description="所属区;不填时取社区所属区或本人单位所在区")
+    requester_mobile: str = Field("", max_length=20, description="诉求人手机号(可选):同一诉求人近 60 天的诉求也参与比较,"
+                                  "不论社区;同一人就同一问题再次反映时记为共同线索“同一诉求人”")
 
 
 class DuplicateOut(Schema):
@@ -76,10 +78,11 @@ def duplicates(request, payload: DuplicatesIn):
     if district_id is None:
         district_id = user_memberships(user).values_list("organization__district_id", flat=True).first() \
             or getattr(user, "region_id", None)
-    if district_id is None or not (payload.community_id or payload.address.strip()):
+    if district_id is None or not (payload.community_id or payload.address.strip() or payload.requester_mobile.strip()):
         return []
     rows = likely_duplicates(user=user, text=payload.text, district_id=district_id,
-                             community_id=payload.community_id, address=payload.address)
+                             community_id=payload.community_id, address=payload.address,
+                             requester_mobile=payload.requester_mobile)
     return [{"id": r["id"], "tracking_no": r["tracking_no"], "title": r["title"], "score": r["score"],
              "shared": r["shared"]} for r in rows]
 

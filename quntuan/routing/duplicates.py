@@ -744,6 +744,10 @@ class ClueWeights:
         return math.log((1 + self.n_docs) / (1 + self.df.get(clue, 0))) + 1.0
 
 
+# Not read from a text: at intake, a case by the same requester (the same mobile number) carries
+# this clue on both sides of the comparison. The same person asking again about the same problem
+# is the commonest repeat; it is evidence together with a shared problem word.
+SAME_REQUESTER = "同一诉求人"
 _BROAD_KINDS = ("街道", "镇")  # a subdistrict or town holds many matters: a weak clue
 _STRONG_KINDS = tuple(
     sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS} | {"公园", "中心", "社卫"}, key=len, reverse=True)
@@ -758,7 +762,10 @@ _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
 @lru_cache(maxsize=65536)
 def clue_kind(clue: str) -> str:
     """``anchor`` (a place or unit with its kind, an address number, an amount), ``person`` (a
-    surname) or ``name`` (any other concrete clue: a bare name, a country, a subdistrict)."""
+    surname), ``requester`` (``SAME_REQUESTER``) or ``name`` (any other concrete clue: a bare
+    name, a country, a subdistrict)."""
+    if clue == SAME_REQUESTER:
+        return "requester"
     if _SURNAME_CLUE.match(clue):
         return "person"
     if _STRONG_NUMBER.match(clue) or (len(clue) > 2 and clue.endswith(_STRONG_KINDS)):
@@ -821,6 +828,8 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
         for c in names
         if not any(c != o and c in o for o in shared_specific) and not any(e in c for e in entities)
     }
+    if kinds["requester"] and any(not _kind_of(c) for c in problem | loose):
+        return True  # the same person about the same problem
     if kinds["anchor"]:
         if any(not _kind_of(c) for c in problem | loose) or places >= 2 or kinds["person"]:
             return True

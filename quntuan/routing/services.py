@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from quntuan.accounts.services import audit_record
 from quntuan.core.exceptions import NotFound
-from quntuan.routing.duplicates import DEFAULT_THRESHOLD, ClueWeights, clue_sets, similarity
+from quntuan.routing.duplicates import DEFAULT_THRESHOLD, SAME_REQUESTER, ClueWeights, clue_sets, similarity
 from quntuan.routing.model import Router, catalogue_examples, has_content
 from quntuan.routing.models import RoutingLabel, RoutingModel
 
@@ -275,8 +275,9 @@ def clues_from_stored(value, version: int | None = None) -> tuple[frozenset[str]
 def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int = 5,
                        threshold: float = DEFAULT_THRESHOLD, categories: tuple[str, ...] | None = None) -> list[dict]:
     """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?} or, with the
-    clues already known, {id, clues: (specific, general), category?}), best first, each with its
-    score and the clues both share. The caller passes only rows the user may see (open and
+    clues already known, {id, clues: (specific, general), category?}; ``same_requester``: true
+    when the candidate's requester is the new text's, which adds ``SAME_REQUESTER`` as a clue to
+    both), best first, each with its score and the clues both share. The caller passes only rows the user may see (open and
     recent cases of the same community or address). ``categories``: the text's suggested
     categories when the caller has them already (else they are computed)."""
     if not has_content(text):
@@ -305,10 +306,14 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
             cspec, cgen = _clues_of(ctext)
         if not cspec and not cgen:
             continue
-        shared = mine & (cspec | cgen)
-        if not (spec & cspec) and len(shared) < 2:
+        a, a_spec = mine, spec
+        if c.get("same_requester"):
+            a, a_spec = mine | {SAME_REQUESTER}, spec | {SAME_REQUESTER}
+            cspec = frozenset(cspec) | {SAME_REQUESTER}
+        shared = a & (cspec | cgen)
+        if not (a_spec & cspec) and len(shared) < 2:
             continue
-        score = similarity(mine, cspec | cgen, weights, spec | cspec)
+        score = similarity(a, cspec | cgen, weights, a_spec | cspec)
         if score >= threshold:
             found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared)[:8]})
     found.sort(key=lambda d: -d["score"])

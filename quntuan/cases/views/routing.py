@@ -120,14 +120,15 @@ def intake_duplicates(request):
     text = _typed_text(request)
     community = request.POST.get("community", "")[:20]
     address = request.POST.get("address", "")[:200].replace("\x00", "")
+    mobile = request.POST.get("requester_mobile", "")[:20].strip()
     if throttled(request, f"intake-dups:{request.user.pk}", DUPLICATES_LIMIT, 60):
         return render(request, "cases/partials/duplicates_intake.html", {"rows": [], "checked": False}, status=429)
     district = _district_for(request)
     rows = []
     community_id = int(community) if community.isascii() and community.isdigit() else None  # not "²"
-    if district is not None and text.strip() and (community_id or address.strip()):
+    if district is not None and text.strip() and (community_id or address.strip() or mobile):
         rows = likely_duplicates(user=request.user, text=text, district_id=district.pk,
-                                 community_id=community_id, address=address)
+                                 community_id=community_id, address=address, requester_mobile=mobile)
     return render(request, "cases/partials/duplicates_intake.html", {"rows": rows, "checked": bool(text.strip())})
 
 
@@ -138,7 +139,8 @@ def duplicate_rows(user, case: Case) -> list[dict]:
         return []
     rows = likely_duplicates(user=user, text=f"{case.title}。{case.content}", district_id=case.district_id,
                              community_id=case.community_id, address=case.address, exclude_id=case.pk,
-                             categories=(case.category.code,) if case.category_id else None)
+                             categories=(case.category.code,) if case.category_id else None,
+                             requester_mobile=case.requester_mobile)
     if not rows:
         return rows
     others = {c.pk: c for c in Case.objects.filter(pk__in=[r["id"] for r in rows])}

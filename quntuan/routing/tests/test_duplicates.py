@@ -441,3 +441,12 @@ def test_different_people_in_one_place_conflict():
     assert base > 0
     without = {c for c in a[0] | a[1] if c != "钱某"}
     assert d.similarity(without, b[0] | b[1], weights, a[0] | b[0]) > base  # the conflict halves it
+
+
+def test_the_same_requester_with_the_same_problem_is_evidence():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会"])
+    a = {d.SAME_REQUESTER, "工资", "老板"}
+    assert d.evidence({d.SAME_REQUESTER}, {"工资"}, weights)
+    assert not d.evidence({d.SAME_REQUESTER}, set(), weights)  # the same person, another matter
+    assert not d.evidence(set(), {"工资"}, weights)
+    assert d.similarity(a, {d.SAME_REQUESTER, "工资", "运动会"}, weights, {d.SAME_REQUESTER}) > d.DEFAULT_THRESHOLD

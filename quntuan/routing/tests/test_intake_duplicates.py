@@ -125,3 +125,45 @@ def test_categories_passed_in_and_clues_remembered():
     assert services._clues_of.cache_info().currsize == 1
     services.routing_duplicates(text="华兴公司欠薪", candidates=candidates, categories=("union.legal",))
     assert services._clues_of.cache_info().hits == 1
+
+
+# --- the same requester again ---------------------------------------------------------------------
+ASKED_AGAIN = "上次反映的工资还是没发,已经三个月了,老板一直拖。"  # no place, no company named
+
+
+def test_the_same_requester_asking_again_is_found_wherever(world, original):
+    mobile = original.requester_mobile
+    r = post(client_for(world.union_receiver), {"text": ASKED_AGAIN, "requester_mobile": mobile})
+    rows = r.json()
+    assert [row["tracking_no"] for row in rows] == [original.tracking_no]
+    assert "同一诉求人" in rows[0]["shared"] and "工资" in rows[0]["shared"]
+    # another requester with the same words: nothing concrete in common, no duplicate
+    r = post(client_for(world.union_receiver), {"text": ASKED_AGAIN, "requester_mobile": "13700001111",
+                                                "community_id": world.community.pk})
+    assert r.json() == []
+    # a bad number is no requester (and no 500)
+    r = post(client_for(world.union_receiver), {"text": ASKED_AGAIN, "requester_mobile": "12345"})
+    assert (r.status_code, r.json()) == (200, [])
+
+
+def test_the_same_requester_about_another_problem_is_not(world, original):
+    r = post(client_for(world.union_receiver), {"text": "想报名参加工会组织的春季职工运动会。",
+                                                "requester_mobile": original.requester_mobile})
+    assert r.json() == []
+
+
+def test_the_same_requester_only_among_cases_the_user_may_see(world, original):
+    r = post(client_for(world.youth_staff), {"text": ASKED_AGAIN, "requester_mobile": original.requester_mobile})
+    assert r.json() == []
+
+
+def test_the_intake_page_sends_the_mobile_and_shows_the_same_requester(world, original):
+    from django.urls import reverse
+
+    c = client_for(world.union_receiver)
+    r = c.post(reverse("cases:intake_duplicates"), {"title": "", "content": ASKED_AGAIN,
+                                                    "requester_mobile": original.requester_mobile})
+    page = r.content.decode()
+    assert r.status_code == 200 and original.tracking_no in page and "同一诉求人" in page
+    form = c.get(reverse("cases:intake")).content.decode()
+    assert "#id_requester_mobile" in form  # the box re-checks when the number is typed
