@@ -315,6 +315,6 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
             continue
         score = similarity(a, cspec | cgen, weights, a_spec | cspec)
         if score >= threshold:
-            found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared)[:8]})
+            found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared, key=lambda c: (c != SAME_REQUESTER, c))[:8]})
     found.sort(key=lambda d: -d["score"])
     return found[:limit]
