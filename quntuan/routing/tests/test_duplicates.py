@@ -450,3 +450,8 @@ def test_the_same_requester_with_the_same_problem_is_evidence():
     assert not d.evidence({d.SAME_REQUESTER}, set(), weights)  # the same person, another matter
     assert not d.evidence(set(), {"工资"}, weights)
     assert d.similarity(a, {d.SAME_REQUESTER, "工资", "运动会"}, weights, {d.SAME_REQUESTER}) > d.DEFAULT_THRESHOLD
+
+
+def test_an_estates_gate_is_no_person_and_a_delivery_firm_is_a_unit():
+    assert "苑某" not in spec("翠微苑北门对面那段盲道")
+    assert "速达公司" in spec("速达外卖望湖路站点的站长,姓鲁")
