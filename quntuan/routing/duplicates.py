@@ -134,6 +134,8 @@ def _amount(num: str, unit: str) -> int | None:
     scale = _MONEY_SCALE.get(unit, 1)
     if scale > 1 and len(num) > 1 and all(c in _CN_DIGITS for c in num):
         return None  # 七八千, 三四万: a range, no amount
+    if scale > 1 and any(c in "万千" for c in num):
+        return _number(num + unit[0])  # 一万二 + 千(元): the 千 is the number's own, 12000
     if re.fullmatch(r"\d+\.\d+", num):
         return round(float(num) * scale)
     n = _number(num)
@@ -215,7 +217,7 @@ _NOT_A_NAME = set(
     "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
     "城里 乡下 老家 单位 隔壁 住址 地址 家住 人为 辖区".split()
 )
-_BEFORE_A_NAME = "住在"  # a verb jieba glues to the first character of an unknown name
+_BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
 _NAME_FLAGS = ("n", "nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "a", "eng", "vn", "l")
 _MAX_NAME = 6
@@ -351,18 +353,19 @@ _UNIT_KINDS = dict(
         "装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "外卖:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 材料:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
+        "外卖:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
         "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 村:小区 园:小区"
     ).split()
 )
 _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
-_TRADE = sorted((k for k, v in _UNIT_KINDS.items() if v == "公司"), key=len, reverse=True)
+# 材料 ends a firm's name (恒晟包装材料有限公司) but alone is the papers one hands in (贷款材料)
+_TRADE = sorted([k for k, v in _UNIT_KINDS.items() if v == "公司"] + ["材料"], key=len, reverse=True)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
     "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 那个 这个 附近 旁边 对面 "
-    "高年级 低年级 中年级 年级".split()
+    "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
 _COMMON_HEAD = 1000  # a head that is an everyday word (东方, 阳光) is no unit's short name
@@ -557,6 +560,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             and f.startswith(("nr", "ns", "nz"))
             and prev[-1:] in _SURNAMES
             and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找"))
+            and not (len(prev) == 1 and words[i - 1][1].startswith(("c", "p", "u", "d", "r", "v")))  # 和 养老
             and w not in _GENERIC
             and not (prev in _PLACE_CHARS and i > 1 and words[i - 2][1].startswith(("n", "ns", "nr")))
         ):  # (翠微 苑 北门: the estate 翠微苑's north gate, not Mr 苑)
@@ -572,6 +576,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             and w not in _GENERIC
             and not _PERSON_TITLE.fullmatch(w)
             and w[-1] not in _PLACE_CHARS  # 桂香园 is an estate, not Mr 桂
+            and not _kind_of(w)  # 柳溪镇 is a town
             and frequency(w) < _COMMON_NAME_FREQ  # 马拉松 is a race, not Mr 马
         ):
             out.add(w[0] + "某")

@@ -455,3 +455,14 @@ def test_the_same_requester_with_the_same_problem_is_evidence():
 def test_an_estates_gate_is_no_person_and_a_delivery_firm_is_a_unit():
     assert "苑某" not in spec("翠微苑北门对面那段盲道")
     assert "速达公司" in spec("速达外卖望湖路站点的站长,姓鲁")
+
+
+def test_junk_clues_from_formal_words_towns_and_papers():
+    assert "12000元" in spec("三个月工资都没发 一万二千多 老板天天说等回款")  # not 一万二 × 千
+    assert "12000元" in spec("一共一万二千元") and "12000元" in spec("一万二左右")
+    assert "柳某" not in spec("来电人称其母亲今年52岁,住柳溪镇新街村")  # a town, not Mr 柳
+    assert "和某" not in spec("近期频发保健品和“养老投资”诈骗")  # 和 is "and"
+    firm = spec("本人系泰丰物流有限公司分拣中心员工")
+    assert "泰丰公司" in firm and "系泰丰公司" not in firm and "有限公司" not in firm
+    assert not any(c.endswith("公司") for c in spec("问上周交的创业担保贷款材料审得怎么样了"))
+    assert "恒晟公司" in spec("在临江恒晟包装材料有限公司从事质检")
