@@ -255,8 +255,9 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     """Cases a new one may repeat, pre-filtered in the database: in the same community (or, with
     no community, the same address in the district) — or, given ``requester_mobile``, of the same
     requester in the district, wherever (at most ``DUPLICATE_SAME_REQUESTER``, index on district,
-    mobile, time) —, received in the 60 days up to ``now`` or still open, not merged, visible to ``user`` and — when the new text's suggested
-    ``categories`` are given — of the same organization's categories (or none). Newest first, at
+    mobile, time) —, received in the 60 days up to ``now`` or still open, not merged, visible to
+    ``user`` and — when the new text's suggested ``categories`` are given — of the same
+    organization's categories (or none). Newest first, at
     most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER`` rows of ``DUPLICATE_FIELDS`` and
     ``clues`` (the stored clues; never the content).
 
@@ -397,9 +398,9 @@ def likely_duplicates(*, user, text: str, district_id: int, community_id: int | 
     for f in found:
         row = dict(by_id[f["id"]])
         del row["clues"]
-        same = bool(mobile) and row.pop("requester_mobile") == mobile
-        row.pop("requester_mobile", None)
-        out.append({**row, "score": f["score"], "shared": f["shared"], "same_requester": same})
+        theirs = row.pop("requester_mobile")  # the number itself stays out of the row
+        out.append({**row, "score": f["score"], "shared": f["shared"],
+                    "same_requester": bool(mobile) and theirs == mobile})
     return out
 
 

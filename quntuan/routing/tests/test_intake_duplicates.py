@@ -167,3 +167,15 @@ def test_the_intake_page_sends_the_mobile_and_shows_the_same_requester(world, or
     assert r.status_code == 200 and original.tracking_no in page and "同一诉求人" in page
     form = c.get(reverse("cases:intake")).content.decode()
     assert "#id_requester_mobile" in form  # the box re-checks when the number is typed
+
+
+def test_rows_say_same_requester_and_never_carry_the_number(world, original):
+    from quntuan.cases.queries import likely_duplicates
+
+    mine = likely_duplicates(user=world.union_receiver, text=ASKED_AGAIN, district_id=world.district.pk,
+                             requester_mobile=original.requester_mobile)
+    assert [(r["tracking_no"], r["same_requester"]) for r in mine] == [(original.tracking_no, True)]
+    other = likely_duplicates(user=world.union_receiver, text="华兴公司三个月不发工资了", district_id=world.district.pk,
+                              community_id=world.community.pk, requester_mobile="13700001111")
+    assert [(r["tracking_no"], r["same_requester"]) for r in other] == [(original.tracking_no, False)]
+    assert all("requester_mobile" not in r for r in mine + other)
