@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 7
+CLUE_VERSION = 8
 DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -57,7 +57,7 @@ _APPROX = r"(?:多|余|来|几|出头)?"
 # dates (11月18日 = 十一月十八号) are read first and taken out, so 18号 is no house number
 _DATE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 # address numbers: the strongest numeric clue (18号, 3号楼 = 3栋, 2603室, 三期)
-_ADDRESS = re.compile(_NUM + r"(号楼|号院|号(?!码头|线|门|口|窗|床|位|车|机|台|厅|桥)|栋|幢|单元|室|期)")
+_ADDRESS = re.compile(_NUM + r"(号楼|号院|号(?!码头|线|门|口|窗|床|位|车|机|台|厅|桥|人)|栋|幢|单元|室|期)")
 # 3-2-502, 3栋2单元502, 7栋 我家603, 一栋一零二: a flat number written after its building
 _FLAT_DASHED = re.compile(r"(?<![\d.\-])(\d{1,3})-(?:(\d{1,2})-)?(\d{3,4})(?![\d\-])")
 _FLAT_AFTER = re.compile(
@@ -187,6 +187,8 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
             if n is None or (n == 1 and target is general):
                 continue
             kind = kinds.get(m.group(2), m.group(2))
+            if kind in ("小时", "岁") and re.search(r"多|余|来|几|出头", m.group(0)):
+                kind = "多" + kind  # 40多个小时, 七十来岁: a rough figure, no value to tell two people apart
             if kind == "号" and n >= 101 and specific & {c for c in specific if c.endswith("栋")}:
                 kind = "室"  # 1栋102号: a flat
             target.add(f"{n}{kind}")
@@ -368,6 +370,7 @@ _NOT_IN_NAME = set(
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
+_GRADE_WORD = re.compile(r"^(初|高)?([一二三四五六1-6])(?:年级)?$")
 _COMMON_HEAD = 1000  # a head that is an everyday word (东方, 阳光) is no unit's short name
 _COMMON_CORE = 3000  # nor is a core that is one (太阳, 实验)
 _SCHOOL_QUALIFIERS = ("实验", "外国语", "附属", "双语", "国际")  # 育才实验中学 = 育才中学 = 育才学校
@@ -395,10 +398,20 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
         if len(w) > 1 and w[0] in _BEFORE_A_NAME:
             parts.insert(0, w[1:])  # 刘婷婷 住翠 湖湾: the name starts after 住
             break
+        if (f == "ns" or _kind_of(w)) and len(w) >= 2 and _own_name("".join(parts)):
+            break  # 石桥 鑫达电子厂, 工业园 恒达精密: the place before a firm's own name is none of it
         parts.insert(0, w)
         size += len(w)
         j -= 1
     return _trim_name(parts)
+
+
+def _own_name(name: str) -> bool:
+    """Whether ``name`` without the trade words at its end is a name of its own (鑫达 of 鑫达电子,
+    not 新型 of 新型建材)."""
+    while (t := next((t for t in _TRADE if name.endswith(t) and len(name) > len(t)), "")):
+        name = name[: -len(t)]
+    return len(name) >= 2 and name not in _TRADE and frequency(name) < _COMMON_CORE
 
 
 def _unit_clues(core: str, cls: str, names: set[str] | None = None) -> set[str]:
@@ -482,7 +495,7 @@ def _schools_before_grade(words: list[tuple[str, str]], names: set[str] | None =
         if i and (_GRADE.match(w) or w in _SCHOOL_AFTER):
             j = i - 1 if words[i - 1][0] in _READS and i > 1 else i
             name = _name_before(words, j)
-            if name and name not in _GENERIC:
+            if name and name not in _GENERIC and not _GRADE_WORD.match(name):
                 out |= _unit_clues(name, "学校", names)
     return out
 
@@ -581,9 +594,21 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         ):
             out.add(w[0] + "某")
             out.add(w)
+        elif (
+            f == "nr"
+            and len(w) == 2
+            and w[0] in _SURNAMES
+            and frequency(w) < _RARE_NAME_FREQ  # 孙丽, 李欣: not 孙子, 高温
+            and not _kind_of(w)
+            and not (i + 1 < len(words) and _kind_of(words[i + 1][0]))  # 林厝 村: a place
+            and not _GRADE_WORD.match(w)  # 高二 is a grade
+        ):
+            out.add(w[0] + "某")
+            out.add(w)
     return out
 
 
+_RARE_NAME_FREQ = 10  # a two-character word tagged as a name and this rare is a person's full name
 _COMMON_NAME_FREQ = 50  # a three-character word this common is no one's full name (马拉松, 80)
 _COMMON_FREQ = 300  # jieba's dictionary tags some everyday words as names (康复 nr, 1018 times)
 
@@ -707,6 +732,9 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w):
             continue  # 李女士, 陈伯: the surname clue (李某) stands for them
+        if m := _GRADE_WORD.match(w):  # 初二 = 初2年级, 四年级 = 4年级 (as in a class: 初二(3)班)
+            general.add(f"{m.group(1) or ''}{_number(m.group(2))}年级")
+            continue
         if (
             flag.startswith(_SPECIFIC_FLAGS)
             and w not in _GENERIC
@@ -799,7 +827,25 @@ def _distinct_places(entities: set[str], shared_specific: set[str]) -> int:
     return len(groups)
 
 
-def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueWeights) -> bool:
+# 上周已电话咨询过, 此前在网上留过言, 再次来访, 之前已有工友反映过: the request says it follows an
+# earlier one, so the earlier one is likely among those already seen.
+_FOLLOW_UP = re.compile(
+    r"(?:上次|上回|之前|此前|前几天|前两天|前些天|前阵子|上周|上星期|上礼拜|上个月|上月|早前|先前|前天|昨天|已经|已|曾经?)"
+    r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请)过"
+    r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
+)
+FOLLOW_UP_DF = 20  # with a follow-up, a shared problem word this rare in the corpus is evidence
+FOLLOW_UP_BONUS = 0.1  # and the score of a pair with evidence rises by this much
+
+
+def follow_up(text: str | None) -> bool:
+    """Whether a request says it follows an earlier one (a reminder, a second call)."""
+    return bool(_FOLLOW_UP.search((text or "")[:2000]))
+
+
+def evidence(
+    shared_specific: set[str], shared_general: set[str], weights: ClueWeights, follow_up: bool = False
+) -> bool:
     """Whether two requests share enough concrete evidence to be the same matter:
 
     * a place, unit, address number or amount together with a problem word (one that is not a
@@ -808,7 +854,9 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
       same surname (柳岸花园6栋 and 孙某);
     * a name (not a bare surname) or a date (11月3日) with a rare problem word, or two names;
     * with no concrete clue at all, ``NO_ANCHOR_RARE`` rare problem words (a surname counts as one).
-    A place alone is no matter: the same road holds many."""
+    A place alone is no matter: the same road holds many. When the newer request says it follows
+    an earlier one (``follow_up``), any shared concrete clue with a problem word is enough, and so
+    is a fairly rare problem word (``FOLLOW_UP_DF``)."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
     full_names = {
         c for c in shared_specific if len(c) == 3 and c[0] + "某" in shared_specific and c[1] != "某"
@@ -841,6 +889,12 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
             return True
         if entities and any(_HOUSE_NUMBER.match(c) for c in shared_specific):
             return True  # 桂花巷 and 12号 in both: one household, not only one road
+    if follow_up:
+        words = [c for c in problem | loose if not _kind_of(c)]
+        if words and (kinds["anchor"] or kinds["person"] or names):
+            return True
+        if any(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in words):
+            return True
     dates = {c for c in shared_general if _DATE_CLUE.match(c)}
     rare -= dates
     if len(names) >= 2 or ((names or dates) and any(not _kind_of(c) for c in rare)):
@@ -851,7 +905,12 @@ def evidence(shared_specific: set[str], shared_general: set[str], weights: ClueW
 # Details that tell one person's matter from another's: two requests that both give one of them,
 # and give different values (钱某 and 宋某, 40小时 and 120小时, 一级 and 二级 残疾), are about
 # different people. Amounts and years are left out: people round them and count them differently.
-_CONFLICT = re.compile(r"^(?:(?P<person>.)某|\d+(?P<kind>小时|岁|级|室|栋))$")
+# A pupil's grade (初一 and 初二) and a child's sex (儿子 and 女儿, 孙子 and 侄女) tell two families apart.
+_CONFLICT = re.compile(
+    r"^(?:(?P<person>.)某|\d+(?P<kind>小时|岁|级|室|栋)|(?:初|高)?\d(?P<grade>年级))$"
+)
+_BOYS = frozenset("儿子 孙子 外孙 侄子 外甥 男孩 男孩子 小伙子".split())
+_GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 闺女 小姑娘".split())
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
 
 
@@ -861,15 +920,40 @@ def conflicts(a: set[str], b: set[str]) -> int:
         out: dict[str, set[str]] = {}
         for c in clues:
             if m := _CONFLICT.match(c):
-                out.setdefault(m.group("kind") or "某", set()).add(c)
+                out.setdefault(m.group("kind") or m.group("grade") or "某", set()).add(c)
+        for sex, words in (("男", _BOYS), ("女", _GIRLS)):
+            if clues & words:
+                out.setdefault("child", set()).add(sex)
         return out
 
     ka, kb = by_kind(a), by_kind(b)
     return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
 
 
+def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> set[str]:
+    """The places and units of ``b`` that ``a`` names without their kind (恒达 of 恒达那个厂 is
+    恒达公司; 金桂 is 金桂苑小区)."""
+    return {
+        c
+        for c in b - a
+        if c in specific
+        and clue_kind(c) == "anchor"
+        and not c[:1].isdigit()
+        and len(e := _entity(c)) >= 2
+        and e != c
+        and e in a
+        and e in specific  # a name, not the problem word 残疾 of a junk 残疾学校
+        and not c.endswith("工地")  # 巾帼创业项目 is no building site
+        and frequency(e) < _COMMON_HEAD  # 中文学校: an everyday word names no one unit
+    }
+
+
 def similarity(
-    a: set[str], b: set[str], weights: ClueWeights, specific: frozenset[str] | set[str] = frozenset()
+    a: set[str],
+    b: set[str],
+    weights: ClueWeights,
+    specific: frozenset[str] | set[str] = frozenset(),
+    follow_up: bool = False,
 ) -> float:
     """Weighted overlap of two clue sets, 0..1 (a weighted cosine); concrete clues (places,
     units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words, and problem
@@ -877,11 +961,12 @@ def similarity(
     not enough ``evidence`` of one matter."""
     if not a or not b:
         return 0.0
+    a, b = a | _written_bare(a, b, specific), b | _written_bare(b, a, specific)
     shared = a & b
     if not shared:
         return 0.0
     shared_specific = shared & set(specific)
-    if not evidence(shared_specific, shared - shared_specific, weights):
+    if not evidence(shared_specific, shared - shared_specific, weights, follow_up):
         return 0.0
 
     def w(c: str) -> float:
@@ -893,7 +978,7 @@ def similarity(
     na, nb = norm(a), norm(b)
     lo, hi = min(na, nb), max(na, nb)
     score = sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
-    return score * CONFLICT_FACTOR ** conflicts(a, b)
+    return (score + (FOLLOW_UP_BONUS if follow_up else 0.0)) * CONFLICT_FACTOR ** conflicts(a, b)
 
 
 @dataclass
@@ -931,6 +1016,7 @@ class Deduper:
         lowered by ``category_margin`` when the first categories differ."""
         spec, gen = clue_sets(text)
         c = spec | gen
+        again = follow_up(text)
         best_key, best_score = None, 0.0
         for s in self.seen:
             if abs(day - s.day) > self.window_days:
@@ -941,7 +1027,7 @@ class Deduper:
                     if not (categories[0] in s.categories[:2] or s.categories[0] in categories[:2]):
                         continue  # the two requests are not about the same kind of matter
                     penalty = self.category_margin
-            score = similarity(c, s.clues, self.weights, spec | s.specific) - penalty
+            score = similarity(c, s.clues, self.weights, spec | s.specific, again) - penalty
             if score > best_score:
                 best_key, best_score = s.key, score
         return (spec, c), best_key, best_score

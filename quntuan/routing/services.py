@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from quntuan.accounts.services import audit_record
 from quntuan.core.exceptions import NotFound
-from quntuan.routing.duplicates import DEFAULT_THRESHOLD, SAME_REQUESTER, ClueWeights, clue_sets, similarity
+from quntuan.routing.duplicates import (
+    DEFAULT_THRESHOLD,
+    SAME_REQUESTER,
+    ClueWeights,
+    clue_sets,
+    follow_up,
+    similarity,
+)
 from quntuan.routing.model import Router, catalogue_examples, has_content
 from quntuan.routing.models import RoutingLabel, RoutingModel
 
@@ -291,6 +298,7 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
     weights = _weights()
     spec, gen = clue_sets(text)
     mine = spec | gen
+    again = follow_up(text)  # 上周已电话咨询过: the earlier request is likely among the candidates
     found = []
     for c in candidates[:500]:
         ccat = c.get("category") or ""
@@ -311,9 +319,9 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
             a, a_spec = mine | {SAME_REQUESTER}, spec | {SAME_REQUESTER}
             cspec = frozenset(cspec) | {SAME_REQUESTER}
         shared = a & (cspec | cgen)
-        if not (a_spec & cspec) and len(shared) < 2:
+        if not (a_spec & cspec) and len(shared) < (1 if again else 2):
             continue
-        score = similarity(a, cspec | cgen, weights, a_spec | cspec)
+        score = similarity(a, cspec | cgen, weights, a_spec | cspec, again)
         if score >= threshold:
             found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared, key=lambda c: (c != SAME_REQUESTER, c))[:8]})
     found.sort(key=lambda d: -d["score"])

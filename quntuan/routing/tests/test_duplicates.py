@@ -466,3 +466,61 @@ def test_junk_clues_from_formal_words_towns_and_papers():
     assert "泰丰公司" in firm and "系泰丰公司" not in firm and "有限公司" not in firm
     assert not any(c.endswith("公司") for c in spec("问上周交的创业担保贷款材料审得怎么样了"))
     assert "恒晟公司" in spec("在临江恒晟包装材料有限公司从事质检")
+
+
+def test_a_crowd_is_no_house_number_and_rough_hours_tell_no_one_apart():
+    assert "10号" not in spec("车间约40名工人情况相同,全厂几十号人都一样")
+    general = d.clue_sets("我志愿时长少了40多个小时")[1]
+    assert "40多小时" in general and "40小时" not in general
+    assert d.conflicts({"40多小时", "志愿"}, {"60小时", "18小时", "志愿"}) == 0
+    assert d.conflicts({"40小时"}, {"60小时"}) == 1
+
+
+def test_grades_and_a_childs_sex_tell_two_families_apart():
+    first = d.clues("来访人称其孙子在青溪中学读初一,想申请希望工程助学金")
+    second = d.clues("我是李欣的姑姑,侄女在青溪中学上初二,想申请希望工程助学金")
+    assert "初1年级" in first and "初2年级" in second
+    assert d.conflicts(first, second) == 2  # 初一 / 初二, 孙子 / 侄女
+    son = d.clues("儿子今年考上职业技术学院,咨询金秋助学")
+    assert d.conflicts(son, d.clues("女儿今年考上师范大学,想申请金秋助学")) == 1
+    assert d.conflicts(son, d.clues("孩子考上大学了,金秋助学怎么申请")) == 0  # 孩子 says no sex
+    assert "4年级" in d.clues("孩子读四年级") and "高2年级" in d.clues("我是澜江二中高二学生")
+    assert "高某" not in spec("我是澜江二中高二学生")  # a grade, not Mr 高
+
+
+def test_two_character_full_names_give_the_surname():
+    assert {"孙丽", "孙某"} <= spec("我是瑞丰食品厂包装车间职工孙丽,丈夫去年因病去世")
+    assert "林某" not in spec("东塘林厝村村民")  # a village
+    assert "孙某" not in spec("来访人称其孙子在青溪中学读初一")  # 孙子 is a grandson
+
+
+def test_a_place_before_a_firms_name_is_no_part_of_it():
+    assert "鑫达公司" in spec("来访人称其在石桥鑫达电子厂上班")
+    assert "石桥公司" not in spec("来访人称其在石桥鑫达电子厂上班")
+    assert "恒达公司" in spec("我是青枫工业园恒达精密的车工张国庆")
+    assert "瑞丰公司" in spec("我是瑞丰食品厂包装车间职工")
+
+
+def test_a_unit_named_without_its_kind_meets_the_unit():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    long_ = d.clue_sets("来电人反映,恒达精密机械有限公司拖欠工资三个月,老板躲着不见")
+    short = d.clue_sets("恒达那个厂三个月没发钱了 老板天天躲着不见人")
+    assert "恒达公司" in long_[0] and "恒达" in short[0] and "恒达公司" not in short[0]
+    both = long_[0] | short[0]
+    assert d.similarity(long_[0] | long_[1], short[0] | short[1], weights, both) > 0
+    # a problem word that a junk unit was read from is no name of that unit
+    assert not d._written_bare({"残疾", "人证"}, {"残疾学校"}, {"残疾学校"})
+
+
+def test_a_follow_up_needs_less_evidence():
+    assert d.follow_up("来电人刘先生,外卖骑手,前几天在公众号上问过,想了解入会手续")
+    assert d.follow_up("为其儿子换领残疾人证一事再次来访")
+    assert d.follow_up("上次说的我儿子在学校被要钱的事 今天又被堵厕所了")
+    assert not d.follow_up("外卖骑手能入工会吗")
+    assert not d.follow_up("公司从三月份开始就没发过工资")
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "外卖骑手入会", "残疾人证"])
+    first = d.clue_sets("外卖骑手能入工会吗")
+    again = d.clue_sets("来电人刘先生,外卖骑手,前几天在公众号上问过,想了解入会需要什么手续")
+    args = (first[0] | first[1], again[0] | again[1], weights, first[0] | again[0])
+    assert d.similarity(*args) == 0.0  # two riders asking the same thing, as far as anyone can tell
+    assert d.similarity(*args, follow_up=True) >= d.DEFAULT_THRESHOLD

@@ -73,6 +73,19 @@ def test_duplicates_share_place_not_wording():
     assert services.routing_duplicates(text="", candidates=candidates) == []
 
 
+def test_a_follow_up_finds_the_request_it_follows():
+    candidates = [
+        {"id": 1, "text": "外卖骑手能入工会吗", "category": "union.membership"},
+        {"id": 2, "text": "网约车司机想加入工会 走什么渠道", "category": "union.membership"},
+    ]
+    text = "来电人刘先生,外卖骑手,前几天在公众号上问过,想了解入会需要什么手续"
+    found = services.routing_duplicates(text=text, candidates=candidates, categories=("union.membership",))
+    assert [f["id"] for f in found] == [1]
+    # told without saying it follows an earlier one, it is a second rider asking the same thing
+    assert services.routing_duplicates(text="来电人刘先生,外卖骑手,想了解入会需要什么手续",
+                                       candidates=candidates, categories=("union.membership",)) == []
+
+
 @pytest.mark.django_db
 def test_routing_train_if_missing_trains_once():
     """The start script trains a model only when none is active, so that serving processes load
