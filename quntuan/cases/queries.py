@@ -391,7 +391,7 @@ def likely_duplicates(*, user, text: str, district_id: int, community_id: int | 
         text=text, limit=limit, categories=categories,
         # the candidates are of the same organization's categories already (the statement's filter)
         candidates=[{"id": r["id"], "clues": known[r["id"]],
-                     "same_requester": bool(mobile) and r["requester_mobile"] == mobile} for r in rows],
+                     "same_requester": r["requester_mobile"] == mobile if mobile else None} for r in rows],
     )
     by_id = {r["id"]: r for r in rows}
     out = []

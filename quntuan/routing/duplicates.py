@@ -38,7 +38,7 @@ from functools import lru_cache
 from quntuan.routing.segment import frequency, subwords, tagged
 
 CLUE_VERSION = 8
-DEFAULT_THRESHOLD = 0.42  # best pooled F0.5 over train→dev and dev→train, centre of the widest plateau
+DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue version 8)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
 SHORT_SIDE = 0.6  # 0.5 would be the cosine; above it the shorter request's share of shared clues counts more
@@ -838,9 +838,20 @@ FOLLOW_UP_DF = 20  # with a follow-up, a shared problem word this rare in the co
 FOLLOW_UP_BONUS = 0.1  # and the score of a pair with evidence rises by this much
 
 
+_OTHERS_BEFORE = re.compile(
+    r"(?:工友|邻居|同事|家长|其他人|别人|大家|有人|住户|居民|村民|同学|楼上|楼下)[^,，。;；!！?？]{0,8}?"
+    r"(?:反映|问|打|投诉|说|报|联系)过"
+)
+
+
 def follow_up(text: str | None) -> bool:
     """Whether a request says it follows an earlier one (a reminder, a second call)."""
     return bool(_FOLLOW_UP.search((text or "")[:2000]))
+
+
+def follow_up_of_others(text: str | None) -> bool:
+    """Whether the earlier request it follows was someone else's (之前已有工友反映过)."""
+    return bool(_OTHERS_BEFORE.search((text or "")[:2000]))
 
 
 def evidence(
@@ -948,6 +959,39 @@ def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str])
     }
 
 
+@lru_cache(maxsize=65536)
+def _variants(clues: frozenset[str], specific: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """The clues grouped by what they name: the ways one place, unit or person is written
+    (澜江区实验小学, 澜江学校, 实验小学) and a problem word with its parts (护理补贴, 护理, 补贴)
+    weigh as one clue, so a request that writes one thing in many ways does not drown the rest."""
+    items = sorted(clues)
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    keys = []
+    for c in items:
+        k = _entity(c) if c in specific else c
+        keys.append(k if len(k) >= 2 and not c[:1].isdigit() else None)
+    for i, c in enumerate(items):
+        if keys[i] is None:
+            continue
+        for j in range(i + 1, len(items)):
+            o = items[j]
+            if keys[j] is None or (c in specific) != (o in specific):
+                continue
+            if keys[i] in o or keys[j] in c:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[str]] = {}
+    for i, c in enumerate(items):
+        groups.setdefault(find(i), []).append(c)
+    return tuple(tuple(g) for g in groups.values())
+
+
 def similarity(
     a: set[str],
     b: set[str],
@@ -973,11 +1017,15 @@ def similarity(
         return weights.weight(c) * (SPECIFIC_BOOST if c in specific else 1.0)
 
     def norm(clues: set[str]) -> float:
-        return sum(w(c) ** 2 * (1.0 if c in shared or c in specific else ONE_SIDED_GENERAL) for c in clues)
+        return sum(
+            max(w(c) ** 2 for c in g) * (1.0 if any(c in shared or c in specific for c in g) else ONE_SIDED_GENERAL)
+            for g in _variants(frozenset(clues), frozenset(specific & clues))
+        )
 
     na, nb = norm(a), norm(b)
     lo, hi = min(na, nb), max(na, nb)
-    score = sum(w(c) ** 2 for c in shared) / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
+    common = sum(max(w(c) ** 2 for c in g) for g in _variants(frozenset(shared), frozenset(shared_specific)))
+    score = common / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
     return (score + (FOLLOW_UP_BONUS if follow_up else 0.0)) * CONFLICT_FACTOR ** conflicts(a, b)
 
 

@@ -24,6 +24,7 @@ from quntuan.routing.duplicates import (
     ClueWeights,
     clue_sets,
     follow_up,
+    follow_up_of_others,
     similarity,
 )
 from quntuan.routing.model import Router, catalogue_examples, has_content
@@ -284,7 +285,9 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
     """Likely duplicates of ``text`` among ``candidates`` ({id, text, category?} or, with the
     clues already known, {id, clues: (specific, general), category?}; ``same_requester``: true
     when the candidate's requester is the new text's, which adds ``SAME_REQUESTER`` as a clue to
-    both), best first, each with its score and the clues both share. The caller passes only rows the user may see (open and
+    both, false when it is known to be someone else's, missing when unknown; a text that says it
+    follows an earlier request needs less evidence, but not against someone else's case unless
+    it says others asked before), best first, each with its score and the clues both share. The caller passes only rows the user may see (open and
     recent cases of the same community or address). ``categories``: the text's suggested
     categories when the caller has them already (else they are computed)."""
     if not has_content(text):
@@ -298,7 +301,10 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
     weights = _weights()
     spec, gen = clue_sets(text)
     mine = spec | gen
-    again = follow_up(text)  # 上周已电话咨询过: the earlier request is likely among the candidates
+    # 上周已电话咨询过: the earlier request is likely among the candidates, and is the requester's
+    # own unless the text says others asked (之前已有工友反映过)
+    again = follow_up(text)
+    others_asked = again and follow_up_of_others(text)
     found = []
     for c in candidates[:500]:
         ccat = c.get("category") or ""
@@ -319,9 +325,10 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
             a, a_spec = mine | {SAME_REQUESTER}, spec | {SAME_REQUESTER}
             cspec = frozenset(cspec) | {SAME_REQUESTER}
         shared = a & (cspec | cgen)
-        if not (a_spec & cspec) and len(shared) < (1 if again else 2):
+        relaxed = again and (c.get("same_requester") is not False or others_asked)
+        if not (a_spec & cspec) and len(shared) < (1 if relaxed else 2):
             continue
-        score = similarity(a, cspec | cgen, weights, a_spec | cspec, again)
+        score = similarity(a, cspec | cgen, weights, a_spec | cspec, relaxed)
         if score >= threshold:
             found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared, key=lambda c: (c != SAME_REQUESTER, c))[:8]})
     found.sort(key=lambda d: -d["score"])

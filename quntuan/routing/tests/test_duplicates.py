@@ -518,9 +518,28 @@ def test_a_follow_up_needs_less_evidence():
     assert d.follow_up("上次说的我儿子在学校被要钱的事 今天又被堵厕所了")
     assert not d.follow_up("外卖骑手能入工会吗")
     assert not d.follow_up("公司从三月份开始就没发过工资")
+    assert d.follow_up_of_others("厂里两个多月没发工资,之前已有工友反映过,至今没有进展")
+    assert not d.follow_up_of_others("上周已电话咨询过补办事宜")
     weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "外卖骑手入会", "残疾人证"])
-    first = d.clue_sets("外卖骑手能入工会吗")
-    again = d.clue_sets("来电人刘先生,外卖骑手,前几天在公众号上问过,想了解入会需要什么手续")
+    first = d.clue_sets("外卖骑手能入工会吗 要什么手续")
+    again = d.clue_sets("来电人刘先生,外卖骑手,入工会的事前几天在公众号上问过")
     args = (first[0] | first[1], again[0] | again[1], weights, first[0] | again[0])
     assert d.similarity(*args) == 0.0  # two riders asking the same thing, as far as anyone can tell
     assert d.similarity(*args, follow_up=True) >= d.DEFAULT_THRESHOLD
+
+
+def test_one_thing_written_many_ways_weighs_once():
+    groups = {frozenset(g) for g in d._variants(
+        frozenset({"澜江区实验小学", "澜江学校", "澜江区", "护理补贴", "护理", "补贴", "15栋", "15层"}),
+        frozenset({"澜江区实验小学", "澜江学校", "澜江区", "15栋"}),
+    )}
+    assert frozenset({"澜江区实验小学", "澜江学校", "澜江区"}) in groups
+    assert frozenset({"护理补贴", "护理", "补贴"}) in groups
+    assert frozenset({"15栋"}) in groups and frozenset({"15层"}) in groups  # numbers stay apart
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    terse = d.clue_sets("恒达那个厂三个月没发工资了")
+    long_ = d.clue_sets("来电人反映,其在澄江区恒达精密机械有限公司做车床工,公司拖欠工资三个月")
+    longer = d.clue_sets("来电人反映,其在澄江区恒达精密机械有限公司(恒达精密机械厂)做车床工,公司拖欠工资三个月")
+    score = d.similarity(terse[0] | terse[1], long_[0] | long_[1], weights, terse[0] | long_[0])
+    again = d.similarity(terse[0] | terse[1], longer[0] | longer[1], weights, terse[0] | longer[0])
+    assert score > 0 and again >= score - 0.05  # the firm written twice does not drown the rest

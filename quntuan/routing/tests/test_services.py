@@ -81,6 +81,13 @@ def test_a_follow_up_finds_the_request_it_follows():
     text = "来电人刘先生,外卖骑手,前几天在公众号上问过,想了解入会需要什么手续"
     found = services.routing_duplicates(text=text, candidates=candidates, categories=("union.membership",))
     assert [f["id"] for f in found] == [1]
+    # a case known to be someone else's is no earlier request of this requester's …
+    theirs = [{**c, "same_requester": False} for c in candidates]
+    assert services.routing_duplicates(text=text, candidates=theirs, categories=("union.membership",)) == []
+    # … unless the text says others asked before
+    told = "外卖骑手入会的事之前已有工友反映过,想了解入会需要什么手续"
+    found = services.routing_duplicates(text=told, candidates=theirs, categories=("union.membership",))
+    assert [f["id"] for f in found] == [1]
     # told without saying it follows an earlier one, it is a second rider asking the same thing
     assert services.routing_duplicates(text="来电人刘先生,外卖骑手,想了解入会需要什么手续",
                                        candidates=candidates, categories=("union.membership",)) == []
