@@ -189,6 +189,9 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
             kind = kinds.get(m.group(2), m.group(2))
             if kind in ("小时", "岁") and re.search(r"多|余|来|几|出头", m.group(0)):
                 kind = "多" + kind  # 40多个小时, 七十来岁: a rough figure, no value to tell two people apart
+            if kind == "年级" and 7 <= n <= 12:
+                target.add(f"{'初' if n <= 9 else '高'}{(n - 7) % 3 + 1}年级")  # 八年级 = 初二
+                continue
             if kind == "号" and n >= 101 and specific & {c for c in specific if c.endswith("栋")}:
                 kind = "室"  # 1栋102号: a flat
             target.add(f"{n}{kind}")

@@ -486,6 +486,7 @@ def test_grades_and_a_childs_sex_tell_two_families_apart():
     assert d.conflicts(son, d.clues("孩子考上大学了,金秋助学怎么申请")) == 0  # 孩子 says no sex
     assert "4年级" in d.clues("孩子读四年级") and "高2年级" in d.clues("我是澜江二中高二学生")
     assert "高某" not in spec("我是澜江二中高二学生")  # a grade, not Mr 高
+    assert "初2年级" in d.clues("孩子在桂湖中学八年级(3)班") and "高1年级" in d.clues("上十年级")
 
 
 def test_two_character_full_names_give_the_surname():
