@@ -631,6 +631,23 @@ _SPELLINGS = (
 )
 
 
+# One problem told in other words (路灯 / 照明 / 黑灯瞎火, 喧哗 / 吵闹, 拖欠工资 / 三个月没发钱): the
+# usual word is a clue too, so that the two tellings share it.
+_PROBLEMS = (
+    (re.compile(r"路灯|照明|黑灯瞎火|灯不亮|灯也不亮|灯坏|一片漆黑|黑漆漆|黑乎乎"), "路灯"),
+    (re.compile(r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到"), "噪音"),
+    (
+        re.compile(r"欠薪|拖欠工资|拖欠工钱|欠工资|欠工钱|讨薪|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)|工资.{0,6}(?:没|未)发"),
+        "欠薪",
+    ),
+    (re.compile(r"漏水|渗水|漏雨"), "漏水"),
+)
+
+
+def _problems(t: str) -> set[str]:
+    return {usual for rx, usual in _PROBLEMS if rx.search(t)}
+
+
 def _respell(t: str) -> str:
     for rx, usual in _SPELLINGS:
         t = rx.sub(usual, t)
@@ -722,6 +739,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     clauses = [c for sentence in sentences for c in sentence]
     words = [wf for c in clauses for wf in c]
     specific, general = _numbers(t)
+    general |= _problems(t)
     specific |= _persons(t, words)
     unit_names: set[str] = set()
     for c in clauses:

@@ -544,3 +544,12 @@ def test_one_thing_written_many_ways_weighs_once():
     score = d.similarity(terse[0] | terse[1], long_[0] | long_[1], weights, terse[0] | long_[0])
     again = d.similarity(terse[0] | terse[1], longer[0] | longer[1], weights, terse[0] | longer[0])
     assert score > 0 and again >= score - 0.05  # the firm written twice does not drown the rest
+
+
+def test_one_problem_told_in_other_words_shares_its_usual_word():
+    assert "路灯" in d.clues("滨河三期晚上黑灯瞎火的 走路都看不见") & d.clues("小区道路路灯已经坏了半个多月")
+    assert "噪音" in d.clues("食客喧哗划拳到凌晨") & d.clues("烧烤店半夜还吵的要死")
+    assert "欠薪" in d.clues("恒达那个厂三个月没发钱了") & d.clues("公司拖欠工资三个月")
+    assert "欠薪" in d.clues("厂里从3月到现在工资一分没发")
+    assert "欠薪" not in d.clues("工资按时发了,就是加班费不给")
+    assert "路灯" not in d.clues("孩子的视力越来越差") and "噪音" not in d.clues("邻居吵架")
