@@ -559,6 +559,9 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
     out: set[str] = set()
     for rx in (_PERSON_TITLE, _PERSON_NAMED, _PERSON_SURNAMED):
         for m in rx.finditer(t):
+            at = m.start(1)
+            if rx is _PERSON_TITLE and at and t[at - 1] not in "老小" and frequency(t[at - 1 : at + 1]) >= 3:
+                continue  # 劳务公司老板, 分包老板: the character ends a word, it is no surname
             if m.group(1) in _SURNAMES:
                 out.add(m.group(1) + "某")
     for i, (w, _f) in enumerate(words):
@@ -626,6 +629,7 @@ def _common_word(w: str, flag: str) -> bool:
 _SPELLINGS = (
     (re.compile(r"公资|工姿"), "工资"),
     (re.compile(r"补帖"), "补贴"),
+    (re.compile(r"残疾证"), "残疾人证"),
     (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
     (re.compile(r"(?<![其确现诚真事老扎])实小(?![孩朋说时区])"), "实验小学"),
 )
@@ -641,6 +645,8 @@ _PROBLEMS = (
         "欠薪",
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
+    (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢"), "家暴"),
+    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
 
@@ -854,6 +860,7 @@ _FOLLOW_UP = re.compile(
     r"(?:上次|上回|之前|此前|前几天|前两天|前些天|前阵子|上周|上星期|上礼拜|上个月|上月|早前|先前|前天|昨天|已经|已|曾经?)"
     r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请)过"
     r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
+    r"|(?:问|打|来|找|催)了?[两三几多好]+(?:次|回|遍)"
 )
 FOLLOW_UP_DF = 20  # with a follow-up, a shared problem word this rare in the corpus is evidence
 FOLLOW_UP_BONUS = 0.1  # and the score of a pair with evidence rises by this much
@@ -922,6 +929,8 @@ def evidence(
         if entities and any(_HOUSE_NUMBER.match(c) for c in shared_specific):
             return True  # 桂花巷 and 12号 in both: one household, not only one road
     if follow_up:
+        if full_names:
+            return True  # 孙志刚 again: the person by full name says which matter
         words = [c for c in problem | loose if not _kind_of(c)]
         if words and (kinds["anchor"] or kinds["person"] or names):
             return True

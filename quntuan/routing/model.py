@@ -31,6 +31,10 @@ HINT_BOOST = 0.25
 # sure of another category: a rule reads one phrase ("工伤", "家政", "房产证"), while the request
 # may say the matter is settled or only background, or that another organization sent the writer on.
 RULE_OVERRULE: float | None = 0.9
+# except these rules, which decide between organizations that share one word: a worker's child is
+# the union's 金秋助学 even when the request names the League's 希望工程, which the classifier
+# has learnt as the League's word
+RULE_FIRM: frozenset[str] = frozenset({"student_aid"})
 # words that never explain a routing decision (function words, what every request says)
 REASON_STOP = frozenset(
     "我们 你们 他们 她们 什么 怎么 怎么办 可以 能不能 有没有 是不是 一下 一个 这个 那个 现在 已经 还是 就是 "
@@ -334,7 +338,7 @@ class Router:
         text = clean(text)
         p = self.proba([text])[0]
         hit = rules.route_rules(text) if self.use_rules else None
-        if hit is not None and RULE_OVERRULE is not None and hit.category in self.classes:
+        if hit is not None and RULE_OVERRULE is not None and hit.category in self.classes and hit.rule not in RULE_FIRM:
             q = self._sharpen(p)
             best = int(np.argmax(q))
             if self.classes[best] != hit.category and q[best] >= RULE_OVERRULE:

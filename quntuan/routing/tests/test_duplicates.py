@@ -553,3 +553,22 @@ def test_one_problem_told_in_other_words_shares_its_usual_word():
     assert "欠薪" in d.clues("厂里从3月到现在工资一分没发")
     assert "欠薪" not in d.clues("工资按时发了,就是加班费不给")
     assert "路灯" not in d.clues("孩子的视力越来越差") and "噪音" not in d.clues("邻居吵架")
+
+
+def test_a_word_before_a_title_is_no_surname():
+    assert "司某" not in spec("恒泰的项目部说钱早就拨给劳务公司了,劳务公司老板跑了")
+    assert "包某" not in spec("劳务分包老板欠薪后失联")
+    assert "王某" in spec("找王老板要工钱") and "王某" in spec("朝阳里老王师傅")
+
+
+def test_more_ways_of_saying_it_again_and_the_same_thing():
+    assert d.follow_up("我儿子那个护理补贴到底还发不发 都问两次了")
+    assert "残疾人证" in d.clues("残疾证还没好吗") & d.clues("残疾人证今年到期")
+    assert "家暴" in d.clues("丈夫酗酒后多次动手打她") & d.clues("前次反映被丈夫殴打后一直没有人联系她")
+    assert "欺凌" in d.clues("被班上几个男生长期欺负") & d.clues("被几名同学反复殴打、勒索零花钱")
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "残疾人证到期"])
+    first = d.clue_sets("来电人孙志刚,右前臂截肢,想问换证进度")
+    again = d.clue_sets("我孙志刚 上个月交的 还没好吗 之前打电话问过")
+    args = (first[0] | first[1], again[0] | again[1], weights, first[0] | again[0])
+    assert "孙志刚" in first[0] & again[0]
+    assert d.similarity(*args) == 0.0 and d.similarity(*args, follow_up=True) > 0

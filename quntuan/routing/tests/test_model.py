@@ -112,3 +112,10 @@ def test_the_same_fit_is_reused_in_a_process():
     assert a.clf is b.clf
     c = Router().fit(["单位拖欠工资四个月"], ["union.legal"])
     assert c.clf is not a.clf
+
+
+def test_a_workers_child_stays_with_the_union_whatever_programme_is_named(router):
+    """The student-aid rule decides between two organizations' programmes: the classifier has
+    learnt 希望工程 as the League's, but a worker's child is the union's 金秋助学."""
+    text = "来访人是区环卫所的职工,儿子考上大学了,家里困难,听说团委有希望工程助学,想问能不能申请"
+    assert router.suggest(text)[0].category == "union.hardship"

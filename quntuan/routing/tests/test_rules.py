@@ -20,6 +20,11 @@ from quntuan.routing.rules import government_hint, route_rules
     ("我是厂里的困难职工,孩子考上大学了,听说有金秋助学", "union.hardship"),
     ("村里有个女孩父亲去世,家里供不起她读书,想申请春蕾助学", "women.children"),
     ("农村家庭考上大学,学费交不起,想申请希望工程圆梦助学", "youth.study"),
+    ("我爸在机械厂上班 我考上大学了家里困难 希望工程的助学能申请吗", "union.hardship"),
+    # harassment of a minor, online or in the street → youth league
+    ("有个网友让我拍照片发给他 不发就要把聊天记录曝光 我才14 怎么办", "youth.care"),
+    ("女儿读初二,楼里一个男的老在电梯里对她动手动脚", "youth.care"),
+    ("邻居男的老给我发不雅信息,我一个人住很害怕", "women.rights"),
     # job training depends on who
     ("我是视障人士,想参加盲人按摩技能培训", "disabled.employment"),
     ("全职妈妈想学家政技能培训,以后做月嫂", "women.entrepreneur"),
