@@ -646,7 +646,7 @@ _PROBLEMS = (
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
     (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢"), "家暴"),
-    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
+    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|(?:被|堵)[^,，。]{0,8}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
 
@@ -1031,8 +1031,10 @@ def similarity(
 ) -> float:
     """Weighted overlap of two clue sets, 0..1 (a weighted cosine); concrete clues (places,
     units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words, and problem
-    words one side only says weigh ``ONE_SIDED_GENERAL`` in its norm. 0 when the shared clues are
-    not enough ``evidence`` of one matter."""
+    words one side only says weigh ``ONE_SIDED_GENERAL`` in its norm; the ways one thing is written
+    count once (``_variants``). 0 when the shared clues are not enough ``evidence`` of one matter;
+    ``follow_up`` (the newer request says it follows an earlier one) asks for less evidence and
+    adds ``FOLLOW_UP_BONUS``."""
     if not a or not b:
         return 0.0
     a, b = a | _written_bare(a, b, specific), b | _written_bare(b, a, specific)

@@ -566,6 +566,8 @@ def test_more_ways_of_saying_it_again_and_the_same_thing():
     assert "残疾人证" in d.clues("残疾证还没好吗") & d.clues("残疾人证今年到期")
     assert "家暴" in d.clues("丈夫酗酒后多次动手打她") & d.clues("前次反映被丈夫殴打后一直没有人联系她")
     assert "欺凌" in d.clues("被班上几个男生长期欺负") & d.clues("被几名同学反复殴打、勒索零花钱")
+    assert "欺凌" in d.clues("有几个初三的天天堵我要钱 不给就打")
+    assert "欺凌" not in d.clues("三个月没发工资 天天去找老板要钱")  # wages owed, no bullying
     weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "残疾人证到期"])
     first = d.clue_sets("来电人孙志刚,右前臂截肢,想问换证进度")
     again = d.clue_sets("我孙志刚 上个月交的 还没好吗 之前打电话问过")
