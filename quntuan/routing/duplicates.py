@@ -989,6 +989,12 @@ def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str])
     }
 
 
+def meet(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> tuple[set[str], set[str]]:
+    """Both clue sets with the units each names without their kind taken from the other
+    (``_written_bare``): what the comparison and the list of shared clues start from."""
+    return a | _written_bare(a, b, specific), b | _written_bare(b, a, specific)
+
+
 @lru_cache(maxsize=65536)
 def _variants(clues: frozenset[str], specific: frozenset[str]) -> tuple[tuple[str, ...], ...]:
     """The clues grouped by what they name: the ways one place, unit or person is written
@@ -1037,7 +1043,7 @@ def similarity(
     adds ``FOLLOW_UP_BONUS``."""
     if not a or not b:
         return 0.0
-    a, b = a | _written_bare(a, b, specific), b | _written_bare(b, a, specific)
+    a, b = meet(a, b, specific)
     shared = a & b
     if not shared:
         return 0.0

@@ -25,6 +25,7 @@ from quntuan.routing.duplicates import (
     clue_sets,
     follow_up,
     follow_up_of_others,
+    meet,
     similarity,
 )
 from quntuan.routing.model import Router, catalogue_examples, has_content
@@ -324,7 +325,8 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
         if c.get("same_requester"):
             a, a_spec = mine | {SAME_REQUESTER}, spec | {SAME_REQUESTER}
             cspec = frozenset(cspec) | {SAME_REQUESTER}
-        shared = a & (cspec | cgen)
+        mine_met, theirs_met = meet(a, cspec | cgen, a_spec | cspec)  # 恒达 (那个厂) meets 恒达公司
+        shared = mine_met & theirs_met
         relaxed = again and (c.get("same_requester") is not False or others_asked)
         if not (a_spec & cspec) and len(shared) < (1 if relaxed else 2):
             continue

@@ -73,6 +73,14 @@ def test_duplicates_share_place_not_wording():
     assert services.routing_duplicates(text="", candidates=candidates) == []
 
 
+def test_a_unit_named_without_its_kind_is_listed_as_shared():
+    candidates = [{"id": 1, "text": "恒达精密机械有限公司拖欠工资三个月,老板躲着不见", "category": "union.legal"}]
+    found = services.routing_duplicates(text="恒达那个厂三个月没发钱了 老板天天躲着", candidates=candidates,
+                                        categories=("union.legal",))
+    assert [f["id"] for f in found] == [1]
+    assert "恒达公司" in found[0]["shared"]
+
+
 def test_a_follow_up_finds_the_request_it_follows():
     candidates = [
         {"id": 1, "text": "外卖骑手能入工会吗", "category": "union.membership"},
