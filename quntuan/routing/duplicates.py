@@ -29,15 +29,18 @@ words overlap and its likeliest categories agree."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 8
+CLUE_VERSION = 9
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue version 8)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -206,8 +209,8 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
 _KINDS = dict(
     pair.split(":")
     for pair in (
-        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 "
-        "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 市场:市场 超市:超市 有限公司:公司 "
+        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 宿舍:小区 "
+        "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 物流园:园区 科技园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 市场:市场 超市:超市 有限公司:公司 "
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
         "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
@@ -215,12 +218,13 @@ _KINDS = dict(
     ).split()
 )
 _KIND_WORDS = sorted(_KINDS, key=len, reverse=True)
+_KIND_NAMES = frozenset(_KINDS) | frozenset(_KINDS.values())
 # Words that never name one place or unit: administrative prefixes, ordinals, kinds of things.
 _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "城里 乡下 老家 单位 隔壁 住址 地址 家住 人为 辖区".split()
+    "城里 乡下 老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -254,14 +258,15 @@ _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
     "来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
-    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下".split()
+    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系".split()
 )
 # Kinship, role, kind-of-place and organization words that jieba tags as names or that the kinds
 # above catch: they say what kind of person or place, not which one, so they are problem words.
 _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
-    "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室".split()
+    "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
+    "中心 华侨 华人 华裔 归侨 侨眷".split()
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
@@ -280,9 +285,15 @@ def _trim_name(parts: list[str]) -> str:
     return name
 
 
+# Words that end with a kind word but name no place (下乡 is going to the countryside).
+_NOT_A_KIND = frozenset("下乡 回乡 返乡 家乡 老乡 同乡 故乡 城乡 临街 沿街 上街 逛街".split())
+
+
 @lru_cache(maxsize=65536)
 def _kind_of(word: str) -> tuple[str, str] | None:
     """(stem inside the word, normalized kind) when ``word`` ends with a kind word."""
+    if word in _NOT_A_KIND:
+        return None
     for k in _KIND_WORDS:
         if word.endswith(k):
             return word[: -len(k)], _KINDS[k]
@@ -361,7 +372,7 @@ _UNIT_KINDS = dict(
         "外卖:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
-        "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 村:小区 园:小区"
+        "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 宿舍:小区 村:小区 园:小区"
     ).split()
 )
 _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
@@ -639,13 +650,19 @@ _SPELLINGS = (
 # usual word is a clue too, so that the two tellings share it.
 _PROBLEMS = (
     (re.compile(r"路灯|照明|黑灯瞎火|灯不亮|灯也不亮|灯坏|一片漆黑|黑漆漆|黑乎乎"), "路灯"),
-    (re.compile(r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到"), "噪音"),
+    (
+        re.compile(
+            r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到|放[^,，。]{0,4}大声|大声[^,，。]{0,3}音乐"
+            r"|闹到(?:半夜|凌晨|深夜|后半夜)"
+        ),
+        "噪音",
+    ),
     (
         re.compile(r"欠薪|拖欠工资|拖欠工钱|欠工资|欠工钱|讨薪|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)|工资.{0,6}(?:没|未)发"),
         "欠薪",
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
-    (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢"), "家暴"),
+    (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"), "家暴"),
     (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|(?:被|堵)[^,，。]{0,8}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
@@ -786,6 +803,41 @@ def clues(text: str) -> set[str]:
     return specific | general
 
 
+# A problem word that many requests of a category use (两癌 and 筛查 for the two-cancer screening,
+# 创业 for women's enterprise, 补贴 for the disability allowances) says which kind of matter, not
+# which one: two requests of that category at one community share it without being one matter.
+# Learned from the shipped example requests and the catalogue (``learn_typical``) and kept in
+# ``corpus/typical.json`` (``manage.py routing_typical`` writes it; a test checks it is current).
+TYPICAL_SHARE = 0.15
+TYPICAL_MIN_EXAMPLES = 20
+TYPICAL_FILE = Path(__file__).with_name("corpus") / "typical.json"
+
+
+def learn_typical(labelled: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each category's problem words found in at least ``TYPICAL_SHARE`` of its examples."""
+    per: dict[str, Counter] = {}
+    count: Counter = Counter()
+    for text, category in labelled:
+        spec, gen = clue_sets(text)
+        per.setdefault(category, Counter()).update(gen - spec)
+        count[category] += 1
+    return {
+        category: sorted(w for w, k in words.items() if k >= TYPICAL_SHARE * count[category])
+        for category, words in sorted(per.items())
+        if count[category] >= TYPICAL_MIN_EXAMPLES
+    }
+
+
+@lru_cache(maxsize=1)
+def typical_words() -> dict[str, frozenset[str]]:
+    """The shipped typical problem words by category (empty when the file is missing)."""
+    try:
+        data = json.loads(TYPICAL_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {category: frozenset(words) for category, words in data.items()}
+
+
 @dataclass
 class ClueWeights:
     """Inverse document frequency of clues, learned from a corpus: a clue that many requests
@@ -793,13 +845,19 @@ class ClueWeights:
 
     n_docs: int = 0
     df: Counter = field(default_factory=Counter)
+    typical: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def fit(self, texts: list[str]) -> ClueWeights:
         self.n_docs = len(texts)
         self.df = Counter()
         for t in texts:
             self.df.update(clues(t))
+        self.typical = typical_words()
         return self
+
+    def typical_of(self, *categories: str) -> frozenset[str]:
+        """The problem words typical of any of these categories."""
+        return frozenset().union(*(self.typical.get(c, frozenset()) for c in categories))
 
     def weight(self, clue: str) -> float:
         return math.log((1 + self.n_docs) / (1 + self.df.get(clue, 0))) + 1.0
@@ -818,6 +876,7 @@ _SURNAME_CLUE = re.compile(r"^.某$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
+_AREA_KINDS = ("小区", "园区")  # a community, a village, an estate, a park: many households or firms
 
 
 @lru_cache(maxsize=65536)
@@ -858,7 +917,8 @@ def _distinct_places(entities: set[str], shared_specific: set[str]) -> int:
 # earlier one, so the earlier one is likely among those already seen.
 _FOLLOW_UP = re.compile(
     r"(?:上次|上回|之前|此前|前几天|前两天|前些天|前阵子|上周|上星期|上礼拜|上个月|上月|早前|先前|前天|昨天|已经|已|曾经?)"
-    r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请)过"
+    r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请|找|催)过"
+    r"|(?:上次|上回|之前|此前)打(?:过)?电话"
     r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
     r"|(?:问|打|来|找|催)了?[两三几多好]+(?:次|回|遍)"
 )
@@ -883,7 +943,11 @@ def follow_up_of_others(text: str | None) -> bool:
 
 
 def evidence(
-    shared_specific: set[str], shared_general: set[str], weights: ClueWeights, follow_up: bool = False
+    shared_specific: set[str],
+    shared_general: set[str],
+    weights: ClueWeights,
+    follow_up: bool = False,
+    typical: frozenset[str] | set[str] = frozenset(),
 ) -> bool:
     """Whether two requests share enough concrete evidence to be the same matter:
 
@@ -895,7 +959,11 @@ def evidence(
     * with no concrete clue at all, ``NO_ANCHOR_RARE`` rare problem words (a surname counts as one).
     A place alone is no matter: the same road holds many. When the newer request says it follows
     an earlier one (``follow_up``), any shared concrete clue with a problem word is enough, and so
-    is a fairly rare problem word (``FOLLOW_UP_DF``)."""
+    is a fairly rare problem word (``FOLLOW_UP_DF``). ``typical``: the problem words typical of
+    the category both requests are in, which say only what kind of matter (two-cancer screening
+    at one community): with no concrete clue but a residential area (a community, a village, an
+    estate), they are evidence only with the same requester or a follow-up. A road, a unit, a
+    station or a building number with them still is (the blind lane of 建设路)."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
     full_names = {
         c for c in shared_specific if len(c) == 3 and c[0] + "某" in shared_specific and c[1] != "某"
@@ -907,6 +975,10 @@ def evidence(
     problem = {c for c in shared_general if c not in _GENERIC and not any(c in s for s in shared_specific)}
     # a shared compound and its parts (高温津贴, 高温, 津贴) are one word of evidence, not three
     problem = {c for c in problem if not any(c != o and len(o) >= 4 and c in subwords(o) for o in problem)}
+    if typical and not follow_up and not kinds["requester"] and not any(
+        clue_kind(c) == "anchor" and not c.endswith(_AREA_KINDS) for c in shared_specific
+    ):
+        problem -= typical  # 江滩社区 … 两癌筛查 in both: two women of one community
     rare = {c for c in problem if weights.df.get(c, 0) <= RARE_DF}
     entities = {
         _entity(c) for c in shared_specific if kinds and clue_kind(c) == "anchor" and not c[:1].isdigit()
@@ -984,6 +1056,7 @@ def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str])
         and e != c
         and e in a
         and e in specific  # a name, not the problem word 残疾 of a junk 残疾学校
+        and not any(o != e and o.startswith(e) and o[len(e):] in _KIND_NAMES for o in a)  # 港北街道
         and not c.endswith("工地")  # 巾帼创业项目 is no building site
         and frequency(e) < _COMMON_HEAD  # 中文学校: an everyday word names no one unit
     }
@@ -1034,13 +1107,15 @@ def similarity(
     weights: ClueWeights,
     specific: frozenset[str] | set[str] = frozenset(),
     follow_up: bool = False,
+    typical: frozenset[str] | set[str] = frozenset(),
 ) -> float:
     """Weighted overlap of two clue sets, 0..1 (a weighted cosine); concrete clues (places,
     units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words, and problem
     words one side only says weigh ``ONE_SIDED_GENERAL`` in its norm; the ways one thing is written
     count once (``_variants``). 0 when the shared clues are not enough ``evidence`` of one matter;
     ``follow_up`` (the newer request says it follows an earlier one) asks for less evidence and
-    adds ``FOLLOW_UP_BONUS``."""
+    adds ``FOLLOW_UP_BONUS``; ``typical``: the problem words typical of both requests' category
+    (``ClueWeights.typical``), no evidence on their own."""
     if not a or not b:
         return 0.0
     a, b = meet(a, b, specific)
@@ -1048,7 +1123,7 @@ def similarity(
     if not shared:
         return 0.0
     shared_specific = shared & set(specific)
-    if not evidence(shared_specific, shared - shared_specific, weights, follow_up):
+    if not evidence(shared_specific, shared - shared_specific, weights, follow_up, typical):
         return 0.0
 
     def w(c: str) -> float:
@@ -1107,13 +1182,14 @@ class Deduper:
         for s in self.seen:
             if abs(day - s.day) > self.window_days:
                 continue
-            penalty = 0.0
+            penalty, typical = 0.0, frozenset()
             if categories and categories[0] and s.categories[:1] and s.categories[0]:
                 if categories[0] != s.categories[0]:
                     if not (categories[0] in s.categories[:2] or s.categories[0] in categories[:2]):
                         continue  # the two requests are not about the same kind of matter
                     penalty = self.category_margin
-            score = similarity(c, s.clues, self.weights, spec | s.specific, again) - penalty
+                typical = self.weights.typical_of(categories[0], s.categories[0])
+            score = similarity(c, s.clues, self.weights, spec | s.specific, again, typical) - penalty
             if score > best_score:
                 best_key, best_score = s.key, score
         return (spec, c), best_key, best_score

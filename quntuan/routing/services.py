@@ -330,7 +330,8 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
         relaxed = again and (c.get("same_requester") is not False or others_asked)
         if not (a_spec & cspec) and len(shared) < (1 if relaxed else 2):
             continue
-        score = similarity(a, cspec | cgen, weights, a_spec | cspec, relaxed)
+        typical = weights.typical_of(cats[0], ccat or cats[0])  # 两癌筛查 at one community: two women
+        score = similarity(a, cspec | cgen, weights, a_spec | cspec, relaxed, typical)
         if score >= threshold:
             found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared, key=lambda c: (c != SAME_REQUESTER, c))[:8]})
     found.sort(key=lambda d: -d["score"])

@@ -574,3 +574,61 @@ def test_more_ways_of_saying_it_again_and_the_same_thing():
     args = (first[0] | first[1], again[0] | again[1], weights, first[0] | again[0])
     assert "孙志刚" in first[0] & again[0]
     assert d.similarity(*args) == 0.0 and d.similarity(*args, follow_up=True) > 0
+
+
+def test_a_categorys_typical_words_alone_do_not_make_one_matter():
+    typical = d.typical_words()
+    assert {"两癌", "筛查"} <= typical["women.health"] and "创业" in typical["women.entrepreneur"]
+    assert "欠薪" not in typical["women.health"]
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    first = d.clue_sets("来电人询问今年江滩社区的免费两癌筛查什么时候开始,要带什么证件")
+    other = d.clue_sets("我住江滩社区,上个月参加两癌筛查,乳腺B超有结节,家里困难想申请两癌救助")
+    args = (first[0] | first[1], other[0] | other[1], weights, first[0] | other[0])
+    both = weights.typical_of("women.health")
+    assert d.similarity(*args) > 0  # without the category: the community and 两癌 in both
+    assert d.similarity(*args, typical=both) == 0.0  # two women of one community
+    assert d.similarity(*args, follow_up=True, typical=both) > 0  # unless it says it asked before
+    # a road, a station or a unit with the typical word is still one matter: the lane of one road
+    lane = d.clue_sets("建设路医院门口盲道又被电瓶车堵死了")
+    again = d.clue_sets("建设路人民医院到地铁站一段的盲道被电动车占满,盲人没法走")
+    access = weights.typical_of("disabled.access")
+    assert "盲道" in access
+    assert d.similarity(lane[0] | lane[1], again[0] | again[1], weights, lane[0] | again[0], typical=access) > 0
+    # a request's own category and the other's: both typical sets count when they differ
+    assert weights.typical_of("women.health", "women.entrepreneur") >= typical["women.entrepreneur"]
+
+
+def test_the_deduper_drops_two_neighbours_asking_about_one_programme():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮", "残疾人证到期"])
+    dd = d.Deduper(weights)
+    cats = ("women.health", "women.rights")
+    assert dd.check(1, "来电人询问今年江滩社区的免费两癌筛查什么时候开始,要带什么证件", cats)[0] is None
+    dup, _ = dd.check(2, "我住江滩社区,参加两癌筛查查出乳腺结节,家里困难,想申请两癌救助", cats)
+    assert dup is None
+
+
+def test_a_unit_is_not_met_by_a_place_of_another_kind():
+    # 港北 of 港北街道 is the subdistrict, not 港北实验学校 written short
+    assert not d._written_bare({"港北", "港北街道"}, {"港北学校"}, {"港北", "港北街道", "港北学校"})
+    assert d._written_bare({"港北"}, {"港北学校"}, {"港北", "港北学校"}) == {"港北学校"}
+    a, b = d.clue_sets("她上周去石湖镇卫生院"), d.clue_sets("她在石湖村参加了两癌筛查")
+    met_a, met_b = d.meet(a[0] | a[1], b[0] | b[1], a[0] | b[0])
+    assert "石湖医院" not in met_b  # 石湖 of 石湖村 is the village, not the health centre
+
+
+def test_more_clues_of_places_kinds_and_problems():
+    assert {"1纱", "1纱小区", "3栋"} <= spec("一纱宿舍3栋那家男的又打老婆了")  # a work unit's housing
+    assert "家暴" in d.clues("7栋有户人家男的经常喝醉了打老婆") & d.clues("丈夫酒后多次殴打她")
+    assert "噪音" in d.clues("酒吧街每晚放很大声的音乐,一直闹到凌晨") & d.clues("楼下酒吧又吵到两点")
+    assert "港北园区" in spec("刚毕业在港北物流园做数据分析")  # an industrial park is an area
+    assert not spec("希望区科协协调专家下乡授课")  # 下乡 is no township
+    assert not spec("华侨农场的归侨和侨眷") & {"华侨", "归侨", "侨眷"}  # kinds of people, not names
+    assert "中心" not in spec("顺捷快运分拣中心的职工")
+    assert "人系" not in d.clues("来电人系某养殖合作社负责人")
+    assert d.follow_up("听说那个女的之前自己找过妇联") and d.follow_up("上次打电话说转过去了 还是一样")
+
+
+def test_typical_words_file_is_current():
+    from django.core.management import call_command
+
+    call_command("routing_typical", "--check")
