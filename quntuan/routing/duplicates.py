@@ -242,9 +242,10 @@ _SURNAMES = set(
     "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 _PERSON_TITLE = re.compile(
-    r"([\u4e00-\u9fff])(?:某某|某|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
+    r"([\u4e00-\u9fff])(?:某某|某|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
     r"奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
 )
+_ROLES = ("来电人", "来访人", "当事人", "申请人", "投诉人", "联系人", "求助人", "反映人", "咨询人")
 _PERSON_NAMED = re.compile(r"(?:姓|叫)([\u4e00-\u9fff])")
 # 周姓教师, 一名陈姓男子: the surname written before 姓
 _PERSON_SURNAMED = re.compile(
@@ -258,7 +259,7 @@ _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
     "来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
-    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系".split()
+    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx".split()
 )
 # Kinship, role, kind-of-place and organization words that jieba tags as names or that the kinds
 # above catch: they say what kind of person or place, not which one, so they are problem words.
@@ -266,7 +267,7 @@ _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
-    "中心 华侨 华人 华裔 归侨 侨眷".split()
+    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众".split()
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
@@ -278,7 +279,7 @@ def _trim_name(parts: list[str]) -> str:
     name = "".join(parts)
     if len(name) >= 3 and name[0] in _BEFORE_A_NAME:
         name = name[1:]  # jieba's 住翠 / 湖湾: 住 is no part of 翠湖湾
-    for p in ("本区", "我区", "区内", "区", "市"):
+    for p in ("本区", "我区", "区内", "区", "市", "原"):  # 原小营村 is 小营村 (former)
         if name.startswith(p) and len(name) - len(p) >= 2:
             name = name[len(p) :]
             break
@@ -571,7 +572,13 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
     for rx in (_PERSON_TITLE, _PERSON_NAMED, _PERSON_SURNAMED):
         for m in rx.finditer(t):
             at = m.start(1)
-            if rx is _PERSON_TITLE and at and t[at - 1] not in "老小" and frequency(t[at - 1 : at + 1]) >= 3:
+            if (
+                rx is _PERSON_TITLE
+                and at
+                and t[at - 1] not in "老小"
+                and frequency(t[at - 1 : at + 1]) >= 3
+                and not t[:at].endswith(_ROLES)  # 来电人马某某: 人马 is a word, 马 still the surname
+            ):
                 continue  # 劳务公司老板, 分包老板: the character ends a word, it is no surname
             if m.group(1) in _SURNAMES:
                 out.add(m.group(1) + "某")
@@ -663,7 +670,7 @@ _PROBLEMS = (
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
     (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"), "家暴"),
-    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|(?:被|堵)[^,，。]{0,8}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
+    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,8}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
 
@@ -876,7 +883,7 @@ _SURNAME_CLUE = re.compile(r"^.某$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
-_AREA_KINDS = ("小区", "园区")  # a community, a village, an estate, a park: many households or firms
+_AREA_KINDS = ("小区", "园区", "公司")  # a community, a village, an estate, a park, a firm: many households or workers
 
 
 @lru_cache(maxsize=65536)
@@ -987,6 +994,7 @@ def evidence(
     names = {
         c for c in shared_specific if clue_kind(c) == "name" and c not in entities and c not in full_names
     }
+    names = {c for c in names if not any(c != o and c in o for o in names)}  # 石板桥 of 石板桥街道: one
     # a name that is no part of a shared place (井盖 tagged as a name) says what the matter is
     loose = {
         c
@@ -998,7 +1006,9 @@ def evidence(
     if kinds["anchor"]:
         if any(not _kind_of(c) for c in problem | loose) or places >= 2 or kinds["person"]:
             return True
-        if entities and any(_HOUSE_NUMBER.match(c) for c in shared_specific):
+        if any(_HOUSE_NUMBER.match(c) for c in shared_specific) and (
+            entities or any(clue_kind(c) == "name" and not c[:1].isdigit() for c in shared_specific)
+        ):
             return True  # 桂花巷 and 12号 in both: one household, not only one road
     if follow_up:
         if full_names:

@@ -632,3 +632,21 @@ def test_typical_words_file_is_current():
     from django.core.management import call_command
 
     call_command("routing_typical", "--check")
+
+
+def test_more_persons_problems_and_generic_words():
+    assert "马某" in spec("来电人马某某(外卖骑手)再次来电")  # 人马 is a word, 马 still the surname
+    assert "陈某" in spec("我是柴市坝陈XX的妈 护理补贴还是没到") and "XX" not in d.clues("陈XX的妈")
+    assert "欺凌" in d.clues("还被逼每周交50元保护费")
+    assert "小营小区" in spec("老家原小营村拆迁") & spec("原小营村回迁户")
+    assert not spec("和顺里社区居民") & {"居民"} and "居民" not in d.clues("小营村村民") - {"小营村"}
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    # one place written with and without its kind is one name, not two
+    assert not d.evidence({"石板桥", "石板桥街道"}, set(), weights)
+    assert d.evidence({"石板桥", "蓝湾"}, set(), weights)  # two places
+    # a firm holds many workers: its typical words (车间) are no evidence with the firm alone
+    a = d.clue_sets("鑫盛电子厂注塑车间夏天温度超过38度,只有几台风扇")
+    b = d.clue_sets("何某某,鑫盛电子厂SMT车间操作工,怀孕五个月,车间主任要求她继续倒夜班")
+    typical = weights.typical_of("union.safety")
+    assert "车间" in typical
+    assert d.similarity(a[0] | a[1], b[0] | b[1], weights, a[0] | b[0], typical=typical) == 0.0
