@@ -860,11 +860,17 @@ class ClueWeights:
         for t in texts:
             self.df.update(clues(t))
         self.typical = typical_words()
+        self.__dict__.pop("_typical_memo", None)
         return self
 
     def typical_of(self, *categories: str) -> frozenset[str]:
-        """The problem words typical of any of these categories."""
-        return frozenset().union(*(self.typical.get(c, frozenset()) for c in categories))
+        """The problem words typical of any of these categories (remembered per pair: the
+        duplicate check asks once per candidate)."""
+        memo = self.__dict__.setdefault("_typical_memo", {})
+        found = memo.get(categories)
+        if found is None:
+            found = memo[categories] = frozenset().union(*(self.typical.get(c, frozenset()) for c in categories))
+        return found
 
     def weight(self, clue: str) -> float:
         return math.log((1 + self.n_docs) / (1 + self.df.get(clue, 0))) + 1.0
