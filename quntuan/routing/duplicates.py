@@ -612,8 +612,9 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             and w[0] in _SURNAMES
             and w not in _GENERIC
             and not _PERSON_TITLE.fullmatch(w)
-            and w[-1] not in _PLACE_CHARS  # 桂香园 is an estate, not Mr 桂
+            and w[-1] not in _PLACE_CHARS + _VILLAGE_ENDS  # 桂香园 is an estate, 马家塬 a village: not Mr 桂, Mr 马
             and not _kind_of(w)  # 柳溪镇 is a town
+            and not (i + 1 < len(words) and _kind_of(words[i + 1][0]))  # 石板桥 街道: a place
             and frequency(w) < _COMMON_NAME_FREQ  # 马拉松 is a race, not Mr 马
         ):
             out.add(w[0] + "某")
@@ -632,6 +633,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
     return out
 
 
+_VILLAGE_ENDS = "庄塬桥坝屯铺坡沟井巷坊寨堡埠墩厝垵圩岙洼峪"  # the last character of a village's or a lane's name
 _RARE_NAME_FREQ = 10  # a two-character word tagged as a name and this rare is a person's full name
 _COMMON_NAME_FREQ = 50  # a three-character word this common is no one's full name (马拉松, 80)
 _COMMON_FREQ = 300  # jieba's dictionary tags some everyday words as names (康复 nr, 1018 times)

@@ -650,3 +650,9 @@ def test_more_persons_problems_and_generic_words():
     typical = weights.typical_of("union.safety")
     assert "车间" in typical
     assert d.similarity(a[0] | a[1], b[0] | b[1], weights, a[0] | b[0], typical=typical) == 0.0
+
+
+def test_a_village_or_a_lane_is_no_persons_name():
+    assert "马某" not in spec("我是在外地读大学的马家塬人") and "马家塬" in spec("我是在外地读大学的马家塬人")
+    assert "石某" not in spec("搬到石板桥街道住") and "王某" not in spec("王家庄的村民")
+    assert {"王某", "王家卫"} <= spec("来电人王家卫反映") and {"刘某", "刘建华"} <= spec("刘建华师傅")
