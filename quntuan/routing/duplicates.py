@@ -41,7 +41,7 @@ from pathlib import Path
 from quntuan.routing.segment import frequency, subwords, tagged
 
 CLUE_VERSION = 9
-DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue version 8)
+DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
 SHORT_SIDE = 0.6  # 0.5 would be the cosine; above it the shorter request's share of shared clues counts more
@@ -975,10 +975,11 @@ def evidence(
     A place alone is no matter: the same road holds many. When the newer request says it follows
     an earlier one (``follow_up``), any shared concrete clue with a problem word is enough, and so
     is a fairly rare problem word (``FOLLOW_UP_DF``). ``typical``: the problem words typical of
-    the category both requests are in, which say only what kind of matter (two-cancer screening
-    at one community): with no concrete clue but a residential area (a community, a village, an
-    estate), they are evidence only with the same requester or a follow-up. A road, a unit, a
-    station or a building number with them still is (the blind lane of 建设路)."""
+    the categories of both requests, which say only what kind of matter (two-cancer screening at
+    one community): with no concrete clue but an area of many households or workers (a community,
+    a village, an estate, a park, a firm: ``_AREA_KINDS``), they are evidence only with the same
+    requester or a follow-up. A road, a school, a station or a building number with them still
+    is (the blind lane of 建设路)."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
     full_names = {
         c for c in shared_specific if len(c) == 3 and c[0] + "某" in shared_specific and c[1] != "某"
