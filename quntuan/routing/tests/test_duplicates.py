@@ -599,12 +599,18 @@ def test_a_categorys_typical_words_alone_do_not_make_one_matter():
 
 
 def test_the_deduper_drops_two_neighbours_asking_about_one_programme():
-    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮", "残疾人证到期"])
-    dd = d.Deduper(weights)
     cats = ("women.health", "women.rights")
-    assert dd.check(1, "来电人询问今年江滩社区的免费两癌筛查什么时候开始,要带什么证件", cats)[0] is None
-    dup, _ = dd.check(2, "我住江滩社区,参加两癌筛查查出乳腺结节,家里困难,想申请两癌救助", cats)
-    assert dup is None
+    first = "来电人询问今年江滩社区的免费两癌筛查什么时候开始,要带什么证件"
+    second = "我住江滩社区,参加两癌筛查查出乳腺结节,家里困难,想申请两癌救助"
+    found = []
+    for typical in (True, False):
+        weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮", "残疾人证到期"])
+        if not typical:
+            weights.typical = {}
+        dd = d.Deduper(weights)
+        assert dd.check(1, first, cats)[0] is None
+        found.append(dd.check(2, second, cats)[0])
+    assert found == [None, 1]  # flagged only when the category's typical words count
 
 
 def test_a_unit_is_not_met_by_a_place_of_another_kind():
