@@ -1127,6 +1127,7 @@ def similarity(
     specific: frozenset[str] | set[str] = frozenset(),
     follow_up: bool = False,
     typical: frozenset[str] | set[str] = frozenset(),
+    met: tuple[set[str], set[str]] | None = None,
 ) -> float:
     """Weighted overlap of two clue sets, 0..1 (a weighted cosine); concrete clues (places,
     units, persons, numbers) weigh ``SPECIFIC_BOOST`` times more than problem words, and problem
@@ -1134,10 +1135,11 @@ def similarity(
     count once (``_variants``). 0 when the shared clues are not enough ``evidence`` of one matter;
     ``follow_up`` (the newer request says it follows an earlier one) asks for less evidence and
     adds ``FOLLOW_UP_BONUS``; ``typical``: the problem words typical of both requests' category
-    (``ClueWeights.typical``), no evidence on their own."""
+    (``ClueWeights.typical``), no evidence on their own; ``met``: ``meet(a, b, specific)`` when
+    the caller has it already."""
     if not a or not b:
         return 0.0
-    a, b = meet(a, b, specific)
+    a, b = met if met is not None else meet(a, b, specific)
     shared = a & b
     if not shared:
         return 0.0

@@ -331,7 +331,9 @@ def routing_duplicates(*, text: str | None, candidates: list[dict], limit: int =
         if not (a_spec & cspec) and len(shared) < (1 if relaxed else 2):
             continue
         typical = weights.typical_of(cats[0], ccat or cats[0])  # 两癌筛查 at one community: two women
-        score = similarity(a, cspec | cgen, weights, a_spec | cspec, relaxed, typical)
+        score = similarity(
+            a, cspec | cgen, weights, a_spec | cspec, relaxed, typical, met=(mine_met, theirs_met)
+        )
         if score >= threshold:
             found.append({"id": c.get("id"), "score": round(score, 3), "shared": sorted(shared, key=lambda c: (c != SAME_REQUESTER, c))[:8]})
     found.sort(key=lambda d: -d["score"])
