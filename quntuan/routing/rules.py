@@ -168,6 +168,7 @@ LABOUR_TOPIC = _rx(
     r"(一天|每天|天天)(要|得)?(干|上|工作|上班)[\d一二三四五六七八九十]+个?(小时|钟头)|"
     r"不是(我们|他们|公司|平台|店里)?的?(员工|职工|正式工)"
     rf"|(少发|少给|克扣|扣了?|罚了?)[我他她]?{S}{{0,4}}[\d一二三四五六七八九十百千两几]+(块|元|百|千)"
+    r"|一分钱?(都|也)?(没|没有)(拿到|拿|给|发|见到|结)(?!退)"
     rf"|(上班|干活|送餐|送货|送快递|作业|施工|搬货)(的)?(时候|时|路上|途中){S}{{0,10}}(受伤|摔|撞|砸|压|骨折|烫伤|割伤|伤了)"
 )
 LABOUR_DISPUTE = _rx(
@@ -200,7 +201,7 @@ OWED = _rx(
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；。!?！？\s]")
 LABOUR_EXCLUDE = _rx(
-    r"学费|按比例|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
+    r"按比例|高温|防暑|降温费|救助|困难职工|助学|会费|入会|"
     r"护理补贴|生活补贴|没纠纷|全部拿到|已经办完|都已经办完"
 )
 SETTLED = _rx(
@@ -475,12 +476,15 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("union.safety", f"劳动安全卫生与职业病防护(“{w}”)由工会监督", "labour_protection")
 
     topics = _labour_topics(t)
-    if topics and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
+    strong = [w for w in topics if not WEAK_TOPIC.fullmatch(w)]
+    # a family that cannot pay the tuition asks for student aid, unless what it asks about is pay
+    # the employer owes (四个多月没给钱 … 娃娃学费都交不上)
+    tuition = "学费" in t and not strong
+    if topics and not tuition and not LABOUR_EXCLUDE.search(t) and not SETTLED.search(t):
         # a labour-relation matter (wages, contract, injury, insurance, overtime) with an employer
         # in view; the dispute word only explains
         employer = _find(EMPLOYER, t)
         dispute = _find(LABOUR_DISPUTE, t)
-        strong = [w for w in topics if not WEAK_TOPIC.fullmatch(w)]
         topic = strong[0] if strong else topics[0]
         if employer:
             words = f"“{topic}”“{dispute}”" if dispute else f"“{topic}”"

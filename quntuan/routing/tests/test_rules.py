@@ -56,6 +56,11 @@ def test_settled_wages_are_not_a_labour_dispute():
     assert route_rules("以前在餐馆打零工,工钱都结清了,想和姐妹合伙创业开早餐店") is None
 
 
+@pytest.mark.parametrize("text", ["在健身房办了卡,店里倒闭了,钱一分没退", "报了驾校,交了钱,店关门了一分钱都没给退"])
+def test_a_refund_not_paid_is_no_wage(text):
+    assert route_rules(text) is None
+
+
 def test_government_hint_only_without_mass_signal():
     assert government_hint("小区物业费涨价了,物业服务太差").category == "other.government"
     assert government_hint("盲道被占,噪音扰民") is None

@@ -36,6 +36,11 @@ def load(name):
         ("团委你好,我是大三学生,暑假在培训机构做助教,说好的两千块工钱到现在一分没给", "union.legal"),
         ("我是侨眷,在一家侨资企业上班,公司三个月没发工资", "union.legal"),
         ("我是残疾人,在福利企业做了五年,公司突然要跟我解除劳动合同", "union.legal"),
+        # pay owed is the matter, even when the tuition it was for is what hurts
+        ("妇联你好,我老公在建筑工地干活,包工头四个多月没给钱了,家里娃娃学费都交不上", "union.legal"),
+        ("我男人在厂里干了三个月,一分钱没拿到,老板说再等等", "union.legal"),
+        # a worker's family that cannot pay the tuition asks for the union's student aid
+        ("我在环卫所上班,工资不高,女儿考上大学学费凑不齐,工会能不能帮一把", "union.hardship"),
         # the counterparty is a family member: the women's federation, even when a minor or a worker asks
         ("我今年十五岁,后妈经常打我,还不给饭吃", "women.rights"),
         ("我在厂里上班,前夫离婚后还天天来厂门口堵我,威胁要打我", "women.rights"),
