@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import threading
 from collections import OrderedDict
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,6 +81,31 @@ CORPUS_WEIGHT = 1.0  # sample weight of a shipped example against a confirmed ca
 FIT_MEMO = 4
 _fitted: OrderedDict[str, tuple] = OrderedDict()
 _fit_lock = threading.Lock()
+
+
+# Fitting runs the model and the folds of its calibration side by side on up to this many threads.
+FIT_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+class _Serial(Executor):
+    """An executor that runs each call at once, in the caller's thread."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+_SERIAL = _Serial()
+
+
+def _fit_one(clf: LogisticRegression, X: list[str], y, sample_weight=None) -> tuple[FeatureUnion, LogisticRegression]:
+    """Fresh features and ``clf`` fitted on ``X``."""
+    features = _features()
+    return features, clf.fit(features.fit_transform(X), y, sample_weight=sample_weight)
 
 
 @lru_cache(maxsize=1)
@@ -222,11 +249,13 @@ class Router:
         if fitted is None:
             X = [self._reads(t) for t, _ in pairs]
             y = [c for _, c in pairs]
-            features = _features()
-            M = features.fit_transform(X)
-            clf = self._classifier().fit(M, y, sample_weight=np.asarray(weights))
-            self.features, self.clf, self.classes = features, clf, [str(c) for c in clf.classes_]
-            temperature = self._fit_temperature(X, y) if self.calibrate else 1.0
+            self.classes = [str(c) for c in np.unique(y)]  # what the classifier's classes_ will be
+            # the model and the folds of its calibration are independent fits: the solver runs
+            # without the GIL, so they share the cores (the same results as one after another)
+            with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
+                main = pool.submit(_fit_one, self._classifier(), X, y, np.asarray(weights))
+                temperature = self._fit_temperature(X, y, pool) if self.calibrate else 1.0
+                features, clf = main.result()
             fitted = (features, clf, temperature)
             with _fit_lock:
                 _fitted[key] = fitted
@@ -241,7 +270,7 @@ class Router:
             C=self.C, solver="saga", tol=1e-3, max_iter=400, class_weight="balanced", random_state=0
         )
 
-    def _fit_temperature(self, X: list[str], y: list[str], folds: int = 3) -> float:
+    def _fit_temperature(self, X: list[str], y: list[str], pool: Executor | None = None, folds: int = 3) -> float:
         """Temperature scaling: one scalar T that makes the classifier's probabilities honest,
         chosen to minimize the log-loss of out-of-fold predictions (a model never scores the
         texts it was trained on). With too little data to split, T stays 1."""
@@ -252,9 +281,11 @@ class Router:
             return 1.0
         y_arr = np.asarray(y)
         logp = np.zeros((len(y), len(self.classes)))
-        for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
-            feats = _features()
-            clf = self._classifier().fit(feats.fit_transform([X[i] for i in tr]), y_arr[tr])
+        splits = list(StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y))
+        fit = (pool or _SERIAL).submit
+        fits = [fit(_fit_one, self._classifier(), [X[i] for i in tr], y_arr[tr]) for tr, _ in splits]
+        for (_, te), job in zip(splits, fits, strict=True):
+            feats, clf = job.result()
             p = clf.predict_proba(feats.transform([X[i] for i in te]))
             cols = [self.classes.index(c) for c in clf.classes_]
             full = np.full((len(te), len(self.classes)), 1e-9)

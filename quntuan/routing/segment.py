@@ -37,8 +37,15 @@ def domain_terms() -> list[str]:
 
 def words(text: str) -> list[str]:
     """jieba words of ``text`` without spaces and punctuation."""
+    return list(_words(text or ""))
+
+
+@lru_cache(maxsize=16_384)
+def _words(text: str) -> tuple[str, ...]:
+    """``words``, remembered: fitting segments every training text once per fold, and one request
+    is read by the suggestion, its reasons and the duplicate check."""
     tok, _ = _tokenizers()
-    return [w for w in tok.lcut(text or "") if _WORD.search(w)]
+    return tuple(w for w in tok.lcut(text) if _WORD.search(w))
 
 
 def tagged(text: str) -> list[tuple[str, str]]:
