@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 9
+CLUE_VERSION = 10
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -224,7 +224,7 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "城里 乡下 老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
+    "城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -267,7 +267,7 @@ _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
-    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众".split()
+    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里".split()
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
@@ -327,8 +327,8 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
                 pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
             elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里":
                 break
-            if _kind_of(pw) and pw != "里" and not parts:
-                break  # 建设路 医院: the road is its own clue
+            if (k := _kind_of(pw)) and pw != "里" and (not parts or len(k[0]) >= 2):
+                break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue
             if size + len(pw) > _MAX_NAME:
                 break
             parts.insert(0, pw)
@@ -381,7 +381,7 @@ _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 _TRADE = sorted([k for k, v in _UNIT_KINDS.items() if v == "公司"] + ["材料"], key=len, reverse=True)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
-    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 那个 这个 附近 旁边 对面 "
+    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
@@ -438,6 +438,9 @@ def _unit_clues(core: str, cls: str, names: set[str] | None = None) -> set[str]:
     for k, c in enumerate(core):  # 东升路宏图 (包装公司): the unit is 宏图, the road is its own clue
         if c in _ROAD_CHARS:
             core = core[k + 1 :]  # 建设路 (医院): named by its road only, no unit clue
+            break
+        if c in _TOWN_CHARS and k >= 2 and len(core) - k > 2:
+            core = core[k + 1 :]  # 青石镇新华 (社区): the town is its own clue
             break
     for t in _TRADE if cls == "公司" else _SCHOOL_QUALIFIERS if cls == "学校" else ():
         while len(core) - len(t) >= 2 and core.endswith(t):
@@ -542,6 +545,7 @@ def _pet_names(words: list[tuple[str, str]]) -> set[str]:
 
 
 _ROAD_CHARS = "路街巷"
+_TOWN_CHARS = "镇乡"
 
 
 def _split_at_road(places: set[str]) -> set[str]:
@@ -667,7 +671,10 @@ _PROBLEMS = (
         "噪音",
     ),
     (
-        re.compile(r"欠薪|拖欠工资|拖欠工钱|欠工资|欠工钱|讨薪|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)|工资.{0,6}(?:没|未)发"),
+        re.compile(
+            r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,6}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
+            r"|工资.{0,6}(?:没|未)发|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
+        ),
         "欠薪",
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
@@ -760,7 +767,38 @@ def _serial_numbers(t: str) -> set[str]:
 
 
 def _clauses(t: str) -> list[list[tuple[str, str]]]:
-    return [tagged(c) for c in _PUNCT.split(t) if c]
+    return [_mend(tagged(c)) for c in _PUNCT.split(t) if c]
+
+
+_NAME_LIKE_FLAGS = ("n", "ns", "nr", "nz", "nt", "j")
+_DIRECTION = frozenset("东西南北前后上下中大小新老")
+
+
+def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Places jieba cuts across their kind: 青石 镇鑫达 is 青石镇 鑫达 (a town's kind glued to the
+    next name; 柳河 乡下 河村 is 柳河乡 下河村), 新华社 区 is 新华 社区 (a dictionary word swallowed
+    the kind), 后 塘村 is 后塘村."""
+    out: list[tuple[str, str]] = []
+    words = list(words)
+    for i, (w, f) in enumerate(words):
+        pw, pf = out[-1] if out else ("", "")
+        town = w[:1] in ("镇", "乡") and len(pw) >= 2 and pf in _NAME_LIKE_FLAGS and pw[-1] not in "镇乡村区县市"
+        if town and len(w) >= 3:
+            out[-1] = (pw + w[0], "ns")
+            out.append((w[1:], f))
+        elif town and len(w) == 2 and i + 1 < len(words) and words[i + 1][0].endswith("村"):
+            out[-1] = (pw + w[0], "ns")  # 柳河 乡下 河村: 柳河乡 下河村
+            words[i + 1] = (w[1] + words[i + 1][0], "ns")
+        elif w[:1] == "区" and len(pw) >= 3 and pw.endswith("社") and pf in _NAME_LIKE_FLAGS:
+            out[-1] = (pw[:-1], "ns")
+            out.append(("社区", "n"))
+            if len(w) > 1:
+                out.append((w[1:], f))
+        elif len(w) == 2 and w[1] == "村" and pw in _DIRECTION and pf in ("f", "a", "b"):
+            out[-1] = (pw + w, "ns")
+        else:
+            out.append((w, f))
+    return out
 
 
 def clue_sets(text: str) -> tuple[set[str], set[str]]:

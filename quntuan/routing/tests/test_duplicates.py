@@ -662,3 +662,26 @@ def test_a_village_or_a_lane_is_no_persons_name():
     assert "马某" not in spec("我是在外地读大学的马家塬人") and "马家塬" in spec("我是在外地读大学的马家塬人")
     assert "石某" not in spec("搬到石板桥街道住") and "王某" not in spec("王家庄的村民")
     assert {"王某", "王家卫"} <= spec("来电人王家卫反映") and {"刘某", "刘建华"} <= spec("刘建华师傅")
+
+
+def test_places_jieba_cuts_across_their_kind():
+    # 青石 镇鑫达: the town's kind glued to the firm; 新华社 区: a dictionary word took the community's kind
+    assert {"青石镇", "鑫达公司"} <= spec("青石镇鑫达电子拖欠工人工资已三个月")
+    assert {"新华", "新华小区"} <= spec("青石镇新华社区东侧的仓库") and "新华社" not in spec("青石镇新华社区东侧的仓库")
+    assert "下河小区" in spec("柳河乡下河村通往村小学的那条水泥路") & spec("下河村去村小那条路 灯坏一个月了")
+    assert "后塘小区" in spec("来电人称是后塘村的种植户") and "杨庄小区" in spec("想回老家杨庄村搞直播")
+    # the town before a unit's name is its own clue, not part of the unit's (青石小区, 青石镇鑫达公司)
+    clues = spec("青石镇新华社区东侧金鹏鞋业仓库") | spec("青石镇鑫达电子")
+    assert {c for c in clues if c.startswith("青石")} == {"青石", "青石镇"}
+    assert not any(c.startswith(("想回", "回老家")) for c in spec("想回老家杨庄村搞直播"))
+
+
+def test_wages_owed_however_told_and_a_factory_is_no_problem_word():
+    assert "欠薪" in d.clues("星河装饰欠工人工资的事") & d.clues("拖欠木工、瓦工工资")
+    assert "欠薪" in d.clues("干了三个月一分钱没拿到") and "欠薪" not in d.clues("店关门了一分钱都没给退")
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    nursing = d.clue_sets("恒泰纺织厂女工代表称,厂里三百多名女工,不少在哺乳期,厂里没有哺乳室")
+    games = d.clue_sets("我们是恒泰纺织厂工会,厂里想在国庆前组织职工拔河比赛,问如何申请补助")
+    args = (nursing[0] | nursing[1], games[0] | games[1], weights, nursing[0] | games[0])
+    assert "厂里" not in (nursing[1] & games[1]) - d._GENERIC
+    assert d.similarity(*args) == 0.0  # one factory, two matters
