@@ -45,6 +45,7 @@ def load(name):
         ("我今年十五岁,后妈经常打我,还不给饭吃", "women.rights"),
         ("我在厂里上班,前夫离婚后还天天来厂门口堵我,威胁要打我", "women.rights"),
         ("女婿喝了酒就对我女儿拳打脚踢", "women.rights"),
+        ("楼下那家男主人经常晚上打骂他十岁的儿子,孩子胳膊上全是淤青,这种情况找12355吗", "women.rights"),
         # the counterparty is a classmate or a stranger online: the youth league, even when a mother reports it
         ("我是孩子妈妈,儿子在学校被高年级学生勒索零花钱", "youth.care"),
         ("女儿初二,在网上认识的网友让她发照片,还威胁要发到班级群", "youth.care"),
