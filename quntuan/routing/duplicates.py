@@ -90,6 +90,10 @@ _CLASS = re.compile(
     r"(初|高)?([一二三四五六]|[1-6])(?:年级)?\s*[(（]?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]?\s*班(?![倒车次])"
 )
 _ADDRESS_KIND = {"号楼": "栋", "幢": "栋", "号院": "号"}
+# a village's group (龙潭村三组, 龙潭三组): a few dozen households, told apart like a building
+_VILLAGE_GROUP = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![成分每几这那哪各第一])([一二三四五六七八九十]{1,3}|\d{1,2})组(?![长织建成员合件队别里内])"
+)
 _MONEY_SCALE = {"万元": 10000, "万块": 10000, "万": 10000, "千元": 1000, "千块": 1000, "千": 1000}
 _DURATION_KIND = {"星期": "周", "礼拜": "周"}
 
@@ -180,6 +184,10 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
             n = _number(m.group(1))
             if n and n >= 101:
                 specific.add(f"{n}室")
+    for m in _VILLAGE_GROUP.finditer(t):
+        n = _number(m.group(1))
+        if n and n <= 30:
+            specific.add(f"{n}组")
     for m in _FLOOR.finditer(t):
         n = _number(m.group(1))
         if n and n > 1:
@@ -249,7 +257,7 @@ _ROLES = ("来电人", "来访人", "当事人", "申请人", "投诉人", "联�
 _PERSON_NAMED = re.compile(r"(?:姓|叫)([\u4e00-\u9fff])")
 # 周姓教师, 一名陈姓男子: the surname written before 姓
 _PERSON_SURNAMED = re.compile(
-    r"([\u4e00-\u9fff])姓(?:教师|老师|男子|女子|男|女|师傅|工人|员工|职工|领导|经理|主任|老板|同学|医生|护士|保安|司机|邻居|住户)"
+    r"([\u4e00-\u9fff])姓(?:教师|老师|男子|女子|男|女|师傅|工人|员工|职工|领导|经理|主任|老板|同学|医生|护士|保安|司机|邻居|住户|老人|老太|老汉|大爷|大妈|人家|村民)"
 )
 # 老/小 + these is a word, not a person (老公, 小区, 小时, 老家, 小学 …)
 _NOT_FAMILIAR = set("公区时家学人板伴师乡年头朋孩子友妹弟哥姐")
@@ -343,6 +351,8 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             full = _trim_name([*parts, stem]) if parts else stem
             if len(full) >= 2 and full not in _NOT_A_NAME:
                 out.add(full + norm)
+                if not parts and norm in ("镇", "小区") and w[-1] in "镇乡村" and frequency(full) < _COMMON_HEAD:
+                    out.add(full)  # 南塘乡 (one word) is 南塘 too, as 南塘 乡 is
         if len(name) >= 2 and name not in _NOT_A_NAME and name not in _GENERIC:
             out.add(name)
             out.add(name + norm)
@@ -439,8 +449,8 @@ def _unit_clues(core: str, cls: str, names: set[str] | None = None) -> set[str]:
         if c in _ROAD_CHARS:
             core = core[k + 1 :]  # 建设路 (医院): named by its road only, no unit clue
             break
-        if c in _TOWN_CHARS and k >= 2 and len(core) - k > 2:
-            core = core[k + 1 :]  # 青石镇新华 (社区): the town is its own clue
+        if c in _TOWN_CHARS and k >= 2 and len(core) - k > 2 and _own_name(core[k + 1 :]):
+            core = core[k + 1 :]  # 青石镇新华 (社区): the town is its own clue; 河口乡中心 (小学) is named by it
             break
     for t in _TRADE if cls == "公司" else _SCHOOL_QUALIFIERS if cls == "学校" else ():
         while len(core) - len(t) >= 2 and core.endswith(t):
@@ -678,8 +688,17 @@ _PROBLEMS = (
         "欠薪",
     ),
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
+    (re.compile(r"停水|断水|没水(?:用|喝|吃)?|不来水|没有水"), "停水"),
+    (re.compile(r"停电|断电|没电(?:用)?"), "停电"),
+    (re.compile(r"塌方|塌陷|垮塌|塌了|垮了|滑坡"), "塌方"),
+    (
+        re.compile(
+            r"辞退|开除|解雇|被辞|辞了[我他她]|炒了?[我他她]|炒鱿鱼|(?:不用|别)(?:再)?来(?:上班)?了|让[我他她]?走人"
+        ),
+        "辞退",
+    ),
     (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"), "家暴"),
-    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,8}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
+    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
 
@@ -821,8 +840,8 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     specific |= _pet_names(words) | {n for n in _serial_numbers(t) if f"{n[1:]}室" not in specific}
     specific |= _split_at_road(specific)
     for w, flag in words:
-        if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w):
-            continue  # 李女士, 陈伯: the surname clue (李某) stands for them
+        if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w) or (len(w) == 2 and w[1] == "姓"):
+            continue  # 李女士, 陈伯, 刘姓: the surname clue (李某) stands for them
         if m := _GRADE_WORD.match(w):  # 初二 = 初2年级, 四年级 = 4年级 (as in a class: 初二(3)班)
             general.add(f"{m.group(1) or ''}{_number(m.group(2))}年级")
             continue
@@ -924,7 +943,7 @@ _BROAD_KINDS = ("街道", "镇")  # a subdistrict or town holds many matters: a 
 _STRONG_KINDS = tuple(
     sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS} | {"公园", "中心", "社卫"}, key=len, reverse=True)
 )
-_STRONG_NUMBER = re.compile(r"^(?:\d+(?:号|栋|单元|室|期|万|千|元)|#\d+)$")  # #0387: a serial number
+_STRONG_NUMBER = re.compile(r"^(?:\d+(?:号|栋|单元|室|期|组|万|千|元)|#\d+)$")  # #0387: a serial number
 _SURNAME_CLUE = re.compile(r"^.某$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
@@ -1029,7 +1048,7 @@ def evidence(
     problem = {c for c in shared_general if c not in _GENERIC and not any(c in s for s in shared_specific)}
     # a shared compound and its parts (高温津贴, 高温, 津贴) are one word of evidence, not three
     problem = {c for c in problem if not any(c != o and len(o) >= 4 and c in subwords(o) for o in problem)}
-    if typical and not follow_up and not kinds["requester"] and not any(
+    if typical and not follow_up and not kinds["requester"] and not full_names and not any(
         clue_kind(c) == "anchor" and not c.endswith(_AREA_KINDS) for c in shared_specific
     ):
         problem -= typical  # 江滩社区 … 两癌筛查 in both: two women of one community
@@ -1077,7 +1096,7 @@ def evidence(
 # different people. Amounts and years are left out: people round them and count them differently.
 # A pupil's grade (初一 and 初二) and a child's sex (儿子 and 女儿, 孙子 and 侄女) tell two families apart.
 _CONFLICT = re.compile(
-    r"^(?:(?P<person>.)某|\d+(?P<kind>小时|岁|级|室|栋)|(?:初|高)?\d(?P<grade>年级))$"
+    r"^(?:(?P<person>.)某|\d+(?P<kind>小时|岁|级|室|栋|组)|(?:初|高)?\d(?P<grade>年级))$"
 )
 _BOYS = frozenset("儿子 孙子 外孙 侄子 外甥 男孩 男孩子 小伙子".split())
 _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 闺女 小姑娘".split())

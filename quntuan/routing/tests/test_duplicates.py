@@ -685,3 +685,29 @@ def test_wages_owed_however_told_and_a_factory_is_no_problem_word():
     args = (nursing[0] | nursing[1], games[0] | games[1], weights, nursing[0] | games[0])
     assert "厂里" not in (nursing[1] & games[1]) - d._GENERIC
     assert d.similarity(*args) == 0.0  # one factory, two matters
+
+
+def test_a_village_group_a_town_in_one_word_and_a_surname_before_its_person():
+    # 龙潭村三组 = 龙潭三组: a few dozen households; 三组 and 五组 of one village are two matters
+    assert {"3组", "龙潭"} <= spec("龙潭村三组村民") & spec("龙潭三组残疾人")
+    assert not spec("分成三组") and not spec("第三组")
+    assert d.conflicts({"3组", "龙潭"}, {"5组", "龙潭"}) == 1
+    assert "南塘" in spec("现住南塘乡上围村") & spec("南塘那边的老房子")  # 南塘乡 as one jieba word
+    assert "刘某" in spec("石桥村一位刘姓老人瘫在床上") and "刘姓" not in d.clues("一位刘姓老人")
+    # the town before a unit's name is cut off only before a name of its own
+    assert d._unit_clues("河口乡中心", "学校") and d._unit_clues("青石镇新华", "小区") == {"新华小区"}
+
+
+def test_more_problems_told_in_other_words():
+    assert "停水" in d.clues("长岭镇沙坪村连续停水七天") & d.clues("沙坪村还是没水用")
+    assert "塌方" in d.clues("前天下大雨路塌了一半") & d.clues("那条村道塌方后一直没修")
+    assert "辞退" in d.clues("口头通知其不用来了") & d.clues("在纸箱厂上班被辞退了")
+    assert "欺凌" in d.clues("放学被高年级几个学生拦住要钱")
+
+
+def test_a_full_name_in_both_keeps_the_typical_words():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    typical = frozenset({"寻根"})
+    shared = {"林国辉", "林某"}
+    assert d.evidence(shared, {"寻根"}, weights, typical=typical)  # the same man, the same roots
+    assert not d.evidence({"下坑", "林某"}, {"寻根"}, weights, typical=typical)  # a village and a surname
