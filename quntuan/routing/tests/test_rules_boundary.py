@@ -49,6 +49,7 @@ def load(name):
         # the counterparty is a classmate or a stranger online: the youth league, even when a mother reports it
         ("我是孩子妈妈,儿子在学校被高年级学生勒索零花钱", "youth.care"),
         ("女儿初二,在网上认识的网友让她发照片,还威胁要发到班级群", "youth.care"),
+        ("侨联你好,孩子从国外回来插班,班上同学天天笑话他口音,还把他书包扔进垃圾桶", "youth.care"),
         # government matters go out whoever asks
         ("我是残疾人,楼上装修噪音太大,天天吵", "other.government"),
         ("我是工会会员,小区物业费年年涨", "other.government"),
