@@ -600,6 +600,14 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         # 老马, 小周 as a word of their own (word boundaries keep 老房子 and 小区 out)
         if len(w) == 2 and w[0] in "老小" and w[1] in _SURNAMES and w[1] not in _NOT_FAMILIAR:
             out.add(w[1] + "某")
+        elif (
+            len(w) == 2
+            and w[1] == "家"
+            and w[0] in _SURNAMES
+            and _f.startswith("nr")
+            and not (i + 1 < len(words) and _kind_of(words[i + 1][0]))
+        ):
+            out.add(w[0] + "某")  # 孙家那个孩子: the Sun family (not 王家 庄, a village)
         elif w in ("老", "小") and i + 1 < len(words) and words[i + 1][1].startswith("nr"):
             c = words[i + 1][0][0]
             if c in _SURNAMES and c not in _NOT_FAMILIAR:
@@ -666,6 +674,8 @@ _SPELLINGS = (
     (re.compile(r"残疾证"), "残疾人证"),
     (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
     (re.compile(r"(?<![其确现诚真事老扎])实小(?![孩朋说时区])"), "实验小学"),
+    # 区二院 = 区第二人民医院: a numbered hospital written short
+    (re.compile(r"(?<=[区市县])(?:第)?([一二三四五六七八九])院(?![子里校长士落内])"), r"第\1人民医院"),
 )
 
 

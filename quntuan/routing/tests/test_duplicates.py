@@ -711,3 +711,9 @@ def test_a_full_name_in_both_keeps_the_typical_words():
     shared = {"林国辉", "林某"}
     assert d.evidence(shared, {"寻根"}, weights, typical=typical)  # the same man, the same roots
     assert not d.evidence({"下坑", "林某"}, {"寻根"}, weights, typical=typical)  # a village and a surname
+
+
+def test_a_family_by_its_surname_and_a_numbered_hospital_written_short():
+    assert "孙某" in spec("石桥村孙家那个孩子的护理补贴停了") and "王某" not in spec("住在王家庄")
+    assert "2人民医院" in spec("区二院儿科门诊楼那个母婴室") & spec("区第二人民医院儿科门诊楼二楼的母婴室")
+    assert not spec("县三院子里")  # a courtyard, no hospital
