@@ -707,7 +707,15 @@ _PROBLEMS = (
         ),
         "辞退",
     ),
-    (re.compile(r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"), "家暴"),
+    (
+        re.compile(
+            r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"
+            r"|被(?:我爸|我爸爸|她爸|他爸|老公|丈夫|男人|她男人|她老公|前夫)[^,，。]{0,8}打"
+        ),
+        "家暴",
+    ),
+    # a benefit that stopped coming (停发, 没到账, 没打到卡上): one stoppage, told by everyone it hit
+    (re.compile(r"停发|断发|(?:没|没有|未|不)(?:再)?(?:打)?到(?:账|帐|卡上)|(?:没|没有)(?:再)?发(?:放)?了"), "停发"),
     (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
 )
 
@@ -825,6 +833,9 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 out.append((w[1:], f))
         elif len(w) == 2 and w[1] == "村" and pw in _DIRECTION and pf in ("f", "a", "b"):
             out[-1] = (pw + w, "ns")
+        elif w[:1] == "门" and len(pw) >= 3 and pw[-1] in "东西南北" and pf in _NAME_LIKE_FLAGS:
+            out[-1] = (pw[:-1], pf)  # 锦绣 华庭南 门外: the estate's south gate
+            out.append((pw[-1] + w, "s"))
         else:
             out.append((w, f))
     return out
@@ -1049,7 +1060,8 @@ def evidence(
     is (the blind lane of 建设路)."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
     full_names = {
-        c for c in shared_specific if len(c) == 3 and c[0] + "某" in shared_specific and c[1] != "某"
+        c for c in shared_specific if len(c) in (2, 3) and c[0] + "某" in shared_specific and c[1] != "某"
+        and clue_kind(c) == "name" and not _kind_of(c)
     }
     if full_names:  # 刘建华 in both: a person by full name is an anchor; its surname no extra clue
         kinds["anchor"] += len(full_names)

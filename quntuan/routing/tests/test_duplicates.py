@@ -717,3 +717,13 @@ def test_a_family_by_its_surname_and_a_numbered_hospital_written_short():
     assert "孙某" in spec("石桥村孙家那个孩子的护理补贴停了") and "王某" not in spec("住在王家庄")
     assert "2人民医院" in spec("区二院儿科门诊楼那个母婴室") & spec("区第二人民医院儿科门诊楼二楼的母婴室")
     assert not spec("县三院子里")  # a courtyard, no hospital
+
+
+def test_a_stopped_benefit_a_parent_who_beats_and_a_gate_jieba_glued_to_the_estate():
+    assert "停发" in d.clues("今年4月以后护理补贴一直没打到卡上") & d.clues("护理补贴自年初起停发")
+    assert "停发" in d.clues("从今年5月起补贴都没有到账") and "停发" not in d.clues("补贴按时到账了")
+    assert "家暴" in d.clues("我妈昨天又被我爸喝了酒打了") & d.clues("丈夫酒后多次殴打她")
+    assert {"华庭", "锦绣小区"} <= spec("锦绣华庭南门外人行道盲道") and "华庭南" not in spec("锦绣华庭南门外")
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    # 王立 and 王某 in both: a two-character full name is a person, as 刘建华 is
+    assert d.evidence({"王立", "王某"}, {"残疾人证"}, weights, typical=frozenset({"残疾人证"}))
