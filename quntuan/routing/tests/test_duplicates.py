@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quntuan.routing import duplicates as d
 from quntuan.routing.model import catalogue_examples
@@ -727,3 +729,19 @@ def test_a_stopped_benefit_a_parent_who_beats_and_a_gate_jieba_glued_to_the_esta
     weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
     # 王立 and 王某 in both: a two-character full name is a person, as 刘建华 is
     assert d.evidence({"王立", "王某"}, {"残疾人证"}, weights, typical=frozenset({"残疾人证"}))
+
+
+_WORDS = st.lists(
+    st.tuples(st.sampled_from(["青石", "镇鑫达", "新华社", "区", "乡下", "河村", "后", "塘村", "华庭南", "门外", "镇", "乡",
+                               "社区", "村", "南", "门", "柳河", "区里", "镇上"]),
+              st.sampled_from(["n", "ns", "nr", "nz", "f", "v", "s"])),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS)
+def test_mending_moves_characters_between_words_and_never_drops_one(words):
+    mended = d._mend(words)
+    assert "".join(w for w, _ in mended) == "".join(w for w, _ in words)
+    assert all(w for w, _ in mended)
