@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -85,21 +85,6 @@ _fit_lock = threading.Lock()
 
 # Fitting runs the model and the folds of its calibration side by side on up to this many threads.
 FIT_THREADS = max(1, min(4, os.cpu_count() or 1))
-
-
-class _Serial(Executor):
-    """An executor that runs each call at once, in the caller's thread."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller through the future
-            future.set_exception(exc)
-        return future
-
-
-_SERIAL = _Serial()
 
 
 def _fit_one(clf: LogisticRegression, X: list[str], y, sample_weight=None) -> tuple[FeatureUnion, LogisticRegression]:
@@ -270,7 +255,7 @@ class Router:
             C=self.C, solver="saga", tol=1e-3, max_iter=400, class_weight="balanced", random_state=0
         )
 
-    def _fit_temperature(self, X: list[str], y: list[str], pool: Executor | None = None, folds: int = 3) -> float:
+    def _fit_temperature(self, X: list[str], y: list[str], pool: Executor, folds: int = 3) -> float:
         """Temperature scaling: one scalar T that makes the classifier's probabilities honest,
         chosen to minimize the log-loss of out-of-fold predictions (a model never scores the
         texts it was trained on). With too little data to split, T stays 1."""
@@ -282,8 +267,7 @@ class Router:
         y_arr = np.asarray(y)
         logp = np.zeros((len(y), len(self.classes)))
         splits = list(StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y))
-        fit = (pool or _SERIAL).submit
-        fits = [fit(_fit_one, self._classifier(), [X[i] for i in tr], y_arr[tr]) for tr, _ in splits]
+        fits = [pool.submit(_fit_one, self._classifier(), [X[i] for i in tr], y_arr[tr]) for tr, _ in splits]
         for (_, te), job in zip(splits, fits, strict=True):
             feats, clf = job.result()
             p = clf.predict_proba(feats.transform([X[i] for i in te]))

@@ -40,7 +40,7 @@ def words(text: str) -> list[str]:
     return list(_words(text or ""))
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
     """``words``, remembered: fitting segments every training text once per fold, and one request
     is read by the suggestion, its reasons and the duplicate check."""
