@@ -1056,8 +1056,8 @@ def evidence(
     the categories of both requests, which say only what kind of matter (two-cancer screening at
     one community): with no concrete clue but an area of many households or workers (a community,
     a village, an estate, a park, a firm: ``_AREA_KINDS``), they are evidence only with the same
-    requester or a follow-up. A road, a school, a station or a building number with them still
-    is (the blind lane of 建设路)."""
+    requester, a person's full name in both or a follow-up. A road, a school, a station, a
+    building number or a village's group with them still is (the blind lane of 建设路)."""
     kinds = Counter(clue_kind(c) for c in shared_specific)
     full_names = {
         c for c in shared_specific if len(c) in (2, 3) and c[0] + "某" in shared_specific and c[1] != "某"
