@@ -458,6 +458,7 @@ def _unit_clues(core: str, cls: str, names: set[str] | None = None) -> set[str]:
     if (
         len(core) < 2
         or core[:1].isdigit()
+        or core in _KINDS  # 滨江花园 小区: 花园 is the estate's kind, no name of its own
         or core in _NOT_A_NAME
         or core in _GENERIC
         or core in _STOP
@@ -672,6 +673,9 @@ _SPELLINGS = (
     (re.compile(r"公资|工姿"), "工资"),
     (re.compile(r"补帖"), "补贴"),
     (re.compile(r"残疾证"), "残疾人证"),
+    (re.compile(r"盲到"), "盲道"),
+    (re.compile(r"菜市场|菜场"), "农贸市场"),
+    (re.compile(r"电瓶车"), "电动车"),
     (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
     (re.compile(r"(?<![其确现诚真事老扎])实小(?![孩朋说时区])"), "实验小学"),
     # 区二院 = 区第二人民医院: a numbered hospital written short
@@ -686,7 +690,7 @@ _PROBLEMS = (
     (
         re.compile(
             r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到|放[^,，。]{0,4}大声|大声[^,，。]{0,3}音乐"
-            r"|闹到(?:半夜|凌晨|深夜|后半夜)"
+            r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工"
         ),
         "噪音",
     ),
@@ -716,7 +720,12 @@ _PROBLEMS = (
     ),
     # a benefit that stopped coming (停发, 没到账, 没打到卡上): one stoppage, told by everyone it hit
     (re.compile(r"停发|断发|(?:没|没有|未|不)(?:再)?(?:打)?到(?:账|帐|卡上)|(?:没|没有)(?:再)?发(?:放)?了"), "停发"),
-    (re.compile(r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要钱|抢[^,，。]{0,4}零花钱"), "欺凌"),
+    (
+        re.compile(
+            r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要(?:零花)?钱|找[他她我]要钱|(?:抢|要)[^,，。]{0,4}零花钱"
+        ),
+        "欺凌",
+    ),
 )
 
 
@@ -1138,7 +1147,18 @@ def conflicts(a: set[str], b: set[str]) -> int:
         return out
 
     ka, kb = by_kind(a), by_kind(b)
-    return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
+    sa, sb = _sources(a), _sources(b)
+    return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k]) + bool(sa and sb and not sa & sb)
+
+
+# Where a nuisance comes from: two complaints about one estate's noise at night are two matters when
+# one names a KTV and the other a building site (滨江花园 … KTV, 滨江花园 … 工地 打桩).
+_SOURCES = ("KTV", "酒吧", "工地", "打桩", "广场舞", "烧烤", "夜市", "装修", "麻将", "舞厅", "歌厅")
+_SOURCE_OF = {"打桩": "工地"}
+
+
+def _sources(clues: set[str]) -> set[str]:
+    return {_SOURCE_OF.get(s, s) for s in _SOURCES if any(s in c for c in clues)}
 
 
 def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> set[str]:

@@ -745,3 +745,17 @@ def test_mending_moves_characters_between_words_and_never_drops_one(words):
     mended = d._mend(words)
     assert "".join(w for w, _ in mended) == "".join(w for w, _ in words)
     assert all(w for w, _ in mended)
+
+
+def test_everyday_synonyms_and_where_a_nuisance_comes_from():
+    assert "盲道" in d.clues("长青路的盲到上停满了车") & d.clues("长青路盲道被占")
+    assert "农贸市场" in d.clues("杏林路菜市场门口") & d.clues("杏林路农贸市场前面")
+    assert "电动车" in d.clues("停满电瓶车") & d.clues("全是电动车")
+    assert "欺凌" in d.clues("被同班几个男孩多次要零花钱") & d.clues("几个男生天天找他要钱")
+    assert "噪音" in d.clues("工地晚上十一点还在打桩") & d.clues("工地半夜施工吵得睡不着")
+    assert "花园小区" not in spec("滨江花园小区中心广场")  # 花园 is the estate's kind, no name
+    # one estate, two sources of noise: a KTV and a building site are two matters
+    ktv = d.clues("滨江花园楼下那个KTV天天唱到凌晨,吵得人睡不着")
+    site = d.clues("滨江花园旁边那个工地半夜还在打桩,吵得睡不着")
+    again = d.clues("滨江花园那个工地打桩到凌晨一两点")
+    assert d.conflicts(ktv, site) == 1 and d.conflicts(site, again) == 0
