@@ -61,6 +61,11 @@ def test_a_refund_not_paid_is_no_wage(text):
     assert route_rules(text) is None
 
 
+def test_a_retirees_pension_is_no_labour_dispute():
+    hit = route_rules("来电人为退休职工,称今年养老金调整后比同厂退休的邻居少了一百多,怀疑社保局算错了")
+    assert hit is None or hit.category != "union.legal"
+
+
 def test_government_hint_only_without_mass_signal():
     assert government_hint("小区物业费涨价了,物业服务太差").category == "other.government"
     assert government_hint("盲道被占,噪音扰民") is None

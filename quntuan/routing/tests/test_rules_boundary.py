@@ -36,6 +36,7 @@ def load(name):
         ("团委你好,我是大三学生,暑假在培训机构做助教,说好的两千块工钱到现在一分没给", "union.legal"),
         ("我是侨眷,在一家侨资企业上班,公司三个月没发工资", "union.legal"),
         ("我是残疾人,在福利企业做了五年,公司突然要跟我解除劳动合同", "union.legal"),
+        ("妇联你好,我丈夫在机械厂冲压车间压伤了手指,公司不给报工伤,还停了工资", "union.legal"),
         # pay owed is the matter, even when the tuition it was for is what hurts
         ("妇联你好,我老公在建筑工地干活,包工头四个多月没给钱了,家里娃娃学费都交不上", "union.legal"),
         ("我男人在厂里干了三个月,一分钱没拿到,老板说再等等", "union.legal"),
