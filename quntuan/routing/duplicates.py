@@ -1135,7 +1135,8 @@ CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
 
 
 def conflicts(a: set[str], b: set[str]) -> int:
-    """How many kinds of personal detail both requests give with no value in common."""
+    """How many kinds of personal detail both requests give with no value in common, plus one
+    when both name where a nuisance comes from and no source is the same (``_sources``)."""
     def by_kind(clues: set[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for c in clues:
