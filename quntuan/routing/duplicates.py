@@ -1159,7 +1159,8 @@ _SOURCE_OF = {"打桩": "工地"}
 
 
 def _sources(clues: set[str]) -> set[str]:
-    return {_SOURCE_OF.get(s, s) for s in _SOURCES if any(s in c for c in clues)}
+    joined = "|".join(clues)  # one search per source word, not one per source word and clue
+    return {_SOURCE_OF.get(s, s) for s in _SOURCES if s in joined}
 
 
 def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> set[str]:
