@@ -222,7 +222,8 @@ def case_rows(cases: list, *, org_names: dict[int, str] | None = None, now: date
         keys = permissions.case_keys(district_id=case.district_id, requester_id=case.requester_id,
                                      first_inquirer_id=case.first_inquirer_id, handler_id=case.handler_id,
                                      org_ids=orgs, handling_org_id=case.handling_org_id)
-        acl = " ".join([_CASE_KIND_KEY, *keys])
+        week = permissions.week_number(case.received_at)
+        acl = " ".join([_CASE_KIND_KEY, *keys, *permissions.week_keys(keys, week)])
         rows.append((
             DocumentKind.CASE.value, case.pk, case.title[:200], body, meta[:200], _case_url(case.tracking_no)[:200],
             " ".join(title_tokens), " ".join(body_tokens), acl, case.district_id, case.handling_org_id,

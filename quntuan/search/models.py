@@ -44,9 +44,6 @@ class SearchDocument(models.Model):
             models.Index(fields=["kind", "source_updated_at"], name="search_doc_kind_source"),
             # The newest documents of a kind first (the search's newest-first probe and plans).
             models.Index(fields=["kind", "-sort_at"], name="search_doc_kind_sort"),
-            # A staff member's handled cases, newest first (``queries._handled_cases_part``).
-            models.Index(fields=["organization_id", "-sort_at"], condition=models.Q(kind="case"),
-                         name="search_doc_case_org_sort"),
         ]
 
     def __str__(self):

@@ -15,7 +15,9 @@ search never even ranks rows they may not see. The keys mirror, one for one:
   inquirer and the handler, ``ch<org>x<district>`` the handling organization and
   ``co<org>x<district>`` each other organization that first-inquired, co-handles or is asked to
   take the case over, scoped to the case's district as the policy does,
-  and ``cd<district>`` for supervisors and auditors of the region.
+  and ``cd<district>`` for supervisors and auditors of the region. A case document also carries
+  each of these scoped to its week (``week_keys``), so that the index can be asked for the last
+  weeks first; the user holds the plain keys, and the query scopes them.
 
 Platform administrators see everything (``user_keys`` returns ``None``: no key filter).
 The keys only choose candidates: ``queries.search`` checks the rows it returns with each app's
@@ -30,6 +32,7 @@ generation of the cache, so the keys follow such a change at once where the cach
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date
 
 from django.core.cache import cache
 from django.db import transaction
@@ -160,6 +163,21 @@ def activity_keys(*, district_id: int, published: bool) -> list[str]:
 
 def plan_keys(*, district_id: int, published: bool) -> list[str]:
     return [f"pd{district_id}"] + ([f"pp{district_id}"] if published else [])
+
+
+WEEK_ZERO = date(1970, 1, 5)  # a Monday: weeks run Monday to Sunday (UTC)
+
+
+def week_number(moment) -> int:
+    """The week of a moment (UTC), counted from 1970: a case's week never changes."""
+    return (moment.astimezone(UTC).date() - WEEK_ZERO).days // 7
+
+
+def week_keys(keys: Iterable[str], week: int) -> list[str]:
+    """Each key scoped to one week (``ch3x2`` → ``ch3x2t2920``). A case document carries these
+    beside its keys, so that the index can answer "what these keys grant in the last weeks" from
+    posting lists a few weeks long (``queries``: the newest matches)."""
+    return [f"{key}t{week}" for key in keys]
 
 
 def case_keys(*, district_id: int, requester_id: int | None, first_inquirer_id: int | None,

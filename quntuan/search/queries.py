@@ -21,8 +21,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -161,18 +163,14 @@ def without_common(terms: list, common: frozenset[str]) -> list:
 # without a probe. N is learnt per process for each kind, query and set of organization keys
 # (``_probe_size``): from what the last probe found, the rows a probe needs for 201 matches
 # (at most PROBE_MAX), or no probe for a rare word. Only the probe's size is remembered, never a
-# result. A first query starts with PROBE_START rows. Cases do not probe: their statistics are the
-# table's (95 % of the rows), so PostgreSQL itself picks the date-ordered scan (``search_doc_kind_sort``)
-# when a word is common among the cases a key grants (a supervisor's 区总工会: 3 ms).
+# result. A first query starts with PROBE_START rows. Cases do not probe: they read their last weeks
+# first (``_cases_part``), and the learnt sizes of both live in the same memory.
 PROBE_START = {DocumentKind.ACTIVITY: 2000, DocumentKind.PLAN: 2000}
 # The largest useful probe. A probe of N rows reads N rows from the table; the GIN index reads each
 # of the M matches once. A probe that needs N = 201 / density rows pays more than the GIN index as
 # soon as N > M, i.e. past about sqrt(201 × rows of the kind): ~4,500 of 100,000 activities, ~1,800
-# of 16,500 plans, ~3,500 of an organization's 60,000 handled cases. A sparser word goes to the GIN
-# index alone. (20,000 before: a staff member's probe of 17,000 handled cases took 300–800 ms, the
-# planner reading all 61,000 of the organization's cases for it, where the GIN index needs ~10 ms.)
-PROBE_MAX = {DocumentKind.ACTIVITY: 4000, DocumentKind.PLAN: 2000, DocumentKind.CASE: 3000}
-HANDLED_PROBE_START = 1000  # a staff member's handled cases (``_handled_cases_part``)
+# of 16,500 plans. A sparser word goes to the GIN index alone.
+PROBE_MAX = {DocumentKind.ACTIVITY: 4000, DocumentKind.PLAN: 2000}
 PROBE_MEMORY = 50_000
 _probe_sizes: OrderedDict = OrderedDict()
 _probe_lock = threading.Lock()
@@ -225,12 +223,17 @@ def _postgres_candidates(kinds: dict[str, list[str] | None], parsed: ParsedQuery
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found: dict[str, int] = {}
-    for kind, _pk, _rank, probe_found in rows:
-        if probe_found is not None:
-            found[kind] = probe_found
-    for kind, (key, size) in probes.items():
-        _probe_learn(key, size, found.get(kind, 0))
+    found: dict[str, tuple] = {}
+    for kind, _pk, _rank, *info in rows:
+        if info[0] is not None or info[1] is not None:
+            found[kind] = info
+    for kind, probe in probes.items():
+        info = found.get(kind, (0, 0, None))
+        if kind == DocumentKind.CASE:
+            key, weeks, now = probe
+            _window_learn(key, weeks, info[0] or 0, info[1], info[2], now)
+        else:
+            _probe_learn(probe[0], probe[1], info[0] or 0)
     return [row[:3] for row in rows]
 
 
@@ -247,64 +250,89 @@ def _equals(column: str, values: set[int]) -> tuple[str, list]:
     return f"{column} = ANY(%s)", [sorted(values)]
 
 
-def _handled_cases_part(content: str, handled: list[str], others: list[str], probe: int) -> tuple[str, list]:
-    """A staff member's cases: those their organizations handle and those the other keys grant
-    (first inquiry, co-handling, transfer asked, their own: rare, so cheap through the GIN index).
-    An organization's name is in every case it handles (40,000 for 区妇联), and the GIN path read
-    every one of them to keep the newest 201; so the handled cases are first probed newest first
-    by ``(organization_id, sort_at)`` (``search_doc_case_org_sort``; the ``ch`` keys say the same
-    as the handling organization and district columns), ``probe`` rows at most, and only when
-    fewer than 201 of those match does the GIN index answer for the ``ch`` keys. The district is
-    filtered after the probe's LIMIT (the newest rows of the organization are still a prefix in date
-    order of every match): with both columns inside, the planner multiplied their selectivities,
-    expected a tenth of the organization's cases and, for a probe of a few thousand rows, read all
-    of them (61,000) through a bitmap and sorted them."""
+# Cases, the newest matches week by week. A word in thousands of an organization's or a district's
+# cases (工伤: 4,500 of one organization's) cost one read from the table per match — to learn its
+# date and keep the newest 201 — after intersecting the word's posting list with the organization's
+# (92,000 cases). Every case document also carries each of its keys scoped to its week
+# (``permissions.week_keys``: ``ch3x2t2920``), so the GIN index itself can answer "what these keys
+# grant in the last N weeks": posting lists a few thousand long instead of an organization's or a
+# district's whole history, and only those weeks' matches are read from the table. When the window
+# holds 201 matches they ARE the newest 201 (everything newer is inside it); otherwise the whole
+# index answers, exactly as without a window. N is learnt per process for each query and key set
+# (``_window_learn``) from the date of the 201st match or from how many the window found; a word
+# with fewer than 201 matches in all gets no window. Only the size is remembered, never a result.
+WINDOW_START = 4  # weeks, for a query and key set seen for the first time
+WINDOW_MIN = 2  # this week and the whole of the last (a Monday holds little)
+WINDOW_MAX = 16  # past this a word is sparse enough for the index alone (and the OR grows long)
+
+
+def window_keys(keys: list[str], weeks: int, now) -> list[str]:
+    """``keys`` scoped to each of the last ``weeks`` weeks up to ``now`` — and to the next week,
+    so that a case received a moment ago by a clock a little ahead is inside the window too."""
+    last = permissions.week_number(now) + 1
+    return [scoped for week in range(last, last - weeks - 1, -1) for scoped in permissions.week_keys(keys, week)]
+
+
+def _week_start(week: int) -> datetime:
+    return datetime.combine(permissions.WEEK_ZERO + timedelta(weeks=week), datetime.min.time(), tzinfo=UTC)
+
+
+def _window_learn(key: tuple, weeks: int, found: int, everything: int | None, oldest, now) -> None:
+    """Size the next window of ``key``: a window of ``weeks`` weeks found ``found`` matches (up
+    to 201, the 201st dated ``oldest``); ``everything``: what the whole index found after it (None
+    when the window was enough)."""
     limit = CANDIDATES + 1
-    pairs = [k[2:].split("x") for k in handled]
-    org_sql, org_params = _equals("organization_id", {int(o) for o, _d in pairs})
-    district_sql, district_params = _equals("district_id", {int(d) for _o, d in pairs})
-    ctes, params = [], []
-    if probe:
-        ctes.append(f"""h AS MATERIALIZED (
-                SELECT id, sort_at FROM (
-                    SELECT id, sort_at, district_id, content_tsv FROM search_document
-                    WHERE kind = 'case' AND {org_sql} ORDER BY sort_at DESC LIMIT %s) newest
-                WHERE {district_sql} AND content_tsv @@ to_tsquery('simple', %s) ORDER BY sort_at DESC LIMIT %s),
-             hn AS (SELECT count(*) AS n FROM h)""")  # noqa: S608 - constant SQL, values are parameters
-        params += [*org_params, probe, *district_params, content, limit]
-    # One GIN scan for every key when the probe did not find enough (or did not run): the handled
-    # cases and the others (first inquiry, co-handling, transfer asked, their own) in the same
-    # bitmap, so the content's posting lists are read once, not once per group of keys. When the
-    # probe found 201, the GIN index answers for the other keys alone.
-    # The GIN index answers, never a date-ordered scan: the probe has just shown that the matches
-    # are sparse among the organization's newest cases, and where the planner guessed otherwise
-    # (区总工会 asked by the women's federation) a date-ordered scan read 840,000 rows. Ordering by
-    # an expression rather than the column keeps the planner from it.
+    this_week = permissions.week_number(now)
+    if found >= limit:
+        new = max(WINDOW_MIN, min(weeks, this_week - permissions.week_number(oldest) + 1))
+    elif everything is not None and everything < limit:
+        new = 0  # fewer than 201 matches in all: no window can save anything
+    else:
+        span = max(1.0, (now - _week_start(this_week - weeks + 1)).total_seconds() / 86400)
+        needed = span * limit / max(found, 1) * 1.25
+        new = max(weeks + 1, math.ceil(needed / 7) + 1)
+        if new > WINDOW_MAX:
+            new = 0
+    with _probe_lock:
+        _probe_sizes[key] = new
+        _probe_sizes.move_to_end(key)
+        while len(_probe_sizes) > PROBE_MEMORY:
+            _probe_sizes.popitem(last=False)
+
+
+def _cases_part(content: str, keys: list[str] | None, weeks: int, now) -> tuple[str, list]:
+    """The newest 201 cases matching ``content`` that ``keys`` grant (None: every case), read
+    through a window of ``weeks`` weeks first (none when 0; ``keys`` needed). Rows: ('case', id,
+    rank, what the window found, what the whole index found, the window's oldest date)."""
+    limit = CANDIDATES + 1
+    # The GIN index answers, never a date-ordered scan: ordering by an expression rather than the
+    # column keeps the planner from walking ``search_doc_kind_sort`` through rows the keys do not
+    # grant (840,000 for 区总工会 asked by another organization).
     gin = """{name} AS MATERIALIZED (
                 SELECT id, sort_at FROM search_document
-                WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s)
-                  AND acl_tsv @@ to_tsquery('simple', %s){guard}
+                WHERE kind = 'case' AND content_tsv @@ to_tsquery('simple', %s){acl}{guard}
                 ORDER BY sort_at + interval '0 s' DESC LIMIT %s)"""
-    if not probe:
-        ctes.append(gin.format(name="g", guard=""))
-        params += [content, _or(handled + others), limit]
-        union, union_params = "SELECT id, sort_at FROM g", []
-    else:
-        ctes.append(gin.format(name="g", guard=" AND (SELECT n FROM hn) < %s"))
-        params += [content, _or(handled + others), limit, limit]
-        union = "SELECT id, sort_at FROM h WHERE (SELECT n FROM hn) >= %s UNION SELECT id, sort_at FROM g"
-        union_params = [limit]
-        if others:
-            ctes.append(gin.format(name="o", guard=" AND (SELECT n FROM hn) >= %s"))
-            params += [content, _or(others), limit, limit]
-            union += " UNION SELECT id, sort_at FROM o"
-    found = "(SELECT n FROM hn)" if probe else "NULL::bigint"
+    acl = "" if keys is None else " AND acl_tsv @@ to_tsquery('simple', %s)"
+    acl_params = [] if keys is None else [_or(keys)]
+    if not weeks or keys is None:
+        sql = f"""
+            (WITH {gin.format(name="g", acl=acl, guard="")}
+             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), NULL::bigint,
+                    NULL::bigint, NULL::timestamptz
+             FROM g JOIN search_document d ON d.id = g.id ORDER BY g.sort_at DESC)"""  # noqa: S608 - constant SQL, values are parameters
+        return sql, [content, *acl_params, limit, content]
+    ctes = [gin.format(name="w", acl=acl, guard=""),
+            "wn AS (SELECT count(*) AS n, min(sort_at) AS oldest FROM w)",
+            gin.format(name="g", acl=acl, guard=" AND (SELECT n FROM wn) < %s"),
+            "gn AS (SELECT count(*) AS n FROM g)"]
+    params = [content, _or(window_keys(keys, weeks, now)), limit, content, *acl_params, limit, limit]
     sql = f"""
             (WITH {", ".join(ctes)},
-             top AS (SELECT id FROM ({union}) u ORDER BY sort_at DESC LIMIT %s)
-             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), {found}
-             FROM top JOIN search_document d ON d.id = top.id)"""  # noqa: S608 - constant SQL, values are parameters
-    return sql, [*params, *union_params, limit, content]
+             top AS (SELECT id, sort_at FROM w WHERE (SELECT n FROM wn) >= %s UNION ALL SELECT id, sort_at FROM g)
+             SELECT 'case', d.id, ts_rank_cd(d.content_tsv, to_tsquery('simple', %s)), (SELECT n FROM wn),
+                    CASE WHEN (SELECT n FROM wn) < %s THEN (SELECT n FROM gn) END, (SELECT oldest FROM wn)
+             FROM top JOIN search_document d ON d.id = top.id ORDER BY top.sort_at DESC)"""  # noqa: S608 - constant SQL, values are parameters
+    return sql, [*params, limit, content, limit]
 
 
 def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, any_term: bool):
@@ -320,13 +348,15 @@ def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
             terms = without_common(terms, common_words())
         content = tsquery_text(terms, any_term=any_term)
         acl_sql, acl_params = ("", []) if keys is None else (_ACL, [_or(keys)])
-        handled = [k for k in keys or () if k.startswith("ch")]
-        if kind == DocumentKind.CASE and handled:
-            key = (kind, content, tuple(handled))
-            probe = _probe_sizes.get(key, HANDLED_PROBE_START)
-            if probe:
-                probes[kind] = (key, probe)
-            sql, values = _handled_cases_part(content, handled, [k for k in keys if not k.startswith("ch")], probe)
+        if kind == DocumentKind.CASE:
+            # A resident's own cases are few, and the administrator holds no keys: no window.
+            shared = () if keys is None else tuple(k for k in keys if not k.startswith(("cu", "cr")))
+            key = (kind, content, shared) if shared else None
+            weeks = 0 if key is None else _probe_sizes.get(key, WINDOW_START)
+            now = timezone.now()
+            if weeks:
+                probes[kind] = (key, weeks, now)
+            sql, values = _cases_part(content, keys, weeks, now)
             parts.append(sql)
             params += values
             continue
@@ -334,7 +364,8 @@ def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
         probe = _probe_size(key)
         if not probe:
             parts.append(f"""
-                (SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), NULL::bigint
+                (SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), NULL::bigint,
+                        NULL::bigint, NULL::timestamptz
                  FROM ({_GIN_PART.format(acl=acl_sql)}) c)""")  # noqa: S608 - constant SQL, values are parameters
             params += [kind, content, kind, content, *acl_params, limit]
             continue
@@ -347,7 +378,8 @@ def postgres_statement(kinds: dict[str, list[str] | None], parsed: ParsedQuery, 
                 WHERE content_tsv @@ to_tsquery('simple', %s){acl_sql}
                 ORDER BY sort_at DESC LIMIT %s),
              found AS (SELECT count(*) AS n FROM probe)
-             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), (SELECT n FROM found) FROM (
+             SELECT %s, c.id, ts_rank_cd(c.content_tsv, to_tsquery('simple', %s)), (SELECT n FROM found),
+                    NULL::bigint, NULL::timestamptz FROM (
                 SELECT id, sort_at, content_tsv FROM probe WHERE (SELECT n FROM found) >= %s
                 UNION ALL
                 (SELECT id, sort_at, content_tsv FROM search_document

@@ -205,3 +205,112 @@ def test_postgres_documents_indexed_before_the_handling_key_are_found_once(world
     ids = [h.object_id for h in result.hits]
     assert len(ids) == len(set(ids))
     assert set(ids) == set(case_policy.visible(world.union_staff).values_list("pk", flat=True))
+
+
+# --- the newest cases week by week ------------------------------------------------------------------
+
+def test_week_keys_scope_each_key_to_the_cases_week_in_utc():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    week = permissions.week_number(monday)
+    assert permissions.week_number(monday - timedelta(microseconds=1)) == week - 1
+    assert permissions.week_number(monday + timedelta(days=6, hours=23, minutes=59)) == week
+    # 07:00 on Monday in Shanghai is still Sunday in UTC: the week is UTC's, whatever the clock.
+    assert permissions.week_number(datetime(2026, 11, 23, 7, tzinfo=ZoneInfo("Asia/Shanghai"))) == week - 1
+    assert permissions.week_keys(["cd2", "ch3x2"], week) == [f"cd2t{week}", f"ch3x2t{week}"]
+
+
+def test_case_documents_carry_their_keys_scoped_to_their_week(world, cases):  # noqa: F811
+    case = cases["union"]
+    week = permissions.week_number(Case.objects.get(pk=case.pk).received_at)
+    acl = SearchDocument.objects.get(kind="case", object_id=case.pk).acl.split()
+    keys = [k for k in acl if k != "kc" and not k.endswith(f"t{week}")]
+    assert f"ch{world.union.pk}x{world.district.pk}" in keys
+    assert acl == ["kc", *keys, *(f"{k}t{week}" for k in keys)]
+
+
+def test_the_window_is_sized_from_the_201st_match_or_from_what_it_found():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)  # a Wednesday
+    key = ("case", "'电梯'", ("ch1x2",))
+    learn = queries._window_learn
+    learn(key, 8, 201, None, now - timedelta(days=7), now)  # the 201st last week: two weeks do
+    assert queries._probe_sizes[key] == 2
+    learn(key, 8, 201, None, now - timedelta(weeks=5), now)
+    assert queries._probe_sizes[key] == 6
+    learn(key, 6, 201, None, now - timedelta(hours=1), now)  # never less than this week and the last
+    assert queries._probe_sizes[key] == queries.WINDOW_MIN
+    # 50 in two weeks (9.5 days) and more in all: 201 need about 48 days, so eight weeks.
+    learn(key, 2, 50, 201, None, now)
+    assert queries._probe_sizes[key] == 8
+    # Fewer than 201 in all: no window can help. None in the window, many in all: too sparse.
+    learn(key, 2, 50, 120, None, now)
+    assert queries._probe_sizes[key] == 0
+    learn(key, 4, 0, 201, None, now)
+    assert queries._probe_sizes[key] == 0
+
+
+def _check_every_window(world, fresh, monkeypatch):
+    """Whatever the window, the answer is the newest matches: cases spread over a year and more."""
+    monkeypatch.setattr(queries, "CANDIDATES", 3)
+    with fresh():
+        made = [world.submit(title=f"电梯故障第{n}次", content="电梯又坏了。") for n in range(9)]
+    now = timezone.now()
+    for case, days in zip(made, (400, 0, 90, 3, 22, 1, 40, 8, 15), strict=True):
+        Case.objects.filter(pk=case.pk).update(received_at=now - timedelta(days=days, minutes=5))
+    index_rebuild(kinds=[DocumentKind.CASE])
+    by_date = list(Case.objects.filter(pk__in=[c.pk for c in made]).order_by("-received_at").values_list("pk", flat=True))
+    for weeks in (1, 2, 3, 5, 8, 20, 0):
+        monkeypatch.setattr(queries, "WINDOW_START", weeks)
+        queries._probe_sizes.clear()
+        for _ in range(3):  # the first window, then the learnt ones
+            result = search(user=world.union_staff, query="电梯故障", kind=DocumentKind.CASE)
+            assert {h.object_id for h in result.hits} == set(by_date[:3]), weeks
+            assert result.capped is True
+            supervised = search(user=world.supervisor, query="电梯故障", kind=DocumentKind.CASE)
+            assert {h.object_id for h in supervised.hits} == set(by_date[:3]), weeks
+    assert search(user=world.youth_staff, query="电梯故障", kind=DocumentKind.CASE).hits == []
+
+
+def test_every_window_gives_the_newest_matches(world, fresh, monkeypatch):
+    _check_every_window(world, fresh, monkeypatch)
+
+
+@pytest.mark.postgres
+def test_postgres_every_window_gives_the_newest_matches(world, fresh, monkeypatch):
+    _check_every_window(world, fresh, monkeypatch)
+
+
+def _check_week_key_migration(world, cases):  # noqa: F811
+    """Documents indexed before the week keys get exactly what the index writes today, once."""
+    import importlib
+    import re
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("quntuan.search.migrations.0006_case_week_keys")
+    today = dict(SearchDocument.objects.filter(kind="case").values_list("id", "acl"))
+    assert len(today) >= 3
+    for doc in SearchDocument.objects.filter(kind="case"):
+        doc.acl = " ".join(k for k in doc.acl.split() if not re.search(r"t\d+$", k))
+        doc.save(update_fields=["acl"])
+    assert dict(SearchDocument.objects.filter(kind="case").values_list("id", "acl")) != today
+    for _ in range(2):
+        migration.add_week_keys(apps, SimpleNamespace(connection=connection))
+        assert dict(SearchDocument.objects.filter(kind="case").values_list("id", "acl")) == today
+    for user in everyone(world):
+        assert case_ids(user) == set(case_policy.visible(user).values_list("pk", flat=True)), user.username
+
+
+def test_week_keys_are_added_to_documents_indexed_before(world, cases):  # noqa: F811
+    _check_week_key_migration(world, cases)
+
+
+@pytest.mark.postgres
+def test_postgres_week_keys_are_added_to_documents_indexed_before(world, cases):  # noqa: F811
+    _check_week_key_migration(world, cases)
