@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 10
+CLUE_VERSION = 11
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -231,7 +231,7 @@ _KIND_NAMES = frozenset(_KINDS) | frozenset(_KINDS.values())
 _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
-    "装修 家政 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
+    "装修 家政 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
     "城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
@@ -275,7 +275,7 @@ _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
-    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里".split()
+    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链".split()
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
@@ -333,8 +333,10 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             pw, pf = words[j]
             if pf.startswith("m") and len(pw) <= 3 and _number(pw.removeprefix("第")) is not None:
                 pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
-            elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里":
-                break
+            elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里" and not (
+                w in _OLD_LANES and j == i - 1 and pf.startswith("v") and len(pw) == 2
+            ):
+                break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
             if (k := _kind_of(pw)) and pw != "里" and (not parts or len(k[0]) >= 2):
                 break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue
             if size + len(pw) > _MAX_NAME:
@@ -349,6 +351,8 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
         name = _trim_name(parts)
         if stem and stem not in _NOT_A_NAME:
             full = _trim_name([*parts, stem]) if parts else stem
+            if len(full) == 1 and w[-1] in _OLD_LANES and frequency(w) < _COMMON_NAME_FREQ:
+                out.add(w)  # 柳巷, 桂街: a lane of one character and its kind (not 小巷, 老街)
             if len(full) >= 2 and full not in _NOT_A_NAME:
                 out.add(full + norm)
                 if not parts and norm in ("镇", "小区") and w[-1] in "镇乡村" and frequency(full) < _COMMON_HEAD:
@@ -380,7 +384,7 @@ _UNIT_KINDS = dict(
         "装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "外卖:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
+        "外卖:公司 冷链:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
         "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 宿舍:小区 村:小区 园:小区"
@@ -556,6 +560,7 @@ def _pet_names(words: list[tuple[str, str]]) -> set[str]:
 
 
 _ROAD_CHARS = "路街巷"
+_OLD_LANES = ("巷", "街")
 _TOWN_CHARS = "镇乡"
 
 
@@ -690,7 +695,8 @@ _PROBLEMS = (
     (
         re.compile(
             r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到|放[^,，。]{0,4}大声|大声[^,，。]{0,3}音乐"
-            r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工"
+            r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡"
+            r"|(?:半夜|夜里|夜间|深夜|晚上)[^。]{0,16}(?:冲床|冲压|机器响)|(?:冲床|冲压)[^。]{0,8}(?:半夜|夜里|夜间|深夜)"
         ),
         "噪音",
     ),
@@ -707,13 +713,14 @@ _PROBLEMS = (
     (re.compile(r"塌方|塌陷|垮塌|塌了|垮了|滑坡"), "塌方"),
     (
         re.compile(
-            r"辞退|开除|解雇|被辞|辞了[我他她]|炒了?[我他她]|炒鱿鱼|(?:不用|别)(?:再)?来(?:上班)?了|让[我他她]?走人"
+            r"辞退|开除|解雇|被辞|辞了[我他她]|炒了?[我他她]|炒鱿鱼|(?:不用|别)(?:再)?来(?:上班)?了|让[我他她]?走人|撵走|赶走"
         ),
         "辞退",
     ),
     (
         re.compile(
-            r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打(?:老婆|媳妇|妻子|女人)"
+            r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|(?:打|抽|揍|踹|扇|掐)(?:了)?(?:他|她)?(?:老婆|媳妇|妻子|女人)"
+            r"|(?:丈夫|老公|男人)[^。]{0,12}(?:动手|掐|揍|踹)|喝(?:多|醉)了?[^,，。]{0,3}(?:就)?(?:动手|打人)"
             r"|被(?:我爸|我爸爸|她爸|他爸|老公|丈夫|男人|她男人|她老公|前夫)[^,，。]{0,8}打"
         ),
         "家暴",

@@ -759,3 +759,17 @@ def test_everyday_synonyms_and_where_a_nuisance_comes_from():
     site = d.clues("滨江花园旁边那个工地半夜还在打桩,吵得睡不着")
     again = d.clues("滨江花园那个工地打桩到凌晨一两点")
     assert d.conflicts(ktv, site) == 1 and d.conflicts(site, again) == 0
+
+
+def test_old_lanes_violence_and_noise_told_plainly_and_trades_that_name_no_firm():
+    # a lane named for a trade (打铁 is a verb) and a lane of one character, with and without 社区
+    assert {"打铁", "打铁路"} <= spec("他住打铁巷社区,楼下五金厂") & spec("打铁巷那个五金厂")
+    assert "柳巷" in spec("柳巷社区8栋的王某") & spec("柳巷8栋那家")
+    assert not spec("走进小巷 老街的店") and not spec("住在柳巷子里")
+    assert "家暴" in d.clues("男的喝了酒拿皮带抽他老婆") & d.clues("丈夫酗酒,喝多了就动手,掐她脖子")
+    assert "家暴" not in d.clues("老婆喝多了就睡") and "家暴" not in d.clues("丈夫在工地干活")
+    assert "噪音" in d.clues("晚上十点以后还在开冲床,咣咣响到半夜") & d.clues("冲压车间夜间持续生产")
+    assert "辞退" in d.clues("说撵走就撵走 一分钱补偿没有")
+    # 供应链 and 冷链 say what a firm does, not which firm: no unit, no problem word (generic)
+    assert "供应链公司" not in d.clues("东港物流园一家供应链企业") and {"供应链", "冷链"} <= d._GENERIC
+    assert "泰华公司" in spec("在泰华冷链上班")
