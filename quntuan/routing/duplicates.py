@@ -222,7 +222,7 @@ _KINDS = dict(
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
         "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
-        "地铁站:站 车站:站 公交站:站 码头:站"
+        "地铁站:站 车站:站 公交站:站 码头:站 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 颐养院:养老院 托老所:养老院"
     ).split()
 )
 _KIND_WORDS = sorted(_KINDS, key=len, reverse=True)
@@ -386,7 +386,8 @@ _UNIT_KINDS = dict(
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
         "外卖:公司 冷链:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
-        "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 服务中心:中心 中心:中心 公园:公园 "
+        "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 托老所:养老院 "
+        "服务中心:中心 中心:中心 公园:公园 "
         "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 宿舍:小区 村:小区 园:小区"
     ).split()
 )
@@ -492,6 +493,7 @@ def _joined(words: list[tuple[str, str]]) -> tuple[str, list[int]]:
 
 
 _OWN_NAMED = ("人民医院", "中医院")  # 区人民医院 = 人民医院: the district's one
+_TO_A_HOME = frozenset("入住 住进 搬进 送进 送到 送去 住到 进了 住在 去了 看望 探望 照顾 联系 咨询 参观 慰问 走访 服务 陪伴 打扫 表演".split())
 
 
 def _units(words: list[tuple[str, str]], names: set[str] | None = None) -> set[str]:
@@ -512,7 +514,12 @@ def _units(words: list[tuple[str, str]], names: set[str] | None = None) -> set[s
         # the word the kind starts in, and that word's characters before the kind (景 of 景湾)
         i = max(k for k, st in enumerate(starts) if st <= m.start())
         name = _name_before(words, i, clause[starts[i] : m.start()])
-        out |= _unit_clues(name, _UNIT_KINDS[kind_word], names)
+        cls = _UNIT_KINDS[kind_word]
+        if not name and cls == "养老院" and i and starts[i] == m.start():
+            pw, pf = words[i - 1]  # 颐养 护理院, 安康 敬老院: a home is named for a wish jieba reads as a verb
+            if pf.startswith("v") and len(pw) == 2 and pw not in _TO_A_HOME:
+                name = pw
+        out |= _unit_clues(name, cls, names)
     return out
 
 
@@ -697,6 +704,7 @@ _PROBLEMS = (
             r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到|放[^,，。]{0,4}大声|大声[^,，。]{0,3}音乐"
             r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡"
             r"|(?:半夜|夜里|夜间|深夜|晚上)[^。]{0,16}(?:冲床|冲压|机器响)|(?:冲床|冲压)[^。]{0,8}(?:半夜|夜里|夜间|深夜)"
+            r"|(?:音响|音箱|喇叭)[^,，。]{0,6}(?:很大|太大|特别大|老大|好大|震)|闹到(?:晚上)?(?:十|11|十一|十二)点"
         ),
         "噪音",
     ),
@@ -707,6 +715,7 @@ _PROBLEMS = (
         ),
         "欠薪",
     ),
+    (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
     (re.compile(r"停水|断水|没水(?:用|喝|吃)?|不来水|没有水"), "停水"),
     (re.compile(r"停电|断电|没电(?:用)?"), "停电"),
@@ -1161,8 +1170,8 @@ def conflicts(a: set[str], b: set[str]) -> int:
 
 # Where a nuisance comes from: two complaints about one estate's noise at night are two matters when
 # one names a KTV and the other a building site (滨江花园 … KTV, 滨江花园 … 工地 打桩).
-_SOURCES = ("KTV", "酒吧", "工地", "打桩", "广场舞", "烧烤", "夜市", "装修", "麻将", "舞厅", "歌厅")
-_SOURCE_OF = {"打桩": "工地"}
+_SOURCES = ("KTV", "酒吧", "工地", "打桩", "广场舞", "烧烤", "夜市", "装修", "麻将", "舞厅", "歌厅", "冲床", "冲压", "厂")
+_SOURCE_OF = {"打桩": "工地", "冲床": "厂", "冲压": "厂"}
 
 
 def _sources(clues: set[str]) -> set[str]:

@@ -773,3 +773,13 @@ def test_old_lanes_violence_and_noise_told_plainly_and_trades_that_name_no_firm(
     # 供应链 and 冷链 say what a firm does, not which firm: no unit, no problem word (generic)
     assert "供应链公司" not in d.clues("东港物流园一家供应链企业") and {"供应链", "冷链"} <= d._GENERIC
     assert "泰华公司" in spec("在泰华冷链上班")
+
+
+def test_a_care_home_named_like_a_verb_and_a_dance_or_a_press_as_the_source_of_noise():
+    assert "颐养养老院" in spec("暑假在颐养护理院做志愿者") & spec("颐养护理院那个志愿活动")
+    assert not spec("把我妈送进养老院") and not spec("去敬老院慰问老人")
+    assert "噪音" in d.clues("跳广场舞,音响开得很大") & d.clues("广场舞天天闹到十点多")
+    dance = d.clues("打铁巷社区小广场晚上跳广场舞的音响开得震天响,睡不着")
+    press = d.clues("打铁巷那个五金厂半夜还在冲压,咣当咣当的,吵得睡不着")
+    again = d.clues("打铁巷宏达五金厂晚上十点以后还在开冲床,咣咣响")
+    assert d.conflicts(dance, press) == 1 and d.conflicts(press, again) == 0
