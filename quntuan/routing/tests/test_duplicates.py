@@ -783,3 +783,11 @@ def test_a_care_home_named_like_a_verb_and_a_dance_or_a_press_as_the_source_of_n
     press = d.clues("打铁巷那个五金厂半夜还在冲压,咣当咣当的,吵得睡不着")
     again = d.clues("打铁巷宏达五金厂晚上十点以后还在开冲床,咣咣响")
     assert d.conflicts(dance, press) == 1 and d.conflicts(press, again) == 0
+
+
+def test_a_province_a_household_or_a_level_says_nothing_of_which_matter():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    # 广东 is where one worked, not where the matter is: no concrete clue
+    assert "广东" not in spec("在广东打工时缴了8年养老保险") | spec("他在广东打工时看病花了一万多")
+    assert not d.evidence({"江湾港务公司", "江湾港务"}, {"家庭", "区级", "条件"}, weights)
+    assert d.evidence({"江湾港务公司", "江湾港务"}, {"欠薪"}, weights)
