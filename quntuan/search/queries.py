@@ -207,8 +207,13 @@ def _probe_learn(key: tuple | None, size: int, found: int | None) -> None:
         new = min(most, math.ceil(limit * size / found * 1.25))
         if new >= most and limit * size / found > most:
             new = 0  # too sparse for any probe: the GIN index alone
+    _remember(key, new)
+
+
+def _remember(key: tuple, size: int) -> None:
+    """Keep a learnt probe or window size (the oldest learnt first forgotten)."""
     with _probe_lock:  # web threads share the dict: eviction between the two steps would raise
-        _probe_sizes[key] = new
+        _probe_sizes[key] = size
         _probe_sizes.move_to_end(key)
         while len(_probe_sizes) > PROBE_MEMORY:
             _probe_sizes.popitem(last=False)
@@ -242,12 +247,6 @@ _GIN_PART = """
     WHERE kind = %s AND content_tsv @@ to_tsquery('simple', %s){acl}
     ORDER BY sort_at DESC LIMIT %s"""
 _ACL = " AND acl_tsv @@ to_tsquery('simple', %s)"
-
-
-def _equals(column: str, values: set[int]) -> tuple[str, list]:
-    if len(values) == 1:
-        return f"{column} = %s", [next(iter(values))]
-    return f"{column} = ANY(%s)", [sorted(values)]
 
 
 # Cases, the newest matches week by week. A word in thousands of an organization's or a district's
@@ -293,11 +292,7 @@ def _window_learn(key: tuple, weeks: int, found: int, everything: int | None, ol
         new = max(weeks + 1, math.ceil(needed / 7) + 1)
         if new > WINDOW_MAX:
             new = 0
-    with _probe_lock:
-        _probe_sizes[key] = new
-        _probe_sizes.move_to_end(key)
-        while len(_probe_sizes) > PROBE_MEMORY:
-            _probe_sizes.popitem(last=False)
+    _remember(key, new)
 
 
 def _cases_part(content: str, keys: list[str] | None, weeks: int, now) -> tuple[str, list]:
