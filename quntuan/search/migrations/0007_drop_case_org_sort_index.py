@@ -3,13 +3,14 @@ the week-scoped keys (0006) let the full-text index read an organization's last 
 the index ``search_doc_case_org_sort`` only cost writes and space. On PostgreSQL dropped
 CONCURRENTLY."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 from quntuan.search.migrations import _index_sql
 
-SQL = "CREATE INDEX {c}IF NOT EXISTS search_doc_case_org_sort ON search_document (organization_id, sort_at DESC) " \
-      "WHERE kind = 'case'"
-DROP = "DROP INDEX {c}IF EXISTS search_doc_case_org_sort"
+_ADDED = import_module("quntuan.search.migrations.0005_case_org_sort_index")  # its index, dropped here
+SQL, DROP = _ADDED.SQL, _ADDED.DROP
 
 
 class Migration(migrations.Migration):
