@@ -1,11 +1,14 @@
 """The newest matches first (the newest-first probe, then the full-text index), the bulk load (``search_reindex --fresh``) and the cached
 permission keys. The PostgreSQL variants run with ``-m postgres``."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quntuan.cases.models import Case
 from quntuan.cases.policies import case_policy
@@ -314,3 +317,23 @@ def test_week_keys_are_added_to_documents_indexed_before(world, cases):  # noqa:
 @pytest.mark.postgres
 def test_postgres_week_keys_are_added_to_documents_indexed_before(world, cases):  # noqa: F811
     _check_week_key_migration(world, cases)
+
+
+@settings(max_examples=300, deadline=None)
+@given(weeks=st.integers(1, queries.WINDOW_MAX), age_hours=st.integers(0, 24 * 7 * queries.WINDOW_MAX),
+       at=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31),  # noqa: DTZ001 - hypothesis bounds are naive
+                       timezones=st.sampled_from([UTC, ZoneInfo("Asia/Shanghai")])))
+def test_a_window_learnt_from_the_201st_match_still_holds_it(weeks, age_hours, at):
+    """Whatever the clock, a window sized from the 201st match's date covers that date's week and
+    every week after it up to the next one: the 201 matches found are all inside it again."""
+    now = at
+    oldest = now - timedelta(hours=age_hours)
+    if permissions.week_number(now) - permissions.week_number(oldest) + 1 > weeks:
+        return  # the 201st was outside the window that found it: impossible
+    key = ("case", "'x'", ("cd1",))
+    queries._window_learn(key, weeks, queries.CANDIDATES + 1, None, oldest, now)
+    learnt = queries._probe_sizes.pop(key)
+    assert queries.WINDOW_MIN <= learnt <= max(weeks, queries.WINDOW_MIN)
+    keys = set(queries.window_keys(["cd1"], learnt, now))
+    for week in range(permissions.week_number(oldest), permissions.week_number(now) + 2):
+        assert f"cd1t{week}" in keys
