@@ -30,20 +30,19 @@ def add_week_keys(apps, schema_editor):
         return
     document = apps.get_model("search", "SearchDocument")
     for start in range(low, high + 1, BATCH):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute(POSTGRES, [start, start + BATCH])
+            continue
+        changed = []
+        for doc in document.objects.filter(kind="case", pk__gte=start, pk__lt=start + BATCH).only("id", "acl", "sort_at"):
+            keys = doc.acl.split()
+            if any(_SCOPED.search(k) for k in keys):
                 continue
-            rows = document.objects.filter(kind="case", pk__gte=start, pk__lt=start + BATCH)
-            changed = []
-            for doc in rows.only("id", "acl", "sort_at"):
-                keys = doc.acl.split()
-                if any(_SCOPED.search(k) for k in keys):
-                    continue
-                week = (doc.sort_at.astimezone(UTC).date() - WEEK_ZERO).days // 7
-                doc.acl = " ".join([*keys, *(f"{k}t{week}" for k in keys if k != "kc")])
-                changed.append(doc)
-            document.objects.bulk_update(changed, ["acl"], batch_size=1000)
+            week = (doc.sort_at.astimezone(UTC).date() - WEEK_ZERO).days // 7
+            doc.acl = " ".join([*keys, *(f"{k}t{week}" for k in keys if k != "kc")])
+            changed.append(doc)
+        document.objects.bulk_update(changed, ["acl"], batch_size=1000)
 
 
 class Migration(migrations.Migration):

@@ -213,9 +213,6 @@ def test_postgres_documents_indexed_before_the_handling_key_are_found_once(world
 # --- the newest cases week by week ------------------------------------------------------------------
 
 def test_week_keys_scope_each_key_to_the_cases_week_in_utc():
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
     monday = datetime(2026, 11, 23, tzinfo=UTC)
     week = permissions.week_number(monday)
     assert permissions.week_number(monday - timedelta(microseconds=1)) == week - 1
@@ -235,8 +232,6 @@ def test_case_documents_carry_their_keys_scoped_to_their_week(world, cases):  # 
 
 
 def test_the_window_is_sized_from_the_201st_match_or_from_what_it_found():
-    from datetime import UTC, datetime
-
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)  # a Wednesday
     key = ("case", "'电梯'", ("ch1x2",))
     learn = queries._window_learn
