@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 11
+CLUE_VERSION = 12
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -94,6 +94,7 @@ _ADDRESS_KIND = {"号楼": "栋", "幢": "栋", "号院": "号"}
 _VILLAGE_GROUP = re.compile(
     r"(?<=[\u4e00-\u9fff])(?<![成分每几这那哪各第一])([一二三四五六七八九十]{1,3}|\d{1,2})组(?![长织建成员合件队别里内])"
 )
+_NUMBERED_LANE = re.compile(r"([东西南北前后中][头一二三四五六七八九十]{1,3}条)(?=胡同|巷)")
 _MONEY_SCALE = {"万元": 10000, "万块": 10000, "万": 10000, "千元": 1000, "千块": 1000, "千": 1000}
 _DURATION_KIND = {"星期": "周", "礼拜": "周"}
 
@@ -169,6 +170,8 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
         n = _number(num)
         if n and n >= 1000:
             specific.add(f"{n}元")
+    for m in _NUMBERED_LANE.finditer(t):
+        specific.update((m.group(1), m.group(1) + "路"))  # 东四条胡同: a lane named by its number
     for m in _FLAT_DASHED.finditer(t):
         specific.update((f"{int(m.group(1))}栋", f"{int(m.group(3))}室"))
         if m.group(2):
@@ -217,10 +220,10 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
 _KINDS = dict(
     pair.split(":")
     for pair in (
-        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 宿舍:小区 "
+        "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 路口:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 宿舍:小区 "
         "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 物流园:园区 科技园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 市场:市场 超市:超市 有限公司:公司 "
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
-        "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
+        "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 劳务:公司 机械:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
         "地铁站:站 车站:站 公交站:站 码头:站 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 颐养院:养老院 托老所:养老院"
     ).split()
@@ -231,8 +234,8 @@ _KIND_NAMES = frozenset(_KINDS) | frozenset(_KINDS.values())
 _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
-    "装修 家政 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
+    "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
+    "开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -251,7 +254,7 @@ _SURNAMES = set(
 )
 _PERSON_TITLE = re.compile(
     r"([\u4e00-\u9fff])(?:某某|某|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
-    r"奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
+    r"老先生|奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
 )
 _ROLES = ("来电人", "来访人", "当事人", "申请人", "投诉人", "联系人", "求助人", "反映人", "咨询人")
 _PERSON_NAMED = re.compile(r"(?:姓|叫)([\u4e00-\u9fff])")
@@ -276,7 +279,7 @@ _GENERIC = set(
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
     "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
-    "家庭 条件 区级 市级 县级 省级 "
+    "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 "
     # a province or a big city is where one worked or came from, not where the matter is
     "广东 广西 湖南 湖北 河南 河北 山东 山西 江苏 浙江 安徽 福建 江西 四川 贵州 云南 陕西 甘肃 青海 海南 辽宁 吉林 "
     "黑龙江 内蒙古 新疆 西藏 宁夏 北京 上海 天津 重庆 深圳 广州 东莞".split()
@@ -291,12 +294,15 @@ def _trim_name(parts: list[str]) -> str:
     name = "".join(parts)
     if len(name) >= 3 and name[0] in _BEFORE_A_NAME:
         name = name[1:]  # jieba's 住翠 / 湖湾: 住 is no part of 翠湖湾
-    for p in ("本区", "我区", "区内", "区", "市", "原"):  # 原小营村 is 小营村 (former)
+    for p in ("本区", "我区", "区内", "开发区", "高新区", "经开区", "区", "市", "原"):  # 原小营村 is 小营村 (former)
         if name.startswith(p) and len(name) - len(p) >= 2:
             name = name[len(p) :]
             break
     return name
 
+
+# Trade and civic words that name a road (物流大道, 人民路, 科技路), though no unit or estate.
+_ROAD_NAMES = frozenset("物流 科技 电子 工业 文化 教育 建设 人民 信息 商贸 机械 食品 服装 建筑 网络 贸易 工程 职业 技术 中心".split())
 
 # Words that end with a kind word but name no place (下乡 is going to the countryside).
 _NOT_A_KIND = frozenset("下乡 回乡 返乡 家乡 老乡 同乡 故乡 城乡 临街 沿街 上街 逛街".split())
@@ -341,7 +347,9 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
                 w in _OLD_LANES and j == i - 1 and pf.startswith("v") and len(pw) == 2
             ):
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
-            if (k := _kind_of(pw)) and pw != "里" and (not parts or len(k[0]) >= 2):
+            if (k := _kind_of(pw)) and pw != "里" and (not parts or len(k[0]) >= 2) and not (
+                norm == "路" and pw in _ROAD_NAMES and not parts
+            ) or (k and parts and not k[0] and k[1] == "路"):
                 break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue
             if size + len(pw) > _MAX_NAME:
                 break
@@ -350,6 +358,10 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             j -= 1
         if w == "里":
             parts.append("里")
+        trade = [p for p in parts if p not in _NOT_A_NAME or p in _ROAD_NAMES]
+        if norm == "路" and len(trade) == 1 and trade == parts[-1:] and trade[0] in _ROAD_NAMES:
+            out |= {trade[0] + w, trade[0] + norm}  # 物流大道, 科技路: a road named for a trade
+            continue
         if parts and all(p in _NOT_A_NAME or p in _UNIT_KINDS for p in parts):
             parts = []  # 鑫 达 装饰 工程 有限公司: trade words only, the unit's name is read on its characters
         name = _trim_name(parts)
@@ -385,7 +397,7 @@ _UNIT_KINDS = dict(
     for pair in (
         "有限责任公司:公司 有限公司:公司 分公司:公司 公司:公司 集团:公司 分拣中心:公司 分拣场:公司 配送站:公司 营业部:公司 网点:公司 "
         "仓库:公司 门店:公司 分店:公司 总店:公司 工厂:公司 厂:公司 车间:公司 速运:公司 快运:公司 速递:公司 物流:公司 快递:公司 "
-        "装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
+        "劳务:公司 装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
         "外卖:公司 冷链:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
@@ -420,14 +432,23 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
     j = i - 1
     while j >= 0:
         w, f = words[j]
+        if f == "eng" and not parts and j == i - 1:
+            j -= 1  # 精诚 SMT 车间: the workshop's kind in letters, the firm's name before it
+            continue
         if (
             f.startswith(_NOT_IN_NAME_FLAGS)
             or w in _NOT_IN_NAME
             or w in _STOP
             or w in _GENERIC
-            or (f.startswith("v") and len(w) > 1 and f != "vn" and w not in _UNIT_KINDS)
+            or (f.startswith("v") and len(w) > 1 and f != "vn" and w not in _UNIT_KINDS and not _verb_in_name(w))
             or size + len(w) > _MAX_NAME
         ):
+            break
+        if len(w) > 1 and f.startswith("v") and f != "vn" and w not in _UNIT_KINDS:
+            before = words[j - 1] if j else ("", "x")  # a verb-read name starts the name: 在 顺发 机械,
+            if not _starts_name(*before):  # not 冷库 分拣 车间 (the work done in the firm's cold store)
+                break
+            parts.insert(0, w)
             break
         if len(w) > 1 and w[0] in _BEFORE_A_NAME:
             parts.insert(0, w[1:])  # 刘婷婷 住翠 湖湾: the name starts after 住
@@ -438,6 +459,24 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
         size += len(w)
         j -= 1
     return _trim_name(parts)
+
+
+_RARE_VERB = 10  # 顺发 机械, 永发 五金: a wish jieba reads as a verb, too rare to be one in a request
+_WORK_VERBS = frozenset("送餐 送货 送件 跑腿 分拣 收银 打包 装车 卸货 上班 打工".split())
+
+
+def _verb_in_name(word: str) -> bool:
+    """Whether a word jieba tags as a verb is a firm's name (顺发 of 顺发机械): two characters,
+    all but absent from the dictionary, and no verb of going, visiting, helping or working."""
+    return len(word) == 2 and frequency(word) < _RARE_VERB and word not in _TO_A_HOME and word not in _WORK_VERBS
+
+
+def _starts_name(word: str, flag: str) -> bool:
+    """Whether a name can start after ``word``: it cannot be part of one (a preposition, a verb,
+    punctuation, the clause's start)."""
+    return not word or flag.startswith(_NOT_IN_NAME_FLAGS) or word in _NOT_IN_NAME or (
+        flag.startswith("v") and flag != "vn"
+    )
 
 
 def _own_name(name: str) -> bool:
@@ -706,7 +745,7 @@ _PROBLEMS = (
     (
         re.compile(
             r"噪音|噪声|吵闹|喧哗|扰民|吵得|吵的|太吵|很吵|吵死|吵醒|吵到|放[^,，。]{0,4}大声|大声[^,，。]{0,3}音乐"
-            r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡"
+            r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡|叮叮当当|叮叮咣咣|叮当响|乒乒乓乓"
             r"|(?:半夜|夜里|夜间|深夜|晚上)[^。]{0,16}(?:冲床|冲压|机器响)|(?:冲床|冲压)[^。]{0,8}(?:半夜|夜里|夜间|深夜)"
             r"|(?:音响|音箱|喇叭)[^,，。]{0,6}(?:很大|太大|特别大|老大|好大|震)|闹到(?:晚上)?(?:十|11|十一|十二)点"
         ),
@@ -1046,6 +1085,7 @@ _FOLLOW_UP = re.compile(
 )
 FOLLOW_UP_DF = 20  # with a follow-up, a shared problem word this rare in the corpus is evidence
 FOLLOW_UP_BONUS = 0.1  # and the score of a pair with evidence rises by this much
+PERSON_BONUS = 0.1  # as it does when both name the same surname
 
 
 _OTHERS_BEFORE = re.compile(
@@ -1062,6 +1102,11 @@ def follow_up(text: str | None) -> bool:
 def follow_up_of_others(text: str | None) -> bool:
     """Whether the earlier request it follows was someone else's (之前已有工友反映过)."""
     return bool(_OTHERS_BEFORE.search((text or "")[:2000]))
+
+
+def _kind_of_all(words: set[str]) -> bool:
+    """Whether every word is a kind of place or unit (or there is none): no problem is named."""
+    return all(_kind_of(c) for c in words)
 
 
 def evidence(
@@ -1135,6 +1180,9 @@ def evidence(
             return True
         if any(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in words):
             return True
+    if kinds["person"] and not _kind_of_all(problem):
+        if names or sum(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in problem) >= 2:
+            return True  # 谭某 of 鲤湾街道 about 残疾人证; 周某 … 骨折 … 工伤
     dates = {c for c in shared_general if _DATE_CLUE.match(c)}
     rare -= dates
     if len(names) >= 2 or ((names or dates) and any(not _kind_of(c) for c in rare)):
@@ -1151,6 +1199,11 @@ _CONFLICT = re.compile(
 )
 _BOYS = frozenset("儿子 孙子 外孙 侄子 外甥 男孩 男孩子 小伙子".split())
 _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 闺女 小姑娘".split())
+# A disability's kind (听力 and 肢体) tells two disabled people apart; a labour dispute's kind (工伤
+# and 欠薪, 加班费 and 社保) two matters at one firm. Unpaid overtime is unpaid pay.
+_DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
+_DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
+             "高温": "高温", "辞退": "辞退"}
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
 
 
@@ -1165,6 +1218,9 @@ def conflicts(a: set[str], b: set[str]) -> int:
         for sex, words in (("男", _BOYS), ("女", _GIRLS)):
             if clues & words:
                 out.setdefault("child", set()).add(sex)
+        for kind, table in (("disability", _DISABILITIES), ("dispute", _DISPUTES)):
+            if found := {table[c] for c in clues if c in table}:
+                out[kind] = found
         return out
 
     ka, kb = by_kind(a), by_kind(b)
@@ -1281,6 +1337,8 @@ def similarity(
     lo, hi = min(na, nb), max(na, nb)
     common = sum(max(w(c) ** 2 for c in g) for g in _variants(frozenset(shared), frozenset(shared_specific)))
     score = common / (lo**SHORT_SIDE * hi ** (1 - SHORT_SIDE))
+    if any(_SURNAME_CLUE.match(c) for c in shared_specific):
+        score += PERSON_BONUS  # the same surname beside the evidence: rarely two people's matters
     return (score + (FOLLOW_UP_BONUS if follow_up else 0.0)) * CONFLICT_FACTOR ** conflicts(a, b)
 
 

@@ -791,3 +791,43 @@ def test_a_province_a_household_or_a_level_says_nothing_of_which_matter():
     assert "广东" not in spec("在广东打工时缴了8年养老保险") | spec("他在广东打工时看病花了一万多")
     assert not d.evidence({"江湾港务公司", "江湾港务"}, {"家庭", "区级", "条件"}, weights)
     assert d.evidence({"江湾港务公司", "江湾港务"}, {"欠薪"}, weights)
+
+
+def test_a_firm_named_like_a_verb_a_labour_hire_firm_and_a_workshop_in_letters():
+    # 顺发 and 永发 are read as verbs; a rare one that starts the name is the firm's name
+    assert "顺发公司" in spec("我在顺发机械干了三年") & spec("顺发机械加工厂的工人")
+    assert "宏泰公司" in spec("工地是宏泰劳务包的") & spec("宏泰建筑劳务公司欠钱")
+    assert "精艺公司" in spec("我是精艺SMT车间的")
+    # the work done there is no name: 分拣 and 送餐 are what the worker does
+    assert not any(c.endswith("公司") for c in spec("她在冷库分拣车间上班") | spec("在送餐公司上班"))
+
+
+def test_a_numbered_lane_roads_named_for_a_trade_and_a_development_zone():
+    assert {"东四条", "东四条路"} <= spec("东四条胡同7号的老宅") & spec("住东四条胡同")
+    assert "物流大道" in spec("开发区物流大道顺风物流园") & spec("物流大道上那个驿站")
+    assert "港湾路" in spec("港湾路口那个驿站") & spec("开发区港湾路美团站")
+    assert "开发区" in d._GENERIC and not any(c.startswith("开发区") for c in spec("开发区港湾路美团站"))
+    assert "陈某" in spec("归侨陈老先生来访")
+    assert "噪音" in d.clues("那个作坊又半夜叮叮当当")
+
+
+def test_two_kinds_of_disability_or_of_labour_dispute_are_two_matters():
+    hearing = d.clues("翠竹苑的爷爷听力二级残疾,想申请助听器")
+    limbs = d.clues("翠竹苑的母亲肢体二级残疾,申请轮椅")
+    assert d.conflicts(hearing, limbs) == 1
+    injury = d.clues("恒远钢构的焊工,手被砸了,公司不给报工伤")
+    overtime = d.clues("恒远钢构天天加班到九点,加班费一分没有")
+    unpaid = d.clues("恒远钢构三个月没发工资了")
+    assert d.conflicts(injury, overtime) == 1 and d.conflicts(overtime, unpaid) == 0  # overtime is pay
+
+
+def test_a_surname_with_a_named_place_or_two_uncommon_problem_words_is_evidence():
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮", "骨折住院", "工伤认定"])
+    assert d.evidence({"谭某", "鲤江街道"}, {"残疾人证"}, weights)
+    assert d.evidence({"周某"}, {"骨折", "工伤"}, weights)
+    assert not d.evidence({"周某"}, {"工伤"}, weights)
+    assert not d.evidence({"谭某", "鲤江街道"}, {"街道"}, weights)  # no problem named
+    a = d.clue_sets("鲤江街道的谭某,二级肢体残疾,残疾人证要迁过来")
+    b = d.clue_sets("我父亲姓谭,残疾人证在老家办的,户口迁到鲤江街道了")
+    plain = d.similarity(a[0] | a[1], b[0] | b[1], weights, a[0] | b[0])
+    assert plain > 0  # the surname, the subdistrict and the certificate
