@@ -121,13 +121,21 @@ def keys_generation_bump(**kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def cached_user_keys(user) -> set[str] | None:
-    """``user_keys(user)``, kept for ``KEYS_TTL`` seconds per user, role, region and generation."""
+def generation() -> int:
+    """The generation of memberships, organizations and regions (``keys_generation_bump``): what
+    is cached about a user's permissions is valid only within one."""
+    return cache.get(_GENERATION_KEY, 0)
+
+
+def cached_user_keys(user, generation: int | None = None) -> set[str] | None:
+    """``user_keys(user)``, kept for ``KEYS_TTL`` seconds per user, role, region and generation
+    (``generation``: the current one, when the caller has read it already)."""
     if not _authenticated(user):
         return {PUBLIC}
     if _is_platform_admin(user):
         return None
-    generation = cache.get(_GENERATION_KEY, 0)
+    if generation is None:
+        generation = cache.get(_GENERATION_KEY, 0)
     key = f"search:keys:{generation}:{user.pk}:{user.role}:{user.region_id or 0}"
     found = cache.get(key)
     if found is None:

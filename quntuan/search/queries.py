@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -481,20 +482,35 @@ class _PageDocument:
     url: str
 
 
+def _in(values: list) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
 def _page_documents(ids: list[int]) -> dict[int, _PageDocument]:
     """The shown fields of the page's documents (no model instances)."""
     if not ids:
         return {}
-    rows = SearchDocument.objects.filter(pk__in=ids).values_list("id", "kind", "object_id", "title", "body",
-                                                                "meta", "url")
-    return {row[0]: _PageDocument(*row[1:]) for row in rows}
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, kind, object_id, title, body, meta, url FROM {table} WHERE id IN {_in(ids)}", ids)  # noqa: S608 - constant SQL, values are parameters
+        return {row[0]: _PageDocument(*row[1:]) for row in cursor.fetchall()}
 
 
 # --- the policy check of the page ---------------------------------------------------------------
+# Each row of the page is checked once more with its app's policy (``visible(user)``): the index can
+# lag behind a change, the policy cannot. Building and compiling those querysets cost more than the
+# rest of a search in Python (1.7 ms of 4.8), so the SQL of ``visible(user)`` is compiled once per
+# user and kind and kept in this process for ``POLICY_SQL_TTL`` seconds within one generation of
+# memberships, organizations and regions (``permissions.generation``) — as the keys are. It is
+# still run against the live tables for every page: a case that left an organization a moment ago
+# is not shown.
+POLICY_SQL_TTL = permissions.KEYS_TTL
+POLICY_SQL_MEMORY = 8192
+_policy_sql: OrderedDict = OrderedDict()
+_policy_lock = threading.Lock()
 
-def _allowed_ids(user, kind: str, object_ids: list[int]) -> set[int]:
-    if not object_ids:
-        return set()
+
+def _policy(kind: str):
     if kind == DocumentKind.SERVICE:
         from quntuan.catalog.policies import service_policy as policy
     elif kind == DocumentKind.PLAN:
@@ -503,7 +519,49 @@ def _allowed_ids(user, kind: str, object_ids: list[int]) -> set[int]:
         from quntuan.activities.policies import activity_policy as policy
     else:
         from quntuan.cases.policies import case_policy as policy
-    return set(policy.visible(user).filter(pk__in=object_ids).values_list("pk", flat=True))
+    return policy
+
+
+def visible_sql(user, kind: str, generation: int) -> tuple[str, tuple] | None:
+    """The SQL of ``visible(user)`` of ``kind``'s policy, selecting ``id`` (None: nothing)."""
+    key = (generation, kind, getattr(user, "pk", None), getattr(user, "role", None), getattr(user, "region_id", None),
+           getattr(user, "is_superuser", False), getattr(user, "is_active", False),
+           getattr(user, "is_authenticated", False))
+    now = time.monotonic()
+    with _policy_lock:
+        found = _policy_sql.get(key)
+        if found is not None and found[0] > now:
+            _policy_sql.move_to_end(key)
+            return found[1]
+    queryset = _policy(kind).visible(user).order_by().values_list("id")
+    try:
+        compiled = None if queryset.query.is_empty() else queryset.query.sql_with_params()
+    except EmptyResultSet:
+        compiled = None
+    with _policy_lock:
+        _policy_sql[key] = (now + POLICY_SQL_TTL, compiled)
+        while len(_policy_sql) > POLICY_SQL_MEMORY:
+            _policy_sql.popitem(last=False)
+    return compiled
+
+
+def allowed_ids(user, by_kind: dict[str, list[int]], generation: int) -> dict[str, set[int]]:
+    """{kind: the ids among ``by_kind[kind]`` that the kind's policy shows ``user``}: one statement."""
+    parts, params = [], []
+    for kind, ids in by_kind.items():
+        compiled = visible_sql(user, kind, generation) if ids else None
+        if compiled is None:
+            continue
+        sql, values = compiled
+        parts.append(f"SELECT %s, v.id FROM ({sql}) v WHERE v.id IN {_in(ids)}")  # noqa: S608 - Django-compiled SQL, values are parameters
+        params += [kind, *values, *ids]
+    allowed: dict[str, set[int]] = {kind: set() for kind in by_kind}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, pk in cursor.fetchall():
+                allowed[kind].add(pk)
+    return allowed
 
 
 # --- search -----------------------------------------------------------------------------------------
@@ -525,7 +583,8 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
         result.notices.append(_("关键词里没有可以搜索的文字,请输入中文、字母或数字。"))
         return result
 
-    keys = permissions.cached_user_keys(user)
+    generation = permissions.generation()
+    keys = permissions.cached_user_keys(user, generation)
     found: dict[str, list] = {}
     result.mode = "all"
     for any_term in (False, True):
@@ -553,7 +612,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
     by_kind: dict[str, list[int]] = {}
     for doc in docs.values():
         by_kind.setdefault(doc.kind, []).append(doc.object_id)
-    allowed = {k: _allowed_ids(user, k, ids) for k, ids in by_kind.items()}
+    allowed = allowed_ids(user, by_kind, generation)
     words = parsed.highlight_words()
     labels = {k: str(label) for k, label in DocumentKind.choices}
     for row, _k in page_rows:

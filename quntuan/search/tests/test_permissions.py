@@ -109,3 +109,29 @@ def test_involvement_after_the_fact_is_indexed_on_commit(world, cases, fresh):
     with fresh():
         case_add_cohandler(case=case, actor=world.union_receiver, organization=world.youth, task="协助", days=3)
     assert case.pk in case_ids(world.youth_staff)
+
+
+def test_the_policy_sql_is_compiled_once_and_still_reads_the_live_cases(world, cases, django_assert_num_queries):
+    """The page's policy check keeps the SQL of ``visible(user)`` per user and generation, and runs
+    it against the tables every time: a case the index still grants after it left is hidden."""
+    from quntuan.search import queries
+
+    generation = permissions.generation()
+    first = queries.visible_sql(world.youth_staff, DocumentKind.CASE, generation)
+    with django_assert_num_queries(0):
+        assert queries.visible_sql(world.youth_staff, DocumentKind.CASE, generation) is first
+    assert queries.visible_sql(world.youth_staff, DocumentKind.CASE, generation + 1) is not first
+    assert queries.visible_sql(AnonymousUser(), DocumentKind.CASE, generation) is None  # nothing
+
+    union_case = cases["union"]
+    assert union_case.pk in case_ids(world.union_staff)
+    SearchDocument.objects.filter(kind=DocumentKind.CASE, object_id=union_case.pk).update(
+        acl=f"kc co{world.youth.pk}x{world.district.pk}")  # the index lags: it grants the youth league
+    assert union_case.pk not in case_ids(world.youth_staff)
+    Case.objects.filter(pk=union_case.pk).update(handling_org=world.women, first_inquirer_org=world.women,
+                                                 first_inquirer=world.women_receiver, handler=None)  # the index is not told
+    assert union_case.pk not in case_ids(world.union_staff)
+    with django_assert_num_queries(1):  # all kinds in one statement
+        assert queries.allowed_ids(world.union_staff, {DocumentKind.CASE: [union_case.pk, cases["youth"].pk],
+                                                       DocumentKind.SERVICE: []}, generation) == {
+            DocumentKind.CASE: {cases["youth"].pk}, DocumentKind.SERVICE: set()}
