@@ -831,3 +831,13 @@ def test_a_surname_with_a_named_place_or_two_uncommon_problem_words_is_evidence(
     b = d.clue_sets("我父亲姓谭,残疾人证在老家办的,户口迁到鲤江街道了")
     plain = d.similarity(a[0] | a[1], b[0] | b[1], weights, a[0] | b[0])
     assert plain > 0  # the surname, the subdistrict and the certificate
+
+
+def test_more_ways_to_tell_a_reminder_unpaid_money_violence_noise_and_places():
+    assert d.follow_up("来访人为父亲咨询护理补贴,称此前已来电反映,社区答复要等") and not d.follow_up("此前在外地打工")
+    assert "欠薪" in d.clues("干了半年,过年都没拿到钱") & d.clues("包工头欠我们钱到现在没给")
+    assert "欠薪" not in d.clues("我欠银行的贷款还没还")
+    assert "家暴" in d.clues("同栋某户男主人经常深夜打骂妻子")
+    assert "噪音" in d.clues("每晚开机到凌晨,打磨声非常刺耳")
+    assert "柳巷" in spec("我住柳巷小区3号楼") & spec("柳巷小区3号楼楼下的烧烤店")
+    assert "和平商场" in spec("和平商厦门口的盲道") & spec("西大街和平商场门口")
