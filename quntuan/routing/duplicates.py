@@ -270,7 +270,8 @@ _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
     "来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
-    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx".split()
+    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx "
+    "白班".split()  # jieba tags 白班 (the day shift) as a name
 )
 # Kinship, role, kind-of-place and organization words that jieba tags as names or that the kinds
 # above catch: they say what kind of person or place, not which one, so they are problem words.

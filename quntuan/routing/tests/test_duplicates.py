@@ -841,3 +841,4 @@ def test_more_ways_to_tell_a_reminder_unpaid_money_violence_noise_and_places():
     assert "噪音" in d.clues("每晚开机到凌晨,打磨声非常刺耳")
     assert "柳巷" in spec("我住柳巷小区3号楼") & spec("柳巷小区3号楼楼下的烧烤店")
     assert "和平商场" in spec("和平商厦门口的盲道") & spec("西大街和平商场门口")
+    assert not any(c.endswith("某") for c in spec("经理还是给我排夜班,我想上白班"))  # a shift, no 白 person
