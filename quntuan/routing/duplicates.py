@@ -708,6 +708,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             and not _kind_of(w)
             and not (i + 1 < len(words) and _kind_of(words[i + 1][0]))  # 林厝 村: a place
             and not _GRADE_WORD.match(w)  # 高二 is a grade
+            and w not in _STOP  # 白班 is the day shift
         ):
             out.add(w[0] + "某")
             out.add(w)
