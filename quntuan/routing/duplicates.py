@@ -348,10 +348,11 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
                 w in _OLD_LANES and j == i - 1 and pf.startswith("v") and len(pw) == 2
             ):
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
-            if (k := _kind_of(pw)) and pw != "里" and (not parts or len(k[0]) >= 2) and not (
-                norm == "路" and pw in _ROAD_NAMES and not parts
-            ) or (k and parts and not k[0] and k[1] == "路"):
-                break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue
+            k = _kind_of(pw)
+            if k and pw != "里" and (not parts or len(k[0]) >= 2) and not (norm == "路" and pw in _ROAD_NAMES):
+                break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue (物流 大道 is a road)
+            if k and parts and not k[0] and k[1] == "路":
+                break  # 大道 顺达 物流园: a road's bare kind is no part of the park's name
             if size + len(pw) > _MAX_NAME:
                 break
             parts.insert(0, pw)
@@ -443,11 +444,11 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
             or w in _NOT_IN_NAME
             or w in _STOP
             or w in _GENERIC
-            or (f.startswith("v") and len(w) > 1 and f != "vn" and w not in _UNIT_KINDS and not _verb_in_name(w))
+            or (_verb(w, f) and not _verb_in_name(w))
             or size + len(w) > _MAX_NAME
         ):
             break
-        if len(w) > 1 and f.startswith("v") and f != "vn" and w not in _UNIT_KINDS:
+        if _verb(w, f):
             before = words[j - 1] if j else ("", "x")  # a verb-read name starts the name: 在 顺发 机械,
             if not _starts_name(*before):  # not 冷库 分拣 车间 (the work done in the firm's cold store)
                 break
@@ -466,6 +467,11 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
 
 _RARE_VERB = 10  # 顺发 机械, 永发 五金: a wish jieba reads as a verb, too rare to be one in a request
 _WORK_VERBS = frozenset("送餐 送货 送件 跑腿 分拣 收银 打包 装车 卸货 上班 打工".split())
+
+
+def _verb(word: str, flag: str) -> bool:
+    """A word of two characters or more that jieba reads as a verb (not a trade word: 装修)."""
+    return flag.startswith("v") and flag != "vn" and len(word) > 1 and word not in _UNIT_KINDS
 
 
 def _verb_in_name(word: str) -> bool:
