@@ -1116,11 +1116,6 @@ def follow_up_of_others(text: str | None) -> bool:
     return bool(_OTHERS_BEFORE.search((text or "")[:2000]))
 
 
-def _kind_of_all(words: set[str]) -> bool:
-    """Whether every word is a kind of place or unit (or there is none): no problem is named."""
-    return all(_kind_of(c) for c in words)
-
-
 def evidence(
     shared_specific: set[str],
     shared_general: set[str],
@@ -1192,7 +1187,7 @@ def evidence(
             return True
         if any(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in words):
             return True
-    if kinds["person"] and not _kind_of_all(problem):
+    if kinds["person"] and any(not _kind_of(c) for c in problem):
         if names or sum(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in problem) >= 2:
             return True  # 谭某 of 鲤湾街道 about 残疾人证; 周某 … 骨折 … 工伤
     dates = {c for c in shared_general if _DATE_CLUE.match(c)}
