@@ -83,6 +83,19 @@ def test_confirmed_examples_use_labels_and_closed_cases(world, legal, women_righ
                         f"办结的诉求。{closed.content}": "union.legal"}
 
 
+def test_confirmed_examples_are_the_newest_cases(world, legal, women_rights):
+    older = world.submit(title="较早办结的诉求", category="union.legal")
+    case_reply_and_close(case=older, actor=world.union_receiver, result="已答复。")
+    newer = world.submit(title="较新办结的诉求", category="union.legal")
+    case_reply_and_close(case=newer, actor=world.union_receiver, result="已答复。")
+    corrected = world.submit(title="最新更正的诉求", category="union.legal")
+    case_transfer(case=corrected, actor=world.union_receiver, to_org=world.women, reason="妇女维权",
+                  category="women.rights")
+    assert routing._confirmed_examples(limit=2) == [(f"较新办结的诉求。{newer.content}", "union.legal"),
+                                                   (f"最新更正的诉求。{corrected.content}", "women.rights")]
+    assert len(routing._confirmed_examples()) == 3
+
+
 def test_retrain_and_rollback_are_audited(world):
     routing.routing_retrain(actor=world.admin, examples=GOOD)
     routing.routing_retrain(actor=world.admin, examples=GOOD, force=True)
