@@ -22,3 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Sessions read from Redis, written to both (the database keeps them across a Redis restart): one
+# database query fewer on every request of a logged-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

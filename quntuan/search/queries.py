@@ -583,8 +583,7 @@ def search(*, user, query: str | None, kind: str | None = None, page: int = 1,
         result.notices.append(_("关键词里没有可以搜索的文字,请输入中文、字母或数字。"))
         return result
 
-    generation = permissions.generation()
-    keys = permissions.cached_user_keys(user, generation)
+    generation, keys = permissions.generation_and_keys(user)
     found: dict[str, list] = {}
     result.mode = "all"
     for any_term in (False, True):

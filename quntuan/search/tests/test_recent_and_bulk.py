@@ -130,6 +130,34 @@ def test_cached_keys_follow_a_new_membership_at_once(world, fresh):
     assert permissions.cached_user_keys(world.youth_staff) == permissions.user_keys(world.youth_staff)
 
 
+def test_the_generation_and_the_keys_are_one_cache_round_trip(world, monkeypatch):
+    from django.core.cache import cache
+
+    first = permissions.generation_and_keys(world.youth_staff)
+    calls, inside = [], []
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not inside:  # the local-memory cache's get_many calls get: count the outer call only
+                calls.append(name)
+            inside.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+        return call
+
+    for name in ("get", "get_many", "set"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert permissions.generation_and_keys(world.youth_staff) == first
+    assert calls == ["get_many"]
+    permissions.keys_generation_bump()  # a membership changed: the stored keys are of an old generation
+    calls.clear()
+    generation, keys = permissions.generation_and_keys(world.youth_staff)
+    assert (generation, keys) == (first[0] + 1, permissions.user_keys(world.youth_staff))
+    assert calls == ["get_many", "set"]
+
+
 def test_candidate_cache_is_per_key_set_and_follows_this_process_writes(world, fresh, monkeypatch):
     from django.contrib.auth.models import AnonymousUser
 
