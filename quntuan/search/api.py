@@ -26,9 +26,13 @@ class SearchParams(Schema):
 @router.get("/", response={200: SearchOut, 401: ErrorOut, 422: ValidationErrorOut}, auth=AUTH_OPTIONAL,
             summary="全文搜索:服务事项、活动、计划和有权查看的诉求")
 def search(request, params: Query[SearchParams]):
+    # The body is built here in the shape of ``SearchOut`` and rendered without validating it
+    # again (a tenth of the endpoint's Python time for twenty results); a test checks the shape.
     result = queries.search(user=request_user(request), query=params.q, kind=params.kind, page=params.page,
                             page_size=params.page_size)
-    return {
+    from quntuan.api.api import api  # imports this module: import here
+
+    return api.create_response(request, {
         "query": result.query,
         "tokens": result.tokens,
         "kind": result.kind,
@@ -44,5 +48,5 @@ def search(request, params: Query[SearchParams]):
              "snippet_html": str(h.snippet), "meta": h.meta, "url": h.url, "rank": h.rank}
             for h in result.hits
         ],
-        "notices": result.notices,
-    }
+        "notices": [str(n) for n in result.notices],
+    }, status=200)

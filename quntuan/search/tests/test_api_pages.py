@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from quntuan.core.testing import PASSWORD
+from quntuan.search.schemas import SearchOut
 
 BAD = ["", "   ", "🙂🙂🙂", "!!!???。。", "欠" * 20_000, '"', "*", "NEAR(欠薪 工会)", "-欠薪", "title_tokens:欠薪",
        "' OR 1=1 --", "欠薪\" OR \"1", "a:* & !b | c <-> d", "{acl}: pub", "\\", "%", "_"]
@@ -87,6 +88,7 @@ def test_api_rejects_bad_parameters_in_chinese(client, world):
 
 def test_api_result_shape(client, world):
     body = client.get("/api/search/", {"q": "欠薪"}).json()
+    assert SearchOut.model_validate(body).model_dump() == body  # what the OpenAPI schema promises, no more
     assert body["query"] == "欠薪"
     assert body["tokens"] == ["欠薪"]
     assert body["mode"] == "all"
