@@ -295,6 +295,22 @@ async def read_response(reader) -> tuple[int, bool]:
     return status, keep
 
 
+async def exchange(port: int, request: bytes, conn):
+    """Send one request on ``conn`` (a (reader, writer) pair, or None: open one) and read the
+    response; return (status, the connection to reuse or None). Status 0: the connection failed."""
+    try:
+        if conn is None:
+            conn = await asyncio.open_connection(HOST, port)
+        conn[1].write(request)
+        status, keep = await read_response(conn[0])
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        status, keep = 0, False
+    if not keep and conn is not None:
+        conn[1].close()
+        conn = None
+    return status, conn
+
+
 async def drive(scenario: Scenario, port: int, clients: int, warmup: float, duration: float, seed: int) -> dict:
     load_before = os.getloadavg()[0]
     latencies: list[float] = []
@@ -307,24 +323,15 @@ async def drive(scenario: Scenario, port: int, clients: int, warmup: float, dura
     async def client(i: int):
         nonlocal errors
         rnd = random.Random(seed * 1000 + i)
-        reader = writer = None
+        conn = None
         while True:
             now = time.perf_counter()
             if now >= t_end:
                 break
             request = scenario.make_request(i, rnd)
             t0 = time.perf_counter()
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(HOST, port)
-                writer.write(request)
-                status, keep = await read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                status, keep = 0, False
+            status, conn = await exchange(port, request, conn)
             t1 = time.perf_counter()
-            if not keep and writer is not None:
-                writer.close()
-                reader = writer = None
             # Throughput counts the responses completed inside the measured window; their
             # latency is the whole time from sending to the end of the response.
             if t_measure <= t1 <= t_end:
@@ -332,8 +339,8 @@ async def drive(scenario: Scenario, port: int, clients: int, warmup: float, dura
                 statuses[status] = statuses.get(status, 0) + 1
                 if status == 0 or status >= 400:
                     errors += 1
-        if writer is not None:
-            writer.close()
+        if conn is not None:
+            conn[1].close()
 
     await asyncio.gather(*(client(i) for i in range(clients)))
     latencies.sort()

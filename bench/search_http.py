@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 from bench import load  # noqa: E402
-from bench.search_bench import WEIGHTS, make_plan, percentile, sample_people  # noqa: E402
+from bench.search_bench import WEIGHTS, make_plan, sample_people, summary  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -63,7 +62,7 @@ def sessions_for(people: dict) -> dict[int, str]:
 
 
 async def drive(port: int, server_pid: int, plans: list[list[tuple]], sessions: dict, cookie: str, warmup: float,
-                seconds: float) -> tuple[list[tuple], list[float]]:
+                seconds: float) -> tuple[list[tuple], list[float], dict]:
     samples: list[tuple] = []  # (user kind, latency ms, status, query)
     loads: list[float] = []
     cpu: dict[str, dict] = {}
@@ -72,7 +71,7 @@ async def drive(port: int, server_pid: int, plans: list[list[tuple]], sessions: 
 
     async def client(i: int):
         plan = plans[i]
-        reader = writer = None
+        conn = None
         n = 0
         while True:
             kind, user_id, query = plan[n % len(plan)]
@@ -83,21 +82,12 @@ async def drive(port: int, server_pid: int, plans: list[list[tuple]], sessions: 
             t0 = time.perf_counter()
             if t0 >= t_end:
                 break
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(load.HOST, port)
-                writer.write(request)
-                status, keep = await load.read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                status, keep = 0, False
+            status, conn = await load.exchange(port, request, conn)
             t1 = time.perf_counter()
-            if not keep and writer is not None:
-                writer.close()
-                reader = writer = None
             if t_measure <= t1 <= t_end:
                 samples.append((kind, (t1 - t0) * 1000, status, query))
-        if writer is not None:
-            writer.close()
+        if conn is not None:
+            conn[1].close()
 
     async def sample_load():
         await asyncio.sleep(max(0.0, t_measure - time.perf_counter()))
@@ -134,18 +124,6 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
         elif name == "postgres":
             out["postgresql"] += used
     return out
-
-
-def summary(latencies: list[float], seconds: float) -> dict:
-    return {
-        "n": len(latencies),
-        "per_s": round(len(latencies) / seconds, 1),
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p90_ms": round(percentile(latencies, 90), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
-        "max_ms": round(max(latencies), 1) if latencies else 0.0,
-        "mean_ms": round(statistics.fmean(latencies), 1) if latencies else 0.0,
-    }
 
 
 def main(argv=None):
