@@ -153,9 +153,9 @@ def _confirmed_examples(limit: int | None = None) -> list[tuple[str, str]]:
                 .order_by("-id")[:TRAINING_CASES if limit is None else limit])
     rows.reverse()
     labelled: dict[int, str] = {}
-    ids = [row[0] for row in rows]
-    for start in range(0, len(ids), 5_000):
-        for case_id, code in (RoutingLabel.objects.filter(case_id__in=ids[start:start + 5_000]).order_by("id")
+    ids, chunk = [row[0] for row in rows], 5_000
+    for start in range(0, len(ids), chunk):
+        for case_id, code in (RoutingLabel.objects.filter(case_id__in=ids[start:start + chunk]).order_by("id")
                               .values_list("case_id", "category__code")):
             labelled[case_id] = code  # the latest label wins
     return [(f"{t}。{c}", labelled.get(pk, code)) for pk, t, c, code in rows if labelled.get(pk, code)]

@@ -24,9 +24,10 @@ The keys only choose candidates: ``queries.search`` checks the rows it returns w
 policy once more, so an index that lags behind a change can hide a row but never show one.
 
 ``cached_user_keys`` keeps a user's keys in the cache for ``KEYS_TTL`` seconds (two queries
-fewer per search; ``generation_and_keys`` reads them and the generation in one round trip); any change of a membership, an organization or a region starts a new
-generation of the cache, so the keys follow such a change at once where the cache is shared
-(Redis in production), and within ``KEYS_TTL`` seconds at worst.
+fewer per search; ``generation_and_keys`` reads them and the generation in one round trip); any
+change of a membership, an organization or a region starts a new generation of the cache, so the
+keys follow such a change at once where the cache is shared (Redis in production), and within
+``KEYS_TTL`` seconds at worst.
 """
 
 from __future__ import annotations
@@ -127,30 +128,24 @@ def generation() -> int:
     return cache.get(_GENERATION_KEY, 0)
 
 
-def cached_user_keys(user, generation: int | None = None) -> set[str] | None:
-    """``user_keys(user)``, kept for ``KEYS_TTL`` seconds per user, role, region and generation
-    (``generation``: the current one, when the caller has read it already)."""
-    return generation_and_keys(user, generation)[1]
+def cached_user_keys(user) -> set[str] | None:
+    """``user_keys(user)``, kept for ``KEYS_TTL`` seconds per user, role, region and generation."""
+    return generation_and_keys(user)[1]
 
 
-def generation_and_keys(user, generation: int | None = None) -> tuple[int, set[str] | None]:
+def generation_and_keys(user) -> tuple[int, set[str] | None]:
     """The current generation and ``user``'s keys (``cached_user_keys``), read from the cache in
     one round trip: the entry of a user's keys carries the generation it was computed in."""
-    if _authenticated(user) and not _is_platform_admin(user):
-        key = f"search:keys:{user.pk}:{user.role}:{user.region_id or 0}"
-        if generation is None:
-            found = cache.get_many([_GENERATION_KEY, key])
-            generation, entry = found.get(_GENERATION_KEY, 0), found.get(key)
-        else:
-            entry = cache.get(key)
-        if entry is not None and entry[0] == generation:
-            return generation, set(entry[1])
-        keys = frozenset(user_keys(user))
-        cache.set(key, (generation, keys), KEYS_TTL)
-        return generation, set(keys)
-    if generation is None:
-        generation = cache.get(_GENERATION_KEY, 0)
-    return generation, None if _authenticated(user) else {PUBLIC}
+    if not _authenticated(user) or _is_platform_admin(user):
+        return cache.get(_GENERATION_KEY, 0), None if _authenticated(user) else {PUBLIC}
+    key = f"search:keys:{user.pk}:{user.role}:{user.region_id or 0}"
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation, entry = found.get(_GENERATION_KEY, 0), found.get(key)
+    if entry is not None and entry[0] == generation:
+        return generation, set(entry[1])
+    keys = frozenset(user_keys(user))
+    cache.set(key, (generation, keys), KEYS_TTL)
+    return generation, set(keys)
 
 
 def _staff_roles():
