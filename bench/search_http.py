@@ -10,7 +10,9 @@ runs gunicorn with a few sync workers, each serving one request at a time, and t
 wait in the listening socket's queue (first come, first served). This script measures what a
 client of that deployment sees: the time from sending the request to the end of the JSON
 response, the wait in the queue included, through the whole middleware stack (session, user,
-language, CSRF, OTP, idle timeout) and the API's validation and serialization.
+language, CSRF, OTP, idle timeout) and the API's rendering of the JSON body. It also reads from
+``/proc`` the CPU that the gunicorn processes, PostgreSQL and the load generator used per request
+in the measured window (``cpu_ms_per_request``).
 
 Like the start script, it first stores a routing model if none is active (``routing_train
 --if-missing``): otherwise each gunicorn worker fits one at start-up, in a thread, during the run.

@@ -137,15 +137,15 @@ def generation_and_keys(user) -> tuple[int, set[str] | None]:
     """The current generation and ``user``'s keys (``cached_user_keys``), read from the cache in
     one round trip: the entry of a user's keys carries the generation it was computed in."""
     if not _authenticated(user) or _is_platform_admin(user):
-        return cache.get(_GENERATION_KEY, 0), None if _authenticated(user) else {PUBLIC}
+        return generation(), None if _authenticated(user) else {PUBLIC}
     key = f"search:keys:{user.pk}:{user.role}:{user.region_id or 0}"
     found = cache.get_many([_GENERATION_KEY, key])
-    generation, entry = found.get(_GENERATION_KEY, 0), found.get(key)
-    if entry is not None and entry[0] == generation:
-        return generation, set(entry[1])
+    current, entry = found.get(_GENERATION_KEY, 0), found.get(key)
+    if entry is not None and entry[0] == current:
+        return current, set(entry[1])
     keys = frozenset(user_keys(user))
-    cache.set(key, (generation, keys), KEYS_TTL)
-    return generation, set(keys)
+    cache.set(key, (current, keys), KEYS_TTL)
+    return current, set(keys)
 
 
 def _staff_roles():
