@@ -14,7 +14,7 @@ SESSION_COOKIE_SECURE = env_bool("QUNTUAN_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "quntuan.core.cache.RedisCache",  # Django's, with its client kept
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
     }
 }

@@ -1,5 +1,6 @@
 """What production keeps in Redis, against a real server: sessions (``cached_db``: read from
-Redis, written to both) and a search's permission keys, read with the generation in one round trip."""
+Redis, written to both) and a search's permission keys, read with the generation in one round trip,
+through production's cache backend (Django's, with its client kept)."""
 
 import uuid
 
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 @pytest.fixture
 def redis_cache():
-    caches_setting = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    caches_setting = {"default": {"BACKEND": "quntuan.core.cache.RedisCache",
                                   "LOCATION": redis_url(), "KEY_PREFIX": f"qt-test-{uuid.uuid4().hex[:10]}"}}
     with override_settings(CACHES=caches_setting, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
         cache = caches["default"]
@@ -59,3 +60,18 @@ def test_the_keys_and_their_generation_come_back_in_one_round_trip(redis_cache, 
     assert commands == ["MGET"]
     permissions.keys_generation_bump()
     assert permissions.generation_and_keys(staff)[0] == first[0] + 1
+
+
+def test_the_cache_keeps_one_client_and_it_works_from_several_threads(redis_cache):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client  # one server: one pool, one client
+
+    def round_trip(i):
+        redis_cache.set(f"k{i}", {"n": i})
+        return redis_cache.get(f"k{i}")
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(round_trip, range(200))) == [{"n": i} for i in range(200)]
+    assert redis_cache._cache.get_client() is client
