@@ -17,7 +17,7 @@ def test_temperature_is_fitted_out_of_fold(router):
     # out-of-fold temperature sharpens it (T < 1) without changing the order of categories
     assert 0.05 < router.temperature < 1.0
     assert Router(calibrate=False).fit([], []).temperature == 1.0
-    text = "想预约一场科普讲座进社区"
+    text = "社区想请人来讲讲防骗知识"  # the raw model is unsure of it (a cue word would cap both)
     calibrated = router.suggest(text)
     fitted, router.temperature = router.temperature, 1.0  # the same model without the temperature
     try:
