@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 12
+CLUE_VERSION = 13
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -201,6 +201,8 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
             if n is None or (n == 1 and target is general):
                 continue
             kind = kinds.get(m.group(2), m.group(2))
+            if m.group(1) == "一" and kind == "栋" and t[m.end():m.end() + 1] == "楼":
+                continue  # 吵得一栋楼都睡不着: a whole building, not building 1
             if kind in ("小时", "岁") and re.search(r"多|余|来|几|出头", m.group(0)):
                 kind = "多" + kind  # 40多个小时, 七十来岁: a rough figure, no value to tell two people apart
             if kind == "年级" and 7 <= n <= 12:
@@ -221,7 +223,7 @@ _KINDS = dict(
     pair.split(":")
     for pair in (
         "大道:路 大街:路 路:路 街:路 巷:路 胡同:路 路口:路 街道:街道 镇:镇 乡:镇 村:小区 小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 公寓:小区 宿舍:小区 "
-        "新城:小区 山庄:小区 名苑:小区 华府:小区 园区:园区 产业园:园区 物流园:园区 科技园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 商厦:商场 市场:市场 超市:超市 有限公司:公司 "
+        "新城:小区 山庄:小区 名苑:小区 名居:小区 雅居:小区 华府:小区 府:小区 园区:园区 产业园:园区 物流园:园区 科技园:园区 软件园:园区 创园:园区 工业园:园区 广场:广场 大厦:大厦 商场:商场 商厦:商场 市场:市场 超市:超市 有限公司:公司 "
         "公司:公司 集团:公司 工厂:公司 厂:公司 物流:公司 快递:公司 电子:公司 食品:公司 服装:公司 制衣:公司 建筑:公司 保洁:公司 家政:公司 餐饮:公司 "
         "商贸:公司 贸易:公司 置业:公司 地产:公司 汽修:公司 印刷:公司 包装:公司 运输:公司 装饰:公司 化工:公司 劳务:公司 机械:公司 纺织:公司 医药:公司 小学:小学 中学:中学 大学:大学 学校:学校 学院:学校 幼儿园:幼儿园 医院:医院 卫生院:医院 诊所:医院 科技馆:馆 "
         "图书馆:馆 博物馆:馆 体育馆:馆 文化馆:馆 纪念馆:馆 KTV:KTV ktv:KTV 酒店:店 宾馆:店 饭店:店 餐厅:店 健身房:店 工地:工地 项目:工地 "
@@ -235,7 +237,7 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里".split()
+    "开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -280,7 +282,7 @@ _GENERIC = set(
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
     "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
-    "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 "
+    "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 同事 工友 本区 我区 辖区 本市 "
     # a province or a big city is where one worked or came from, not where the matter is
     "广东 广西 湖南 湖北 河南 河北 山东 山西 江苏 浙江 安徽 福建 江西 四川 贵州 云南 陕西 甘肃 青海 海南 辽宁 吉林 "
     "黑龙江 内蒙古 新疆 西藏 宁夏 北京 上海 天津 重庆 深圳 广州 东莞".split()
@@ -306,7 +308,10 @@ def _trim_name(parts: list[str]) -> str:
 _ROAD_NAMES = frozenset("物流 科技 电子 工业 文化 教育 建设 人民 信息 商贸 机械 食品 服装 建筑 网络 贸易 工程 职业 技术 中心".split())
 
 # Words that end with a kind word but name no place (下乡 is going to the countryside).
-_NOT_A_KIND = frozenset("下乡 回乡 返乡 家乡 老乡 同乡 故乡 城乡 临街 沿街 上街 逛街".split())
+_NOT_A_KIND = frozenset(
+    "下乡 回乡 返乡 家乡 老乡 同乡 故乡 城乡 临街 沿街 上街 逛街 "
+    "人才公寓 政府 区政府 市政府 县政府 镇政府 乡政府 省政府 人民政府 学府 首府 王府 官府 地府 省府 市府 县府 州府 城府 天府 幕府 洞府".split()
+)
 
 
 @lru_cache(maxsize=65536)
@@ -318,6 +323,10 @@ def _kind_of(word: str) -> tuple[str, str] | None:
         if word.endswith(k):
             return word[: -len(k)], _KINDS[k]
     return None
+
+
+# a character jieba leaves alone as a morpheme before a kind word starts the name: 悦 山府 (悦山府)
+_MORPHEMES = ("ag", "ng", "vg", "tg")
 
 
 def _places(words: list[tuple[str, str]]) -> set[str]:
@@ -346,7 +355,7 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
                 pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
             elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里" and not (
                 w in _OLD_LANES and j == i - 1 and pf.startswith("v") and len(pw) == 2
-            ):
+            ) and not (len(pw) == 1 and j == i - 1 and pf in _MORPHEMES):
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
             k = _kind_of(pw)
             if k and pw != "里" and (not parts or len(k[0]) >= 2) and not (norm == "路" and pw in _ROAD_NAMES):
@@ -404,7 +413,7 @@ _UNIT_KINDS = dict(
         "劳务:公司 装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "外卖:公司 冷链:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
+        "外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 托老所:养老院 "
         "服务中心:中心 中心:中心 公园:公园 "
@@ -766,6 +775,7 @@ _PROBLEMS = (
             r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,6}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
             r"|工资.{0,6}(?:没|未)发|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
             r"|(?:都|也|还)(?:没|没有)(?:拿到|领到)(?:钱|工钱|工资)|欠(?:我们|我|他们|他|大家|工人)(?:的)?钱"
+            r"|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
         ),
         "欠薪",
     ),
@@ -783,7 +793,8 @@ _PROBLEMS = (
     (
         re.compile(
             r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打骂(?:妻子|老婆|媳妇|她)|(?:打|抽|揍|踹|扇|掐)(?:了)?(?:他|她)?(?:老婆|媳妇|妻子|女人)"
-            r"|(?:丈夫|老公|男人)[^。]{0,12}(?:动手|掐|揍|踹)|喝(?:多|醉)了?[^,，。]{0,3}(?:就)?(?:动手|打人)"
+            r"|(?:丈夫|老公|男人|姐夫|妹夫|女婿|前夫)[^。]{0,12}(?:动手|掐|揍|踹)|喝(?:酒|多|醉)了?[^,，。]{0,3}(?:就)?(?:动手|打人)"
+            r"|把(?:她|我|妻子|老婆|媳妇)打(?:得|伤|成)"
             r"|被(?:我爸|我爸爸|她爸|他爸|老公|丈夫|男人|她男人|她老公|前夫)[^,，。]{0,8}打"
         ),
         "家暴",
@@ -803,10 +814,25 @@ def _problems(t: str) -> set[str]:
     return {usual for rx, usual in _PROBLEMS if rx.search(t)}
 
 
+# 一五零二 = 1502: a flat or a serial number read out digit by digit (a place holder 零 in it, or a
+# flat's word after it); 一百零五 and 三四五个 are no such reading
+_READ_OUT = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万\d])([一二三四五六七八九][零〇一二三四五六七八九]{2,3})"
+    r"(?![零〇一二两三四五六七八九十百千万年月日号个\d])"
+)
+
+
+def _read_out(m: re.Match) -> str:
+    run = m.group(1)
+    if "零" in run or "〇" in run or m.string[m.end():m.end() + 1] in ("室", "房", "户", "那"):
+        return "".join(str(_CN_DIGITS[c]) for c in run)
+    return run
+
+
 def _respell(t: str) -> str:
     for rx, usual in _SPELLINGS:
         t = rx.sub(usual, t)
-    return t
+    return _READ_OUT.sub(_read_out, t)
 
 
 # 梅林社区卫生服务中心 = 梅林街道社区卫生服务中心 = 梅林社卫: a community health centre by its place
@@ -1094,6 +1120,7 @@ _FOLLOW_UP = re.compile(
     r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
     r"|(?:此前|之前|上次|先前)已?(?:来电|来访|打电话|在网上|网上)(?:反映|咨询|询问|留言|提交)"
     r"|(?:问|打|来|找|催)了?[两三几多好]+(?:次|回|遍)"
+    r"|(?:上次|上回|之前|此前|先前|前几天|上周|上个月)[^,，。;；!！?？]{0,12}?(?:申请|提交|填|登记|报名|反映|咨询|问)[^,，。;；!！?？]{0,6}?的那(?:个|件|份)"
 )
 FOLLOW_UP_DF = 20  # with a follow-up, a shared problem word this rare in the corpus is evidence
 FOLLOW_UP_BONUS = 0.1  # and the score of a pair with evidence rises by this much
@@ -1211,6 +1238,8 @@ _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 �
 _DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
 _DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
              "高温": "高温", "辞退": "辞退"}
+# the given name of the person a matter is about: 小宇, 阿强, 乐乐
+_GIVEN_NAME = re.compile(r"^(?:[小阿][\u4e00-\u9fff]|([\u4e00-\u9fff])\1)$")
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
 
 
@@ -1231,6 +1260,8 @@ def conflicts(a: set[str], b: set[str]) -> int:
         return out
 
     ka, kb = by_kind(a), by_kind(b)
+    if any(_GIVEN_NAME.match(c) for c in a & b):
+        ka.pop("某", None)  # 小宇 in both: one child, told of by his teacher (刘某) and his mother (黄某)
     sa, sb = _sources(a), _sources(b)
     return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k]) + bool(sa and sb and not sa & sb)
 

@@ -842,3 +842,28 @@ def test_more_ways_to_tell_a_reminder_unpaid_money_violence_noise_and_places():
     assert "柳巷" in spec("我住柳巷小区3号楼") & spec("柳巷小区3号楼楼下的烧烤店")
     assert "和平商场" in spec("和平商厦门口的盲道") & spec("西大街和平商场门口")
     assert not any(c.endswith("某") for c in spec("经理还是给我排夜班,我想上白班"))  # a shift, no 白 person
+
+
+def test_a_flat_read_out_a_whole_building_and_the_child_both_reporters_name():
+    read_out = d.clue_sets("来访人称妹妹住翠屏苑一五零二,常年被丈夫殴打")[0]
+    assert "#1502" in read_out & d.clue_sets("翠屏苑12栋,1502那户男的经常打老婆")[0]  # 一五零二 = 1502
+    assert "#1502" not in spec("老人今年一百零五岁") and "#345" not in spec("三四五个人一起去的")
+    assert "1栋" not in spec("卸货声吵得一栋楼都睡不着") and "1栋" in spec("住在桂香苑1栋")
+    teacher = d.clues("我班学生小宇是听障孩子,放学路上被欺负,刘老师反映")
+    mother = d.clues("黄女士称儿子小宇放学路上被几个孩子欺负")
+    assert d.conflicts(teacher, mother) == 0  # 刘某 and 黄某 are the two reporters of one child
+    assert d.conflicts(d.clues("刘女士的儿子被欺负"), d.clues("黄女士的儿子被欺负")) == 1
+
+
+def test_more_estates_parks_firms_reminders_and_violence():
+    assert "悦山小区" in spec("来电人住悦山府,投诉隔壁噪音") & spec("我是悦山府小区3栋住户")  # 悦 alone, a morpheme
+    assert not spec("向区政府反映过") & {"区政小区", "区政"}
+    assert "天朗小区" in spec("天朗名居的业主")
+    assert "鲲鹏园区" in spec("鲲鹏软件园的职工") and "人才小区" not in spec("申请青年人才公寓")
+    assert "通达公司" in spec("我是通达仓储的叉车工") & spec("通达仓储有限公司的装卸工")
+    assert d.follow_up("我是上回网上申请入工会的那个外卖骑手")
+    assert "家暴" in d.clues("姐夫一喝酒就动手,把她打得眼角缝了三针")
+    assert "欠薪" in d.clues("公司停发工资三个月") & d.clues("站长扣着最后一个月工资不给")
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    # one park, two workers' own matters: 同事 and 本区 say nothing of which matter
+    assert not d.evidence({"鲲鹏园区"}, {"同事", "本区"}, weights)
