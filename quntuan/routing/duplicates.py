@@ -84,6 +84,10 @@ _BARE_MONEY = re.compile(
     r"([零〇一二两三四五六七八九十百]*[一二两三四五六七八九十][千万][零〇一二两三四五六七八九十百千]*)"
     r"(?:多|余|来|几)?(?![多余来几个年月日天人米次名户家台辆万千元块岁级平亩斤公])"
 )
+# 4.3k = 4300元, 1.2w = 12000元: an amount as people type it
+_LETTER_MONEY = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*([kKwW])(?![a-zA-Z])")
+# 负一楼 = B1 = 地下一层: the basement floor
+_BASEMENT = re.compile(r"负[一1](?:楼|层)|(?<![A-Za-z])[Bb]1(?![0-9])|地下一层")
 _DURATION = re.compile(_NUM + _APPROX + r"个?" + _APPROX + r"(个月|小时|年级|岁|级|年|天|周|星期|礼拜)")
 # 四(3)班 = 四年级三班 = 4年级3班 = 实小四3班: a school class, a small group of pupils
 _CLASS = re.compile(
@@ -163,6 +167,10 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
         n = _amount(m.group(1), m.group(2))
         if n:
             specific.add(f"{n}元")
+    for m in _LETTER_MONEY.finditer(t):
+        specific.add(f"{round(float(m.group(1)) * (1000 if m.group(2) in 'kK' else 10000))}元")
+    if _BASEMENT.search(t):
+        general.add("B1层")
     for m in _BARE_MONEY.finditer(_MONEY.sub(" ", t)):
         num = m.group(1)
         while len(num) > 2 and _number(num) is None and num[-2] not in "千万":
@@ -775,7 +783,7 @@ _PROBLEMS = (
             r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,6}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
             r"|工资.{0,6}(?:没|未)发|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
             r"|(?:都|也|还)(?:没|没有)(?:拿到|领到)(?:钱|工钱|工资)|欠(?:我们|我|他们|他|大家|工人)(?:的)?钱"
-            r"|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
+            r"|工资[^,，。]{0,10}?拖着?不(?:发|给)|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
         ),
         "欠薪",
     ),
@@ -800,6 +808,7 @@ _PROBLEMS = (
         "家暴",
     ),
     # a benefit that stopped coming (停发, 没到账, 没打到卡上): one stoppage, told by everyone it hit
+    (re.compile(r"(?:无障碍|残疾人|残障)(?:卫生间|厕所)|第三卫生间|残卫"), "无障碍卫生间"),
     (re.compile(r"停发|断发|(?:没|没有|未|不)(?:再)?(?:打)?到(?:账|帐|卡上)|(?:没|没有)(?:再)?发(?:放)?了"), "停发"),
     (
         re.compile(
@@ -1074,7 +1083,9 @@ _SURNAME_CLUE = re.compile(r"^.某$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
-_AREA_KINDS = ("小区", "园区", "公司")  # a community, a village, an estate, a park, a firm: many households or workers
+# a community, a village, an estate, a park, a firm, an office or shopping centre, a market: many
+# households, workers or customers
+_AREA_KINDS = ("小区", "园区", "公司", "中心", "大厦", "商场", "市场")
 
 
 @lru_cache(maxsize=65536)
@@ -1263,13 +1274,22 @@ def conflicts(a: set[str], b: set[str]) -> int:
     if any(_GIVEN_NAME.match(c) for c in a & b):
         ka.pop("某", None)  # 小宇 in both: one child, told of by his teacher (刘某) and his mother (黄某)
     sa, sb = _sources(a), _sources(b)
+    if a & b & _PUBLIC or sa & sb:
+        for kind in _REPORTER_KINDS:
+            ka.pop(kind, None)
     return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k]) + bool(sa and sb and not sa & sb)
 
 
 # Where a nuisance comes from: two complaints about one estate's noise at night are two matters when
 # one names a KTV and the other a building site (滨江花园 … KTV, 滨江花园 … 工地 打桩).
-_SOURCES = ("KTV", "酒吧", "工地", "打桩", "广场舞", "烧烤", "夜市", "装修", "麻将", "舞厅", "歌厅", "冲床", "冲压", "厂")
-_SOURCE_OF = {"打桩": "工地", "冲床": "厂", "冲压": "厂"}
+_SOURCES = ("KTV", "酒吧", "工地", "打桩", "广场舞", "烧烤", "夜市", "装修", "麻将", "舞厅", "歌厅", "冲床", "冲压", "厂",
+            "火锅", "饭店", "餐馆", "排风")
+_SOURCE_OF = {"打桩": "工地", "冲床": "厂", "冲压": "厂", "火锅": "饭店", "餐馆": "饭店", "排风": "饭店"}
+# A thing in public that many people see and report (a street lamp, a blind lane, a mall's accessible
+# toilet): their surnames and flats tell the reporters apart, not the matter; so does a nuisance
+# from a source both name (the same hotpot restaurant heard from two buildings).
+_PUBLIC = frozenset("路灯 盲道 无障碍卫生间 井盖 积水 停水 停电 塌方 坡道".split())
+_REPORTER_KINDS = ("某", "栋", "室")
 
 
 def _sources(clues: set[str]) -> set[str]:

@@ -867,3 +867,17 @@ def test_more_estates_parks_firms_reminders_and_violence():
     weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
     # one park, two workers' own matters: 同事 and 本区 say nothing of which matter
     assert not d.evidence({"鲲鹏园区"}, {"同事", "本区"}, weights)
+
+
+def test_amounts_typed_with_k_a_basement_an_accessible_toilet_and_reporters_of_a_public_thing():
+    assert "4300元" in spec("3月工资4.3k站长一直拖着不发") & spec("拖欠他3月份工资4300元")
+    assert "欠薪" in d.clues("3月工资4.3k站长一直拖着不发")
+    mall = d.clues("环球汇负一楼那个残疾人厕所还锁着")
+    assert {"B1层", "无障碍卫生间"} <= mall & d.clues("环球汇购物中心B1层的无障碍卫生间长期上锁")
+    # two people report one mall's toilet, or one restaurant's fan from two buildings: no conflict
+    assert d.conflicts(d.clues("陈某反映商场无障碍卫生间上锁"), d.clues("孙某反映商场无障碍卫生间上锁")) == 0
+    assert d.conflicts(d.clues("锦华里3号楼,楼下火锅店排风机响"), d.clues("锦华里5号楼,楼下火锅店排风机吵")) == 0
+    assert d.conflicts(d.clues("锦华里3号楼楼上半夜吵"), d.clues("锦华里5号楼楼上半夜吵")) == 1  # two households
+    weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
+    typical = frozenset({"两癌", "筛查"})  # two women of one office centre asking about the screening
+    assert not d.evidence({"汇智中心"}, {"两癌", "筛查"}, weights, typical=typical)

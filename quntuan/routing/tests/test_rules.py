@@ -104,3 +104,10 @@ def test_the_girls_aid_asked_for_a_boy_is_hope_project():
 def test_a_settled_labour_matter_is_background(text):
     hit = route_rules(text)
     assert hit is None or hit.category != "union.legal"
+
+
+def test_a_phone_mast_asked_of_the_science_association_goes_to_the_government():
+    hit = route_rules("楼顶新装了一排通信基站,请科协组织专家来检测辐射是否超标")
+    assert hit is not None and hit.category == "other.government"
+    talk = route_rules("想请科协来社区办一场讲讲辐射知识的科普讲座")  # the association's own service
+    assert talk is None or talk.category != "other.government"
