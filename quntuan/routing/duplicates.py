@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 13
+CLUE_VERSION = 14
 DEFAULT_THRESHOLD = 0.44  # best pooled F0.5 over train→dev, dev→train and two unseen sets (clue versions 8 and 9)
 DEFAULT_WINDOW_DAYS = 60
 SPECIFIC_BOOST = 1.5
@@ -86,6 +86,9 @@ _BARE_MONEY = re.compile(
 )
 # 4.3k = 4300元, 1.2w = 12000元: an amount as people type it
 _LETTER_MONEY = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*([kKwW])(?![a-zA-Z])")
+# 县道X203线 = 县道203线 = X203: a numbered road (G national, S provincial, X county, Y township)
+_NUMBERED_ROAD = re.compile(r"(国道|省道|县道|乡道)\s*([GSXY])?(\d{2,4})(?!\d)|(?<![A-Za-z0-9])([GSXY])(\d{2,4})线")
+_ROAD_LETTER = {"国道": "G", "省道": "S", "县道": "X", "乡道": "Y"}
 # 负一楼 = B1 = 地下一层: the basement floor
 _BASEMENT = re.compile(r"负[一1](?:楼|层)|(?<![A-Za-z])[Bb]1(?![0-9])|地下一层")
 _DURATION = re.compile(_NUM + _APPROX + r"个?" + _APPROX + r"(个月|小时|年级|岁|级|年|天|周|星期|礼拜)")
@@ -171,6 +174,9 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
         specific.add(f"{round(float(m.group(1)) * (1000 if m.group(2) in 'kK' else 10000))}元")
     if _BASEMENT.search(t):
         general.add("B1层")
+    for m in _NUMBERED_ROAD.finditer(t):
+        letter = m.group(2) or _ROAD_LETTER.get(m.group(1)) or m.group(4)
+        specific.add(f"{letter}{m.group(3) or m.group(5)}")
     for m in _BARE_MONEY.finditer(_MONEY.sub(" ", t)):
         num = m.group(1)
         while len(num) > 2 and _number(num) is None and num[-2] not in "千万":
@@ -178,6 +184,9 @@ def _numbers(t: str) -> tuple[set[str], set[str]]:
         n = _number(num)
         if n and n >= 1000:
             specific.add(f"{n}元")
+    for c in [c for c in specific if c.endswith("元") and c[:-1].isdigit() and int(c[:-1]) >= 1000]:
+        n = int(c[:-1])  # 三万多 and 3.2万, 四千多 and 4300: one rough amount beside the exact ones
+        general.add(f"{n // 10000}万余元" if n >= 10000 else f"{n // 1000}千余元")
     for m in _NUMBERED_LANE.finditer(t):
         specific.update((m.group(1), m.group(1) + "路"))  # 东四条胡同: a lane named by its number
     for m in _FLAT_DASHED.finditer(t):
@@ -289,7 +298,7 @@ _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
-    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
+    "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 渔民 农民 农户 养殖户 菜农 果农 船民 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
     "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 同事 工友 本区 我区 辖区 本市 "
     # a province or a big city is where one worked or came from, not where the matter is
     "广东 广西 湖南 湖北 河南 河北 山东 山西 江苏 浙江 安徽 福建 江西 四川 贵州 云南 陕西 甘肃 青海 海南 辽宁 吉林 "
@@ -421,8 +430,8 @@ _UNIT_KINDS = dict(
         "劳务:公司 装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 "
-        "实验中学:学校 实验小学:学校 外国语学校:学校 中学:学校 小学:学校 学校:学校 学院:学校 大学:学校 幼儿园:幼儿园 "
+        "外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 茶业:公司 "
+        "实验中学:学校 实验小学:学校 外国语学校:学校 完小:学校 中学:学校 小学:学校 学校:学校 学院:大学 大学:大学 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 托老所:养老院 "
         "服务中心:中心 中心:中心 公园:公园 "
         "小区:小区 社区:小区 花园:小区 新村:小区 家园:小区 苑:小区 湾:小区 华庭:小区 华府:小区 山庄:小区 公寓:小区 宿舍:小区 村:小区 园:小区"
@@ -682,6 +691,8 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         # 老马, 小周 as a word of their own (word boundaries keep 老房子 and 小区 out)
         if len(w) == 2 and w[0] in "老小" and w[1] in _SURNAMES and w[1] not in _NOT_FAMILIAR:
             out.add(w[1] + "某")
+        elif len(w) == 2 and w[1] == "家" and w[0] in _SURNAMES and i and words[i - 1][0] == "老":
+            out.add(w[0] + "某")  # 老黄家: the Huangs
         elif (
             len(w) == 2
             and w[1] == "家"
@@ -698,7 +709,14 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         prev = words[i - 1][0] if i else ""
         if (
             len(w) == 2
-            and f.startswith(("nr", "ns", "nz"))
+            and (
+                f.startswith(("nr", "ns", "nz"))
+                or (
+                    f == "n" and len(prev) == 1 and words[i - 1][1] == "nr" and frequency(w) < _COMMON_FREQ
+                    and w[-1] not in "子巷街路里" and not _kind_of(w)
+                    and i > 1 and words[i - 2][0].endswith(_NAMED_AFTER)
+                )
+            )  # 负责人 曹/nr 建军/n: jieba names the surname alone
             and prev[-1:] in _SURNAMES
             and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找"))
             and not (len(prev) == 1 and words[i - 1][1].startswith(("c", "p", "u", "d", "r", "v")))  # 和 养老
@@ -735,9 +753,31 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         ):
             out.add(w[0] + "某")
             out.add(w)
+    for boss in {m.group(1) for rx in (_BOSS_BEFORE, _BOSS_AFTER) for m in rx.finditer(t)} & _SURNAMES:
+        out.discard(boss + "某")
+        out.add(boss + "老板")
+    for teacher in {m.group(1) for m in _TEACHER.finditer(t)} & _SURNAMES:
+        if teacher + "某" in out and t.count(teacher) == t.count(teacher + "老师"):
+            out.discard(teacher + "某")  # 班主任许老师: the pupil's teacher, who reports for the family
+            out.add(teacher + "老师")
+    out |= {m.group(1) + "老师" for m in _TEACHER_SURNAMED.finditer(t) if m.group(1) in _SURNAMES}  # 周姓教师 = 周老师
     return out
 
 
+# The other side of a labour matter, by surname (包工头老曹, 蒋老板, 负责人曹建军): the same boss
+# in both requests is a clue like a surname, but his name and a reporter's are no conflict (one
+# worker names the boss, another gives his own name).
+_BOSS_BEFORE = re.compile(
+    r"(?:老板|包工头|工头|老总|负责人|厂长|店长|带班的?|管事的?|班组长|承包人)(?:姓|叫|是)?老?([\u4e00-\u9fff])(?!工头)"
+)
+_TEACHER = re.compile(r"([\u4e00-\u9fff])老师")
+_TEACHER_SURNAMED = re.compile(r"([\u4e00-\u9fff])姓(?:男|女)?(?:教师|老师|幼师|班主任)")
+_BOSS_AFTER = re.compile(r"(?!包工头)([\u4e00-\u9fff])(?:老板|老总|厂长|店长|工头|包工头)")
+
+
+# the words after which a surname and a common word are a person's full name (负责人 曹 建军), not
+# a verb's object (不给 戴 防尘 口罩)
+_NAMED_AFTER = ("负责人", "老板", "经理", "厂长", "店长", "站长", "主任", "包工头", "工头", "班长", "组长", "叫", "姓", "是", "找")
 _VILLAGE_ENDS = "庄塬桥坝屯铺坡沟井巷坊寨堡埠墩厝垵圩岙洼峪"  # the last character of a village's or a lane's name
 _RARE_NAME_FREQ = 10  # a two-character word tagged as a name and this rare is a person's full name
 _COMMON_NAME_FREQ = 50  # a three-character word this common is no one's full name (马拉松, 80)
@@ -758,6 +798,8 @@ _SPELLINGS = (
     (re.compile(r"盲到"), "盲道"),
     (re.compile(r"菜市场|菜场"), "农贸市场"),
     (re.compile(r"电瓶车"), "电动车"),
+    (re.compile(r"昇"), "升"),  # 东昇 = 东升: a firm's name in its variant character
+    (re.compile(r"高温(?:费|补贴|补助费|补助)|防暑降温费|防暑费"), "高温津贴"),
     (re.compile(r"半马(?![路车匹])"), "半程马拉松"),
     (re.compile(r"(?<![其确现诚真事老扎])实小(?![孩朋说时区])"), "实验小学"),
     # 区二院 = 区第二人民医院: a numbered hospital written short
@@ -780,14 +822,16 @@ _PROBLEMS = (
     ),
     (
         re.compile(
-            r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,6}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
-            r"|工资.{0,6}(?:没|未)发|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
+            r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,8}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
+            r"|(?:工资|工钱).{0,6}(?:没|未)(?:发|结清|结)|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
             r"|(?:都|也|还)(?:没|没有)(?:拿到|领到)(?:钱|工钱|工资)|欠(?:我们|我|他们|他|大家|工人)(?:的)?钱"
-            r"|工资[^,，。]{0,10}?拖着?不(?:发|给)|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
+            r"|工资[^,，。]{0,10}?拖着?不(?:发|给)|工资(?:又|还|总|老|一直|老是|总是)拖|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
         ),
         "欠薪",
     ),
     (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
+    (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
+    (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘|吸尘"), "粉尘"),  # dust at work, however named
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
     (re.compile(r"停水|断水|没水(?:用|喝|吃)?|不来水|没有水"), "停水"),
     (re.compile(r"停电|断电|没电(?:用)?"), "停电"),
@@ -803,6 +847,7 @@ _PROBLEMS = (
             r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打骂(?:妻子|老婆|媳妇|她)|(?:打|抽|揍|踹|扇|掐)(?:了)?(?:他|她)?(?:老婆|媳妇|妻子|女人)"
             r"|(?:丈夫|老公|男人|姐夫|妹夫|女婿|前夫)[^。]{0,12}(?:动手|掐|揍|踹)|喝(?:酒|多|醉)了?[^,，。]{0,3}(?:就)?(?:动手|打人)"
             r"|把(?:她|我|妻子|老婆|媳妇)打(?:得|伤|成)"
+            r"|(?:那家|那户|两口子|小两口|夫妻俩?|男的)[^,，。]{0,6}?打(?:起来|架)|打起来[^。]{0,10}(?:女的|老婆|媳妇)哭|男(?:子|的|人)打骂[^。]{0,8}女(?:子|的|人)(?:哭|求救)"
             r"|被(?:我爸|我爸爸|她爸|他爸|老公|丈夫|男人|她男人|她老公|前夫)[^,，。]{0,8}打"
         ),
         "家暴",
@@ -923,6 +968,8 @@ def _clauses(t: str) -> list[list[tuple[str, str]]]:
 
 _NAME_LIKE_FLAGS = ("n", "ns", "nr", "nz", "nt", "j")
 _DIRECTION = frozenset("东西南北前后上下中大小新老")
+_LONE = ("zg", "yg", "ng", "ag", "vg", "tg")  # a character jieba leaves alone as a morpheme
+_ESTATE_AFTER = frozenset("小区 花园 社区 家园 小区里 新村".split())
 
 
 def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -947,6 +994,18 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 out.append((w[1:], f))
         elif len(w) == 2 and w[1] == "村" and pw in _DIRECTION and pf in ("f", "a", "b"):
             out[-1] = (pw + w, "ns")
+        elif (
+            len(w) == 1 and f in (*_LONE, "g") and frequency(w) < _COMMON_FREQ
+            and len(pw) == 1 and pf in ("f", "n", "ns", "nr", "a", "b", "ng", "ag")
+        ):
+            out[-1] = (pw + w, "nz")  # 东 / 垚 (a rare character jieba leaves alone): the name 东垚, not 很 / 晚
+        elif len(pw) == 1 and pf in _LONE and len(w) == 2 and (w[-1] in _PLACE_CHARS or _kind_of(w)) and (_kind_of(w) or ("x",))[0]:
+            out[-1] = (pw + w, "ns")  # 御 / 景府: the estate 御景府
+        elif (
+            len(w) == 1 and w in _PLACE_CHARS and len(pw) == 1 and pf in ("c", "p", "d", "r")
+            and i + 1 < len(words) and words[i + 1][0] in _ESTATE_AFTER
+        ):
+            out[-1] = (pw + w, "ns")  # 住 和 / 园 / 小区: the estate 和园, not "and"
         elif w[:1] == "门" and len(pw) >= 3 and pw[-1] in "东西南北" and pf in _NAME_LIKE_FLAGS:
             out[-1] = (pw[:-1], pf)  # 锦绣 华庭南 门外: the estate's south gate
             out.append((pw[-1] + w, "s"))
@@ -995,7 +1054,14 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
                 general.add(w[1:])  # 月工资 = 工资
     general -= specific
     general = {g for g in general if not any(g in n for n in unit_names)}
+    for m in _BULLIES_GRADE.finditer(t):  # 被几个六年级的学生欺负: the bullies' grade, not the child's
+        grade = _GRADE_WORD.match(m.group(1).removesuffix("年级"))
+        if grade and len(re.findall(m.group(1), t)) == 1:
+            general.discard(f"{grade.group(1) or ''}{_number(grade.group(2))}年级")
     return specific, general
+
+
+_BULLIES_GRADE = re.compile(r"被[^,，。被]{0,4}?((?:初|高)[一二三]|[一二三四五六1-6]年级)")
 
 
 def clues(text: str) -> set[str]:
@@ -1079,7 +1145,7 @@ _STRONG_KINDS = tuple(
     sorted({k for k in _KINDS.values() if k not in _BROAD_KINDS} | {"公园", "中心", "社卫"}, key=len, reverse=True)
 )
 _STRONG_NUMBER = re.compile(r"^(?:\d+(?:号|栋|单元|室|期|组|万|千|元)|#\d+)$")  # #0387: a serial number
-_SURNAME_CLUE = re.compile(r"^.某$")
+_SURNAME_CLUE = re.compile(r"^.(?:某|老板|老师)$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
@@ -1127,7 +1193,7 @@ def _distinct_places(entities: set[str], shared_specific: set[str]) -> int:
 _FOLLOW_UP = re.compile(
     r"(?:上次|上回|之前|此前|前几天|前两天|前些天|前阵子|上周|上星期|上礼拜|上个月|上月|早前|先前|前天|昨天|已经|已|曾经?)"
     r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请|找|催)过"
-    r"|(?:上次|上回|之前|此前)打(?:过)?电话"
+    r"|(?:上次|上回|之前|此前)打(?:过)?电话|(?:上次|上回|之前|此前)[^,，。]{0,4}去过(?:你们|您们|你那|您那|这|那)"
     r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
     r"|(?:此前|之前|上次|先前)已?(?:来电|来访|打电话|在网上|网上)(?:反映|咨询|询问|留言|提交)"
     r"|(?:问|打|来|找|催)了?[两三几多好]+(?:次|回|遍)"
@@ -1248,7 +1314,7 @@ _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 �
 # and 欠薪, 加班费 and 社保) two matters at one firm. Unpaid overtime is unpaid pay.
 _DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
 _DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
-             "高温": "高温", "辞退": "辞退"}
+             "高温": "高温", "辞退": "辞退", "孕期": "孕期"}
 # the given name of the person a matter is about: 小宇, 阿强, 乐乐
 _GIVEN_NAME = re.compile(r"^(?:[小阿][\u4e00-\u9fff]|([\u4e00-\u9fff])\1)$")
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
@@ -1277,7 +1343,27 @@ def conflicts(a: set[str], b: set[str]) -> int:
     if a & b & _PUBLIC or sa & sb:
         for kind in _REPORTER_KINDS:
             ka.pop(kind, None)
-    return sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k]) + bool(sa and sb and not sa & sb)
+    return (
+        sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
+        + bool(sa and sb and not sa & sb)
+        + _apart(_estates(a), _estates(b))
+        + any(_schools(x, "大学") and _schools(y, "中学", "小学") and not _schools(y, "大学") for x, y in ((a, b), (b, a)))
+    )  # a university and a primary school of one name (星澜大学, 星澜实验小学) are two places
+
+
+def _estates(clues: set[str]) -> set[str]:
+    """The names of the estates and villages a request names (上林 of 上林村, 锦樾 of 锦樾府)."""
+    return {c[:-2] for c in clues if c.endswith("小区") and len(c) >= 4}
+
+
+def _schools(clues: set[str], *kinds: str) -> set[str]:
+    return {c for c in clues if c.endswith(kinds) and len(c) >= 4}
+
+
+def _apart(a: set[str], b: set[str]) -> bool:
+    """Both name some, and no name of one is part of a name of the other: 上林村 and 下岙村, two
+    villages; 锦樾府 and 澜湾新城锦樾府 are one estate."""
+    return bool(a and b) and not any(x in y or y in x for x in a for y in b)
 
 
 # Where a nuisance comes from: two complaints about one estate's noise at night are two matters when
@@ -1297,6 +1383,9 @@ def _sources(clues: set[str]) -> set[str]:
     return {_SOURCE_OF.get(s, s) for s in _SOURCES if s in joined}
 
 
+_BARE_NAME_FREQ = 200  # 在极光智算做算法: a rare word the other request names as a firm (极光公司) is that firm
+
+
 def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> set[str]:
     """The places and units of ``b`` that ``a`` names without their kind (恒达 of 恒达那个厂 is
     恒达公司; 金桂 is 金桂苑小区)."""
@@ -1309,7 +1398,7 @@ def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str])
         and len(e := _entity(c)) >= 2
         and e != c
         and e in a
-        and e in specific  # a name, not the problem word 残疾 of a junk 残疾学校
+        and (e in specific or (c.endswith("公司") and frequency(e) < _BARE_NAME_FREQ))  # a name, not the problem word 残疾 of a junk 残疾学校
         and not any(o != e and o.startswith(e) and o[len(e):] in _KIND_NAMES for o in a)  # 港北街道
         and not c.endswith("工地")  # 巾帼创业项目 is no building site
         and frequency(e) < _COMMON_HEAD  # 中文学校: an everyday word names no one unit

@@ -223,7 +223,7 @@ def test_amounts_in_yuan_whatever_the_writing():
 def test_dates_and_surnames_written_differently():
     assert "11月18日" in d.clue_sets("11月18日晚上")[1] & d.clue_sets("十一月十八号那天")[1]
     assert "18号" not in spec("11月18号晚上")  # a date, not a house number
-    assert "周某" in spec("中班周姓教师掐伤幼儿") & spec("小太阳的周老师")
+    assert "周老师" in spec("中班周姓教师掐伤幼儿") & spec("小太阳的周老师")
     assert "桂某" not in spec("桂香园3栋")  # an estate, not Mr 桂
 
 
@@ -435,7 +435,7 @@ def test_different_people_in_one_place_conflict():
     assert d.conflicts({"40小时", "刘某"}, {"120小时", "何某"}) == 2
     assert d.conflicts({"刘某", "王某"}, {"王某"}) == 0  # one person in both
     assert d.conflicts({"刘某", "3000元"}, {"5000元"}) == 0  # amounts are rounded: no conflict
-    same_site = "禾园二期工地木工来电,包工头姓钱,带12个人干了大半年,工钱38万多没结,包工头找不到了。"
+    same_site = "禾园二期工地木工钱某来电,带12个人干了大半年,工钱38万多没结,包工头找不到了。"
     other_worker = "禾园二期工地钢筋工宋某来电,工钱没结,包工头找不到了,问工会能否帮忙。"
     weights = d.ClueWeights().fit([same_site, other_worker])
     a, b = d.clue_sets(same_site), d.clue_sets(other_worker)
@@ -560,7 +560,7 @@ def test_one_problem_told_in_other_words_shares_its_usual_word():
 def test_a_word_before_a_title_is_no_surname():
     assert "司某" not in spec("恒泰的项目部说钱早就拨给劳务公司了,劳务公司老板跑了")
     assert "包某" not in spec("劳务分包老板欠薪后失联")
-    assert "王某" in spec("找王老板要工钱") and "王某" in spec("朝阳里老王师傅")
+    assert "王老板" in spec("找王老板要工钱") and "王某" in spec("朝阳里老王师傅")
 
 
 def test_more_ways_of_saying_it_again_and_the_same_thing():
@@ -881,3 +881,72 @@ def test_amounts_typed_with_k_a_basement_an_accessible_toilet_and_reporters_of_a
     weights = d.ClueWeights().fit(["公司拖欠工资", "想报名运动会", "路灯不亮"])
     typical = frozenset({"两癌", "筛查"})  # two women of one office centre asking about the screening
     assert not d.evidence({"汇智中心"}, {"两癌", "筛查"}, weights, typical=typical)
+
+
+def test_variant_characters_heat_allowance_and_lone_morphemes():
+    assert "东升公司" in spec("东昇电子厂加班费不给") & spec("东升电子厂的加班费")  # 昇 = 升
+    assert "东垚公司" in spec("东垚电子厂加班费不给")  # 垚 alone, a rare morpheme, joined to 东
+    assert not spec("老公每天很晚才回家")
+    assert "高温津贴" in d.clues("高温费一直没发") & d.clues("今年的防暑降温费厂里说不给了")
+    assert "御景小区" in spec("住御景府3栋,楼上漏水") & spec("御景府小区的业主")
+    assert "和园小区" in spec("我住和园小区3号楼")  # 和 is the estate's name, not "and"
+    assert not any("和园" in c for c in spec("我和园长说过了"))
+
+
+def test_a_neighbour_tells_of_violence_and_a_pregnant_worker():
+    assert "家暴" in d.clues("老黄家两口子又打起来了,女的哭了半夜")
+    assert "黄某" in spec("老黄家两口子又打起来了")
+    assert "家暴" in d.clues("楼下那户半夜打起来,听见女的一直哭")
+    assert "家暴" not in d.clues("两个孩子在操场上打篮球")
+    assert "孕期" in d.clues("我怀孕五个月,公司让我走人") & d.clues("老婆孕期被公司辞退")
+    # a pregnant worker's matter and a heat allowance at one firm are two matters
+    assert d.conflicts(d.clues("东升电子厂孕期辞退"), d.clues("东升电子厂高温津贴不发")) >= 1
+    assert d.follow_up("上回我去过你们那儿问残疾证的事") and not d.follow_up("我去过北京打工")
+
+
+def test_the_boss_by_surname_is_a_clue_but_no_conflict_with_a_reporter():
+    assert "蒋老板" in spec("带班的包工头姓蒋,欠了我们三个月工资") & spec("蒋老板欠我们工钱不给")
+    assert "包老板" not in spec("带班的包工头姓蒋,欠了我们三个月工资")
+    assert "包老板" not in spec("那个包工头跑了,工资没人给")
+    assert {"曹建军", "曹老板"} <= spec("负责人曹建军一直拖着工资不发")
+    assert "曹老板" in spec("包工头老曹欠工钱")
+    worker = d.clues("我姓王,在宏达工地干活,包工头老曹欠我工钱")
+    other = d.clues("李某反映宏达工地曹老板拖欠工资")
+    assert d.conflicts(worker, other) == 0  # 王某 the reporter, 曹老板 the boss: no two people
+    assert "渔民" not in spec("渔民老陈的船坏了") and "农户" not in spec("几个农户反映")
+
+
+def test_dust_rough_amounts_numbered_roads_and_unpaid_pickers():
+    assert "粉尘" in d.clues("厂里粉尘大却不给戴防尘口罩") & d.clues("车间里整天都是石粉")
+    assert not any(c.endswith("某") for c in spec("厂里粉尘大却不给戴防尘口罩"))  # 戴 a verb here
+    assert "3万余元" in d.clues("欠我们采茶的工钱 三万多块") & d.clues("约3.2万元工钱未发")
+    assert "4千余元" in d.clues("工资四千多") & d.clues("工资4300元")
+    assert "X203" in spec("县道X203线的客运班车减班") & spec("县道203线客运班车减班后")
+    assert "G205" in spec("G205线旁边的加油站")
+    assert "欠薪" in d.clues("约3.2万元工钱未发") & d.clues("捷迅仓库工资又拖")
+    assert "欠薪" in d.clues("云雾茶业拖欠十多名采茶妇女工钱")
+    assert "云雾公司" in spec("云雾茶厂欠工钱") & spec("村民反映云雾茶业拖欠工钱")
+    assert "竹溪学校" in spec("儿子在竹溪完小读书") & spec("孙子在竹溪村完小读三年级")
+    assert "锦樾小区" in spec("自述住在锦樾府") and "家暴" in d.clues("深夜传出男子打骂、女子哭喊的声音")
+
+
+def test_the_bullies_grade_a_teacher_who_reports_and_a_firm_named_bare():
+    father = d.clues("儿子在竹溪完小被几个六年级的学生欺负,抢零花钱")
+    grandmother = d.clues("孙子在竹溪村完小读三年级,被高年级学生要零花钱")
+    assert "6年级" not in father and d.conflicts(father, grandmother) == 0
+    assert "6年级" in d.clues("女儿读六年级,被几个六年级的男生欺负")
+    teacher = d.clues("星澜实验中学初一(3)班班主任许老师来访,反映班上一名女生被排挤")
+    mother = d.clues("张女士称女儿在星澜实验中学读初一,被同班女生孤立")
+    assert "许老师" in teacher and d.conflicts(teacher, mother) == 0
+    a, b = d.clue_sets("妻子在极光智算做算法,怀孕后被逼离职"), d.clue_sets("我是极光智算科技有限公司的工程师,怀孕了被约谈")
+    assert "极光公司" in d.meet(a[0] | a[1], b[0] | b[1], a[0] | b[0])[0]
+    a, b = d.clue_sets("社区想约一场科普讲座"), d.clue_sets("申请科普进校园活动")
+    assert not {"科普小区"} & d.meet(a[0] | a[1], b[0] | b[1], a[0] | b[0])[0]  # a problem word, no place
+
+
+def test_two_villages_or_a_university_and_a_primary_school_are_two_places():
+    assert d.conflicts(d.clues("柳塘镇上林村想请科协讲防诈骗"), d.clues("柳塘镇下岙村想请科协讲防诈骗")) >= 1
+    assert d.conflicts(d.clues("澜湾新城锦樾府7栋有人打老婆"), d.clues("住在锦樾府,丈夫打我")) == 0
+    univ = d.clues("星澜大学附近居民区流传5G基站致癌")
+    school = d.clues("星澜实验小学的科学老师想预约科普大篷车")
+    assert d.conflicts(univ, school) == 1 and d.conflicts(univ, d.clues("星澜大学的学生")) == 0
