@@ -831,7 +831,7 @@ _PROBLEMS = (
     ),
     (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
-    (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘|吸尘"), "粉尘"),  # dust at work, however named
+    (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
     (re.compile(r"停水|断水|没水(?:用|喝|吃)?|不来水|没有水"), "停水"),
     (re.compile(r"停电|断电|没电(?:用)?"), "停电"),
@@ -972,6 +972,12 @@ _LONE = ("zg", "yg", "ng", "ag", "vg", "tg")  # a character jieba leaves alone a
 _ESTATE_AFTER = frozenset("小区 花园 社区 家园 小区里 新村".split())
 
 
+def _ends_a_name(w: str) -> bool:
+    """景府 ends an estate's name (御 / 景府); 小区, a kind alone, does not (巷 / 小区)."""
+    kind = _kind_of(w)
+    return bool(kind[0]) if kind else w[-1] in _PLACE_CHARS
+
+
 def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Places jieba cuts across their kind: 青石 镇鑫达 is 青石镇 鑫达 (a town's kind glued to the
     next name; 柳河 乡下 河村 is 柳河乡 下河村), 新华社 区 is 新华 社区 (a dictionary word swallowed
@@ -999,7 +1005,7 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             and len(pw) == 1 and pf in ("f", "n", "ns", "nr", "a", "b", "ng", "ag")
         ):
             out[-1] = (pw + w, "nz")  # 东 / 垚 (a rare character jieba leaves alone): the name 东垚, not 很 / 晚
-        elif len(pw) == 1 and pf in _LONE and len(w) == 2 and (w[-1] in _PLACE_CHARS or _kind_of(w)) and (_kind_of(w) or ("x",))[0]:
+        elif len(pw) == 1 and pf in _LONE and len(w) == 2 and _ends_a_name(w):
             out[-1] = (pw + w, "ns")  # 御 / 景府: the estate 御景府
         elif (
             len(w) == 1 and w in _PLACE_CHARS and len(pw) == 1 and pf in ("c", "p", "d", "r")
@@ -1340,13 +1346,14 @@ def conflicts(a: set[str], b: set[str]) -> int:
     if any(_GIVEN_NAME.match(c) for c in a & b):
         ka.pop("某", None)  # 小宇 in both: one child, told of by his teacher (刘某) and his mother (黄某)
     sa, sb = _sources(a), _sources(b)
-    if a & b & _PUBLIC or sa & sb:
+    reporters_apart = bool(a & b & _PUBLIC or sa & sb)
+    if reporters_apart:
         for kind in _REPORTER_KINDS:
             ka.pop(kind, None)
     return (
         sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
         + bool(sa and sb and not sa & sb)
-        + _apart(_estates(a), _estates(b))
+        + (not reporters_apart and _apart(_estates(a), _estates(b)))
         + any(_schools(x, "大学") and _schools(y, "中学", "小学") and not _schools(y, "大学") for x, y in ((a, b), (b, a)))
     )  # a university and a primary school of one name (星澜大学, 星澜实验小学) are two places
 

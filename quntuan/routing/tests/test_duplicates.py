@@ -947,6 +947,8 @@ def test_the_bullies_grade_a_teacher_who_reports_and_a_firm_named_bare():
 def test_two_villages_or_a_university_and_a_primary_school_are_two_places():
     assert d.conflicts(d.clues("柳塘镇上林村想请科协讲防诈骗"), d.clues("柳塘镇下岙村想请科协讲防诈骗")) >= 1
     assert d.conflicts(d.clues("澜湾新城锦樾府7栋有人打老婆"), d.clues("住在锦樾府,丈夫打我")) == 0
+    # residents of two estates report one road's street lamp: the estates tell reporters apart
+    assert d.conflicts(d.clues("我住翠湖苑,建设路的路灯坏了"), d.clues("丹桂园门口建设路路灯不亮")) == 0
     univ = d.clues("星澜大学附近居民区流传5G基站致癌")
     school = d.clues("星澜实验小学的科学老师想预约科普大篷车")
     assert d.conflicts(univ, school) == 1 and d.conflicts(univ, d.clues("星澜大学的学生")) == 0
