@@ -753,7 +753,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
         ):
             out.add(w[0] + "某")
             out.add(w)
-    for boss in {m.group(1) for rx in (_BOSS_BEFORE, _BOSS_AFTER) for m in rx.finditer(t)} & _SURNAMES:
+    for boss in {m.group(m.lastindex) for rx in (_BOSS_BEFORE, _BOSS_AFTER) for m in rx.finditer(t)} & _SURNAMES:
         out.discard(boss + "某")
         out.add(boss + "老板")
     for teacher in {m.group(1) for m in _TEACHER.finditer(t)} & _SURNAMES:
@@ -772,7 +772,7 @@ _BOSS_BEFORE = re.compile(
 )
 _TEACHER = re.compile(r"([\u4e00-\u9fff])老师")
 _TEACHER_SURNAMED = re.compile(r"([\u4e00-\u9fff])姓(?:男|女)?(?:教师|老师|幼师|班主任)")
-_BOSS_AFTER = re.compile(r"(?!包工头)([\u4e00-\u9fff])(?:老板|老总|厂长|店长|工头|包工头)")
+_BOSS_AFTER = re.compile(r"(?!包工头)([\u4e00-\u9fff])(?:老板|老总|厂长|店长|工头|包工头)|姓([\u4e00-\u9fff])的(?:老板|老总|厂长|店长|工头|包工头)")
 
 
 # the words after which a surname and a common word are a person's full name (负责人 曹 建军), not
@@ -1062,7 +1062,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     general = {g for g in general if not any(g in n for n in unit_names)}
     for m in _BULLIES_GRADE.finditer(t):  # 被几个六年级的学生欺负: the bullies' grade, not the child's
         grade = _GRADE_WORD.match(m.group(1).removesuffix("年级"))
-        if grade and len(re.findall(m.group(1), t)) == 1:
+        if grade and t.count(m.group(1)) == 1:
             general.discard(f"{grade.group(1) or ''}{_number(grade.group(2))}年级")
     return specific, general
 

@@ -910,6 +910,7 @@ def test_the_boss_by_surname_is_a_clue_but_no_conflict_with_a_reporter():
     assert "包老板" not in spec("那个包工头跑了,工资没人给")
     assert {"曹建军", "曹老板"} <= spec("负责人曹建军一直拖着工资不发")
     assert "曹老板" in spec("包工头老曹欠工钱")
+    assert "刘老板" in spec("姓刘的包工头跑了,工钱没结") & spec("包工头刘某欠大家工钱")  # one boss, read alike
     worker = d.clues("我姓王,在宏达工地干活,包工头老曹欠我工钱")
     other = d.clues("李某反映宏达工地曹老板拖欠工资")
     assert d.conflicts(worker, other) == 0  # 王某 the reporter, 曹老板 the boss: no two people
