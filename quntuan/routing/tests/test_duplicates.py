@@ -953,3 +953,27 @@ def test_two_villages_or_a_university_and_a_primary_school_are_two_places():
     univ = d.clues("星澜大学附近居民区流传5G基站致癌")
     school = d.clues("星澜实验小学的科学老师想预约科普大篷车")
     assert d.conflicts(univ, school) == 1 and d.conflicts(univ, d.clues("星澜大学的学生")) == 0
+
+
+def _met(x: str, y: str) -> set[str]:
+    a, b = d.clue_sets(x), d.clue_sets(y)
+    ma, mb = d.meet(a[0] | a[1], b[0] | b[1], a[0] | b[0])
+    return ma & mb
+
+
+def test_a_firm_named_bare_by_a_word_of_another_kind_a_bus_line_and_a_district():
+    # 腾跃 (a verb for jieba) and 博远 (an adjective) are no clues of their own, but name the firm
+    assert "腾跃公司" in _met("上次跟你们反映过腾跃欠薪的事", "孙某,腾跃智联公司测试工程师,反映公司拖欠工资")
+    assert "博远公司" in _met("来电人系博远生物研发部负责人", "我们是博远生物医药科技有限公司")
+    assert not any(c.startswith(d.BARE) for c in _met("上次说的腾跃的事", "腾跃的事还没解决"))
+    assert "挂靠公司" not in spec("我挂靠恒达运输公司跑车")
+    # a bus line by its number alone, in a request about buses; the village before its stop
+    assert "218路" in spec("公交站撤了 能不能让218再停一下") and "203路" in spec("203那个班车改点了")
+    assert "218路" not in spec("交了218的押金") and "30路" not in spec("坐公交要30分钟")
+    assert "枫林小区" in spec("取消了枫林村站")
+    village = d.clue_sets("枫林村那个公交站撤了 老人看病要走老远 能不能让218再停一下")
+    line = d.clue_sets("218路公交改线,取消了枫林村站,村里老人很不方便")
+    shared = _met("枫林村那个公交站撤了 老人看病要走老远 能不能让218再停一下", "218路公交改线,取消了枫林村站,村里老人很不方便")
+    assert d.evidence(shared & (village[0] | line[0]), shared - village[0] - line[0], d.ClueWeights().fit([]), True)
+    # a whole district is where everyone is, no place of one matter
+    assert not {"星澜区", "澜区", "滨江区"} & (spec("户口迁到星澜区") | spec("滨江区的居民"))
