@@ -91,7 +91,7 @@ def test_shipped_example_requests_are_labelled_with_catalogue_categories():
     ("我是区妇联的巾帼志愿者,参加反家暴宣传两年了,想开一份志愿服务时长证明交给学校",
      "women.rights", "youth.volunteer"),
     # a company that makes rehabilitation equipment asks the science association for an appraisal
-    ("我们是做康复训练器材的企业,区康复工程学会会员,新产品想申请科技成果评价,需要什么材料",
+    ("我们公司研发康复训练器材,是区康复工程学会的会员单位,新产品想做科技成果评价和成果转化,需要什么材料",
      "disabled.rehab", "science.talent"),
 ])
 def test_a_rule_gives_way_to_a_much_surer_classifier(monkeypatch, router, text, rule, right):
