@@ -686,6 +686,9 @@ def _split_at_road(places: set[str]) -> set[str]:
     return out
 
 
+_NUMBERED_GIVEN = frozenset("柱娃丫妮妹狗牛毛蛋宝虎龙根喜")  # 二柱, 三娃, 二丫: a family's second or third child
+
+
 def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
     out: set[str] = set()
     for rx in (_PERSON_TITLE, _PERSON_NAMED, _PERSON_SURNAMED):
@@ -725,6 +728,10 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
             len(w) == 2
             and (
                 f.startswith(("nr", "ns", "nz"))
+                or (  # 李 二柱, 王 三娃: a given name of a numeral and a character
+                    f == "m" and len(prev) == 1 and words[i - 1][1] == "nr" and w[0] in "二三四五六七八九"
+                    and w[1] in _NUMBERED_GIVEN
+                )
                 or (
                     f == "n" and len(prev) == 1 and words[i - 1][1] == "nr" and frequency(w) < _COMMON_FREQ
                     and w[-1] not in "子巷街路里" and not _kind_of(w)
@@ -1013,11 +1020,14 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             if len(w) > 1:
                 out.append((w[1:], f))
         elif (
-            len(w) == 2 and w[0] == "村" and w[1] in "站口头" and len(pw) >= 2
-            and pf in _NAME_LIKE_FLAGS and pw[-1] not in "镇乡村区县市"
+            len(w) == 2 and w[0] == "村" and len(pw) >= 2 and pf in _NAME_LIKE_FLAGS and pw[-1] not in "镇乡村区县市"
+            and (w[1] in "站口头" or (
+                w[1] in _SURNAMES and i + 1 < len(words) and words[i + 1][1].startswith(("nr", "ns", "nz"))
+                and len(words[i + 1][0]) == 2
+            ))
         ):
-            out[-1] = (pw + "村", "ns")  # 枫林 村站: the village 枫林村 and its stop
-            out.append((w[1:], "n"))
+            out[-1] = (pw + "村", "ns")  # 枫林 村站: the village 枫林村 and its stop; 桑园 村王 桂兰: 王桂兰 of 桑园村
+            out.append((w[1:], "nr" if w[1] in _SURNAMES and w[1] not in "站口头" else "n"))
         elif len(w) == 2 and w[1] == "村" and pw in _DIRECTION and pf in ("f", "a", "b"):
             out[-1] = (pw + w, "ns")
         elif (

@@ -977,3 +977,10 @@ def test_a_firm_named_bare_by_a_word_of_another_kind_a_bus_line_and_a_district()
     assert d.evidence(shared & (village[0] | line[0]), shared - village[0] - line[0], d.ClueWeights().fit([]), True)
     # a whole district is where everyone is, no place of one matter
     assert not {"星澜区", "澜区", "滨江区"} & (spec("户口迁到星澜区") | spec("滨江区的居民"))
+
+
+def test_a_given_name_of_a_numeral_and_a_villager_glued_to_the_village():
+    grid = spec("桑园村李二柱的护理补贴停了好几个月了 我是村里网格员")
+    mother = spec("桑园村王桂兰老人(72岁)来电,儿子李二柱智力残疾二级,护理补贴没到账")
+    assert {"李二柱", "桑园小区"} <= grid & mother and "王桂兰" in mother
+    assert not any(c.startswith("李二") for c in spec("李二级残疾"))  # 二级 is a grade, no given name
