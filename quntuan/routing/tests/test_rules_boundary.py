@@ -92,6 +92,11 @@ def test_identity_is_not_a_service_cue():
     assert "other.government" in categories
 
 
+def test_a_workplace_without_a_union_asks_about_membership():
+    assert "union.membership" in {c.category for c in cues("公司一直没工会 我们几个想牵头建一个")}
+    assert "union.membership" not in {c.category for c in cues("工会的活动都有哪些")}
+
+
 FIXTURES = [
     "boundary_cases.jsonl",
     "boundary_holdout.jsonl",
