@@ -1424,8 +1424,6 @@ def _sources(clues: set[str]) -> set[str]:
     return {_SOURCE_OF.get(s, s) for s in _SOURCES if s in joined}
 
 
-
-
 def _written_bare(a: set[str], b: set[str], specific: frozenset[str] | set[str]) -> set[str]:
     """The places and units of ``b`` that ``a`` names without their kind (恒达 of 恒达那个厂 is
     恒达公司; 金桂 is 金桂苑小区)."""
