@@ -93,8 +93,9 @@ _BARE_MONEY = re.compile(
 _LETTER_MONEY = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*([kKwW])(?![a-zA-Z])")
 # 县道X203线 = 县道203线 = X203: a numbered road (G national, S provincial, X county, Y township)
 _NUMBERED_ROAD = re.compile(r"(国道|省道|县道|乡道)\s*([GSXY])?(\d{2,4})(?!\d)|(?<![A-Za-z0-9])([GSXY])(\d{2,4})线")
+# a bus line written by its number alone (218, not 218路) in a request about buses, and the clue
+# of a numbered line (218路)
 _BUS_LINE = re.compile(r"^\d{1,3}路$")
-# a bus line written by its number alone (218, not 218路) in a request about buses
 _BUS = re.compile(r"公交|班车|巴士|路车|专线|线路")
 _BARE_LINE = re.compile(
     r"(?<![\d.A-Za-z])(\d{2,3})(?![\d.%A-Za-z万千元块年月日号栋幢楼层室米人个天岁期次分秒小斤亩平户名位家件条辆台路多余来几])"
@@ -1027,7 +1028,7 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             ))
         ):
             out[-1] = (pw + "村", "ns")  # 枫林 村站: the village 枫林村 and its stop; 桑园 村王 桂兰: 王桂兰 of 桑园村
-            out.append((w[1:], "nr" if w[1] in _SURNAMES and w[1] not in "站口头" else "n"))
+            out.append((w[1:], "n" if w[1] in "站口头" else "nr"))
         elif len(w) == 2 and w[1] == "村" and pw in _DIRECTION and pf in ("f", "a", "b"):
             out[-1] = (pw + w, "ns")
         elif (
