@@ -102,3 +102,16 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def lean_router(monkeypatch):
+    """Retraining fits on the catalogue and the examples given, without the shipped corpus of
+    example requests. What those tests check (the better model kept, the worse refused, versions,
+    rollback, audit) does not depend on the corpus, and each fit of it takes half a minute."""
+    from functools import partial
+
+    from quntuan.routing import services
+    from quntuan.routing.model import Router
+
+    monkeypatch.setattr(services, "Router", partial(Router, with_corpus=False))

@@ -96,6 +96,7 @@ def test_confirmed_examples_are_the_newest_cases(world, legal, women_rights):
     assert len(routing._confirmed_examples()) == 3
 
 
+@pytest.mark.usefixtures("lean_router")
 def test_retrain_and_rollback_are_audited(world):
     routing.routing_retrain(actor=world.admin, examples=GOOD)
     routing.routing_retrain(actor=world.admin, examples=GOOD, force=True)
@@ -108,6 +109,7 @@ def test_retrain_and_rollback_are_audited(world):
 
 
 @pytest.mark.parametrize("who", ["supervisor", "admin"])
+@pytest.mark.usefixtures("lean_router")
 def test_managers_list_versions_and_roll_back(client, world, who):
     routing.routing_retrain(examples=GOOD)
     routing.routing_retrain(examples=GOOD, force=True)
@@ -127,6 +129,7 @@ def test_managers_list_versions_and_roll_back(client, world, who):
 
 
 @pytest.mark.parametrize("who", ["union_staff", "union_leader", "auditor", "resident", None])
+@pytest.mark.usefixtures("lean_router")
 def test_others_may_not_see_or_roll_back(client, world, who):
     routing.routing_retrain(examples=GOOD)
     routing.routing_retrain(examples=GOOD, force=True)
@@ -138,6 +141,7 @@ def test_others_may_not_see_or_roll_back(client, world, who):
     assert RoutingModel.objects.get(is_active=True).version == 2
 
 
+@pytest.mark.usefixtures("lean_router")
 def test_models_page_lists_versions_and_rolls_back(client, world):
     routing.routing_retrain(examples=GOOD)
     routing.routing_retrain(examples=GOOD, force=True)
@@ -153,6 +157,7 @@ def test_models_page_lists_versions_and_rolls_back(client, world):
 
 
 @pytest.mark.parametrize("who", ["union_staff", "auditor"])
+@pytest.mark.usefixtures("lean_router")
 def test_models_page_refused_to_others(client, world, who):
     routing.routing_retrain(examples=GOOD)
     routing.routing_retrain(examples=GOOD, force=True)
@@ -162,6 +167,7 @@ def test_models_page_refused_to_others(client, world, who):
     assert RoutingModel.objects.get(is_active=True).version == 2
 
 
+@pytest.mark.usefixtures("lean_router")
 def test_retrain_without_held_out_examples_keeps_the_active_model(world):
     routing.routing_retrain(examples=GOOD)
     row = routing.routing_retrain(examples=[])  # e.g. the nightly task before any case is confirmed

@@ -40,6 +40,7 @@ def test_suggest_very_long_text():
     assert out[0]["category"] == "disabled.access"
 
 
+@pytest.mark.usefixtures("lean_router")
 def test_retrain_keeps_better_model_and_refuses_worse():
     first = services.routing_retrain(examples=GOOD)
     assert first.is_active is True
@@ -53,6 +54,7 @@ def test_retrain_keeps_better_model_and_refuses_worse():
     assert second.metrics["held_out_top1"] < second.metrics["active_top1"]
 
 
+@pytest.mark.usefixtures("lean_router")
 def test_rollback_activates_older_version():
     services.routing_retrain(examples=GOOD)
     services.routing_retrain(examples=GOOD, force=True)
