@@ -18,8 +18,9 @@ received in the 60 days before the sample case or still open, visible to the use
 new text is segmented). Timed three ways:
 
 * ``query``: the candidate statement alone (the database part);
-* ``cold``: the whole check with the per-process clue cache emptied before each sample (a
-  process that has never seen these candidates: their clues come from the database);
+* ``cold``: the whole check with the per-process clue cache and the compiled case policies
+  emptied before each sample (a process that has never seen these candidates nor this user: the
+  clues come from the database, the user's memberships are read and the policy compiled);
 * ``warm``: the whole check again (as in a running web worker).
 * ``unstored`` (first pass, only when candidates had no stored clues): the check that computes
   and writes back the missing clues, the cost once per case after the column was added.
@@ -82,6 +83,7 @@ def main(argv=None) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from quntuan.cases import queries
+    from quntuan.core import policies
     from quntuan.cases.models import Case
     from quntuan.organizations.models import Membership
     from quntuan.routing import services
@@ -174,6 +176,7 @@ def main(argv=None) -> dict:
             t_db.append(total_exec)
 
         services._clues_of.cache_clear()
+        policies._compiled.clear()
         t0 = time.perf_counter()
         out = queries.likely_duplicates(text=text, categories=cats, **kw)
         t_cold.append((time.perf_counter() - t0) * 1000)

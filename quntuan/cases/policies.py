@@ -6,11 +6,13 @@ answer "may this user do X to this case?". Views, API endpoints and services ask
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from quntuan.accounts.models import Role
 from quntuan.cases.models import OPEN_STATUSES, Case, CaseStatus, CoHandling
-from quntuan.core.policies import BasePolicy
+from quntuan.core.policies import BasePolicy, compiled_for_user
 from quntuan.core.text import mask_mobile
 from quntuan.organizations.models import Membership, Region
 
@@ -199,3 +201,28 @@ __all__ = [
     "user_leader_org_ids",
     "user_org_ids",
 ]
+
+
+def visible_where(user, generation: int) -> tuple[str, tuple] | None:
+    """The condition of ``case_policy.visible(user)`` as SQL on the cases table by its own name
+    (``"cases_case"``) and its parameters: ``("", ())`` when every case is visible, None when none
+    is. A policy that joins another table (a city's districts) comes as ``"cases_case"."id" IN
+    (its statement)``. Compiled once per user within ``generation`` (``compiled_for_user``)."""
+
+    def compile_sql():
+        query = case_policy.visible(user).order_by().values_list("id").query
+        if query.is_empty():
+            return None
+        table = Case._meta.db_table
+        if any(alias != table and count for alias, count in query.alias_refcount.items()):
+            sql, params = query.sql_with_params()
+            return f'"{table}"."id" IN ({sql})', tuple(params)
+        try:
+            sql, params = query.get_compiler(connection=connection).compile(query.where)
+        except EmptyResultSet:
+            return None
+        except FullResultSet:
+            return "", ()
+        return sql, tuple(params)
+
+    return compiled_for_user("cases:visible", user, generation, compile_sql)

@@ -6,6 +6,7 @@ has not run yet.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime, time, timedelta
 
@@ -22,6 +23,7 @@ from quntuan.cases.policies import (
     region_district_q,
     user_leader_org_ids,
     user_org_ids,
+    visible_where,
 )
 from quntuan.core.exceptions import ApplicationError, NotFound
 from quntuan.core.text import is_valid_mobile
@@ -226,32 +228,13 @@ def clue_text(title: str, content: str) -> str:
     return f"{title}。{(content or '')[:CANDIDATE_TEXT]}"
 
 
-def _any_of(qs: QuerySet, id_queries: list[QuerySet]) -> QuerySet:
-    """``qs`` restricted to the ids the one-column, limited ``id_queries`` return, in the same
-    statement. PostgreSQL: ``id = ANY(ARRAY(q1) || ARRAY(q2) ...)`` — each small subquery runs
-    once on its index and the rows are read by primary key (an OR of ``IN (subquery)`` would be
-    planned as a scan of the big table). Elsewhere: an OR of ``IN (subquery)``."""
-    if connection.vendor != "postgresql":
-        where = Q(pk__in=[])
-        for q in id_queries:
-            where |= Q(pk__in=q)
-        return qs.filter(where)
-    parts, params = [], []
-    for q in id_queries:
-        sql, p = q if isinstance(q, tuple) else q.query.sql_with_params()
-        parts.append(f"ARRAY({sql})")
-        params.extend(p)
-    table = Case._meta.db_table
-    return qs.extra(where=[f'"{table}"."id" = ANY({" || ".join(parts)})'], params=params)  # noqa: S610
-
-
 DUPLICATE_FIELDS = ("id", "tracking_no", "title", "category_id", "status", "received_at", "address",
                     "community_id", "handling_org_id")
 
 
 def duplicate_candidates(*, user, district_id: int, community_id: int | None = None, address: str = "",
                          exclude_id: int | None = None, now: datetime | None = None,
-                         categories: tuple[str, ...] | None = None, requester_mobile: str = "") -> QuerySet[Case]:
+                         categories: tuple[str, ...] | None = None, requester_mobile: str = "") -> list[dict]:
     """Cases a new one may repeat, pre-filtered in the database: in the same community (or, with
     no community, the same address in the district) — or, given ``requester_mobile``, of the same
     requester in the district, wherever (at most ``DUPLICATE_SAME_REQUESTER``, index on district,
@@ -261,8 +244,8 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     most ``DUPLICATE_CANDIDATES`` + ``DUPLICATE_OPEN_OLDER`` rows of ``DUPLICATE_FIELDS`` and
     ``clues`` (the stored clues; never the content).
 
-    One statement after the user's memberships (the case policy), whose cost does not grow with
-    the table: subqueries pick at most
+    One statement (on PostgreSQL written by hand, with the case policy compiled once per user:
+    ``_candidates_postgresql``), whose cost does not grow with the table: subqueries pick at most
     ``DUPLICATE_SCAN`` recent ids from the index on (community, received_at desc) and at most 50
     older open ones from the partial index of open cases (for an address: the index on
     (district, address, received_at desc) for the same address, and among the district's newest
@@ -273,6 +256,15 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
     address = address.strip()
     mobile = requester_mobile.strip() if is_valid_mobile(requester_mobile.strip()) else ""
+    find = _candidates_postgresql if connection.vendor == "postgresql" else _candidates_orm
+    return find(user=user, district_id=district_id, community_id=community_id, address=address,
+                exclude_id=exclude_id, since=since, now=now, categories=categories, mobile=mobile)
+
+
+def _candidates_orm(*, user, district_id: int, community_id: int | None, address: str,
+                    exclude_id: int | None, since: datetime, now: datetime,
+                    categories: tuple[str, ...] | None, mobile: str) -> list[dict]:
+    """``duplicate_candidates`` through the ORM (SQLite): an OR of ``IN (subquery)``."""
     id_queries = []
     if community_id or address:
         place = (Case.objects.filter(community_id=community_id) if community_id
@@ -288,13 +280,16 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
                                               received_at__gte=since, received_at__lte=now)
                           .order_by("-received_at").values("id")[:DUPLICATE_SAME_REQUESTER])
     if not id_queries:
-        return Case.objects.none()
+        return []
     if not community_id and len(address) >= ADDRESS_MIN_CONTAINED:
         # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
         # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
         # district, received_at), so the cost stays bounded however many cases the district has
         id_queries.append(_address_contained(district_id, address, since, now))
-    qs = _any_of(case_policy.visible(user), id_queries).exclude(status=CaseStatus.MERGED)
+    any_of = Q(pk__in=[])
+    for q in id_queries:
+        any_of |= Q(pk__in=q)
+    qs = case_policy.visible(user).filter(any_of).exclude(status=CaseStatus.MERGED)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     if categories:
@@ -303,25 +298,95 @@ def duplicate_candidates(*, user, district_id: int, community_id: int | None = N
         org = categories[0].split(".", 1)[0]
         same_org = Category.objects.filter(Q(org_code=org) | Q(code__in=categories)).values("id")
         qs = qs.filter(Q(category_id__in=same_org) | Q(category__isnull=True))
-    return (qs.order_by("-received_at").values(*DUPLICATE_FIELDS, "clues", "requester_mobile")
-            [:DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER + (DUPLICATE_SAME_REQUESTER if mobile else 0)])
+    return list(qs.order_by("-received_at", "-id").values(*DUPLICATE_FIELDS, "clues", "requester_mobile")
+                [:_candidate_limit(mobile)])
 
 
-def _address_contained(district_id: int, address: str, since: datetime, now: datetime):
+def _candidate_limit(mobile: str) -> int:
+    return DUPLICATE_CANDIDATES + DUPLICATE_OPEN_OLDER + (DUPLICATE_SAME_REQUESTER if mobile else 0)
+
+
+def _address_contained(district_id: int, address: str, since: datetime, now: datetime) -> QuerySet:
     """Ids of the district's newest ``ADDRESS_SCAN`` cases of the window whose address contains
-    ``address``, newest first. PostgreSQL: one pass over those rows (id and address read
-    together), as SQL for ``_any_of``; elsewhere a queryset."""
-    if connection.vendor != "postgresql":
-        newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
-                  .order_by("-received_at").values("id")[:ADDRESS_SCAN])
-        return (Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
-                .order_by("-received_at").values("id")[:DUPLICATE_SCAN])
+    ``address``, newest first."""
+    newest = (Case.objects.filter(district_id=district_id, received_at__gte=since, received_at__lte=now)
+              .order_by("-received_at").values("id")[:ADDRESS_SCAN])
+    return (Case.objects.filter(pk__in=Subquery(newest), address__contains=address)
+            .order_by("-received_at").values("id")[:DUPLICATE_SCAN])
+
+
+def _candidates_postgresql(*, user, district_id: int, community_id: int | None, address: str,
+                           exclude_id: int | None, since: datetime, now: datetime,
+                           categories: tuple[str, ...] | None, mobile: str) -> list[dict]:
+    """``duplicate_candidates`` on PostgreSQL: the same rows from one statement written here, with
+    the case policy's condition compiled once per user (``visible_where``). Composing and compiling
+    the queryset took more time than the server spent running it.
+
+    ``id = ANY(ARRAY(q1) || ARRAY(q2) ...)``: each small subquery runs once on its index and the
+    rows are read by primary key (an OR of ``IN (subquery)`` would be planned as a scan of the big
+    table); the policy and the categories then filter those few rows."""
+    from quntuan.search.permissions import generation
+
+    policy = visible_where(user, generation())
+    if policy is None:
+        return []
     table = Case._meta.db_table
-    pattern = "%" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    sql = (f'SELECT t.id FROM (SELECT id, address, received_at FROM "{table}" '  # noqa: S608 - table from the model
-           "WHERE district_id = %s AND received_at >= %s AND received_at <= %s "
-           "ORDER BY received_at DESC LIMIT %s) t WHERE t.address LIKE %s ORDER BY t.received_at DESC LIMIT %s")
-    return sql, [district_id, since, now, ADDRESS_SCAN, pattern, DUPLICATE_SCAN]
+    ids: list[str] = []
+    params: list = []
+
+    def newest(where: str, values: list, limit: int) -> None:
+        ids.append(f'ARRAY(SELECT id FROM "{table}" WHERE {where} ORDER BY received_at DESC LIMIT %s)')  # noqa: S608 - written here, values are parameters
+        params.extend([*values, limit])
+
+    if community_id or address:
+        place, at = (("community_id = %s", [community_id]) if community_id
+                     else ("district_id = %s AND address = %s", [district_id, address]))
+        newest(f"{place} AND received_at >= %s AND received_at <= %s", [*at, since, now], DUPLICATE_SCAN)
+        open_in = ", ".join(["%s"] * len(OPEN_STATUSES))
+        newest(f"{place} AND received_at < %s AND status IN ({open_in})",
+               [*at, since, *map(str, OPEN_STATUSES)], DUPLICATE_OPEN_OLDER)
+    if mobile:
+        newest("district_id = %s AND requester_mobile = %s AND received_at >= %s AND received_at <= %s",
+               [district_id, mobile, since, now], DUPLICATE_SAME_REQUESTER)
+    if not ids:
+        return []
+    if not community_id and len(address) >= ADDRESS_MIN_CONTAINED:
+        # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
+        # looked for among the district's newest ADDRESS_SCAN cases of the window (index on
+        # district, received_at; id and address read together), so the cost stays bounded however
+        # many cases the district has
+        pattern = "%" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        ids.append(f'ARRAY(SELECT t.id FROM (SELECT id, address, received_at FROM "{table}" '  # noqa: S608 - table from the model
+                   "WHERE district_id = %s AND received_at >= %s AND received_at <= %s "
+                   "ORDER BY received_at DESC LIMIT %s) t WHERE t.address LIKE %s "
+                   "ORDER BY t.received_at DESC LIMIT %s)")
+        params += [district_id, since, now, ADDRESS_SCAN, pattern, DUPLICATE_SCAN]
+    where = [f'"{table}"."id" = ANY({" || ".join(ids)})', f'"{table}"."status" <> %s']
+    params.append(str(CaseStatus.MERGED))
+    if exclude_id is not None:
+        where.append(f'"{table}"."id" <> %s')
+        params.append(exclude_id)
+    if policy[0]:
+        where.append(f"({policy[0]})")
+        params.extend(policy[1])
+    if categories:
+        from quntuan.catalog.models import Category
+
+        where.append(f'("{table}"."category_id" IN (SELECT id FROM "{Category._meta.db_table}" '  # noqa: S608 - tables from the models
+                     f'WHERE org_code = %s OR code = ANY(%s)) OR "{table}"."category_id" IS NULL)')
+        params += [categories[0].split(".", 1)[0], list(categories)]
+    columns = ", ".join(f'"{table}"."{c}"' for c in (*DUPLICATE_FIELDS, "clues", "requester_mobile"))
+    sql = (f'SELECT {columns} FROM "{table}" WHERE {" AND ".join(where)} '  # noqa: S608 - names from the models, values are parameters
+           f'ORDER BY "{table}"."received_at" DESC, "{table}"."id" DESC LIMIT %s')
+    params.append(_candidate_limit(mobile))
+    names = (*DUPLICATE_FIELDS, "clues", "requester_mobile")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for r in rows:
+        if isinstance(r["clues"], str):
+            r["clues"] = json.loads(r["clues"])
+    return rows
 
 
 def _candidate_clues(rows: list[dict], *, store: bool = True) -> dict[int, tuple[frozenset, frozenset]]:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from quntuan.core.policies import compiled_for_user
 from quntuan.search import permissions
 from quntuan.search.models import DocumentKind, SearchDocument
 from quntuan.search.text import (
@@ -500,14 +501,9 @@ def _page_documents(ids: list[int]) -> dict[int, _PageDocument]:
 # Each row of the page is checked once more with its app's policy (``visible(user)``): the index can
 # lag behind a change, the policy cannot. Building and compiling those querysets cost more than the
 # rest of a search in Python (1.7 ms of 4.8), so the SQL of ``visible(user)`` is compiled once per
-# user and kind and kept in this process for ``POLICY_SQL_TTL`` seconds within one generation of
-# memberships, organizations and regions (``permissions.generation``) — as the keys are. It is
-# still run against the live tables for every page: a case that left an organization a moment ago
-# is not shown.
-POLICY_SQL_TTL = permissions.KEYS_TTL
-POLICY_SQL_MEMORY = 8192
-_policy_sql: OrderedDict = OrderedDict()
-_policy_lock = threading.Lock()
+# user and kind (``core.policies.compiled_for_user``) within one generation of memberships,
+# organizations and regions — as the keys are. It is still run against the live tables for every
+# page.
 
 
 def _policy(kind: str):
@@ -524,25 +520,15 @@ def _policy(kind: str):
 
 def visible_sql(user, kind: str, generation: int) -> tuple[str, tuple] | None:
     """The SQL of ``visible(user)`` of ``kind``'s policy, selecting ``id`` (None: nothing)."""
-    key = (generation, kind, getattr(user, "pk", None), getattr(user, "role", None), getattr(user, "region_id", None),
-           getattr(user, "is_superuser", False), getattr(user, "is_active", False),
-           getattr(user, "is_authenticated", False))
-    now = time.monotonic()
-    with _policy_lock:
-        found = _policy_sql.get(key)
-        if found is not None and found[0] > now:
-            _policy_sql.move_to_end(key)
-            return found[1]
-    queryset = _policy(kind).visible(user).order_by().values_list("id")
-    try:
-        compiled = None if queryset.query.is_empty() else queryset.query.sql_with_params()
-    except EmptyResultSet:
-        compiled = None
-    with _policy_lock:
-        _policy_sql[key] = (now + POLICY_SQL_TTL, compiled)
-        while len(_policy_sql) > POLICY_SQL_MEMORY:
-            _policy_sql.popitem(last=False)
-    return compiled
+
+    def compile_sql():
+        queryset = _policy(kind).visible(user).order_by().values_list("id")
+        try:
+            return None if queryset.query.is_empty() else queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return None
+
+    return compiled_for_user(f"search:{kind}", user, generation, compile_sql)
 
 
 def allowed_ids(user, by_kind: dict[str, list[int]], generation: int) -> dict[str, set[int]]:
