@@ -39,6 +39,8 @@ def load(name):
         ("妇联你好,我丈夫在机械厂冲压车间压伤了手指,公司不给报工伤,还停了工资", "union.legal"),
         # pay owed is the matter, even when the tuition it was for is what hurts
         ("妇联你好,我老公在建筑工地干活,包工头四个多月没给钱了,家里娃娃学费都交不上", "union.legal"),
+        ("她丈夫在工业园的机械厂干活,厂里好几个月没发工资了,孩子下学期的学费都凑不齐", "union.legal"),
+        ("公司拖欠我们车间二十多个人三个月的工资,孩子的学费都交不起了", "union.legal"),
         ("我男人在厂里干了三个月,一分钱没拿到,老板说再等等", "union.legal"),
         # a worker's family that cannot pay the tuition asks for the union's student aid
         ("我在环卫所上班,工资不高,女儿考上大学学费凑不齐,工会能不能帮一把", "union.hardship"),
