@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 15
+CLUE_VERSION = 16
 # A rare word that is no clue by its tag (腾跃 a verb, 博远 an adjective) is kept as BARE + word: it
 # counts only where the other request names a firm by it (腾跃智联公司, ``_written_bare``), and
 # ``meet`` drops such words before anything is compared.
@@ -327,8 +327,8 @@ def _trim_name(parts: list[str]) -> str:
     while parts and parts[0] in _NOT_A_NAME:
         parts = parts[1:]
     name = "".join(parts)
-    if len(name) >= 3 and name[0] in _BEFORE_A_NAME:
-        name = name[1:]  # jieba's 住翠 / 湖湾: 住 is no part of 翠湖湾
+    if len(name) >= 3 and name[0] in _BEFORE_A_NAME + "过":
+        name = name[1:]  # jieba's 住翠 / 湖湾: 住 is no part of 翠湖湾; nor 过 of 反映过 恒拓 (过恒拓)
     for p in ("本区", "我区", "区内", "开发区", "高新区", "经开区", "区", "市", "原"):  # 原小营村 is 小营村 (former)
         if name.startswith(p) and len(name) - len(p) >= 2:
             name = name[len(p) :]
@@ -844,13 +844,15 @@ _PROBLEMS = (
     ),
     (
         re.compile(
-            r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,8}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
+            r"欠薪|讨薪|讨工钱|(?:拖欠|欠|拖)[^,，。]{0,8}?(?:工资|工钱|薪水|血汗钱)|拖欠[^,，。]{9,16}?(?:工资|工钱|薪水)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
             r"|(?:工资|工钱).{0,6}(?:没|未)(?:发|结清|结)|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
             r"|(?:都|也|还)(?:没|没有)(?:拿到|领到)(?:钱|工钱|工资)|欠(?:我们|我|他们|他|大家|工人)(?:的)?钱"
             r"|工资[^,，。]{0,10}?拖着?不(?:发|给)|工资(?:又|还|总|老|一直|老是|总是)拖|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
         ),
         "欠薪",
     ),
+    # a hole in the road, however told (大坑, 坑洞, 坑坑洼洼)
+    (re.compile(r"坑洞|大坑|深坑|坑洼|坑坑洼洼|有个坑|一个坑|(?:路面|路上)[^,，。]{0,4}坑(?![人爹])"), "坑洞"),
     (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
     (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named

@@ -984,3 +984,16 @@ def test_a_given_name_of_a_numeral_and_a_villager_glued_to_the_village():
     mother = spec("桑园村王桂兰老人(72岁)来电,儿子李二柱智力残疾二级,护理补贴没到账")
     assert {"李二柱", "桑园小区"} <= grid & mother and "王桂兰" in mother
     assert not any(c.startswith("李二") for c in spec("李二级残疾"))  # 二级 is a grade, no given name
+
+
+def test_pay_owed_told_at_length_and_a_hole_in_the_road():
+    # 拖欠 … 工资 with the workers counted in between is unpaid pay
+    assert "欠薪" in _met("公司自今年8月起拖欠包括他在内12名工人的工资", "我老公在恒拓机械上班 三个月没发工资了")
+    assert "欠薪" not in d.clue_sets("拖欠的房租和水电费一起算,工资照发")[1]
+    # a hole in the road, told as 大坑 once and 坑洞 again
+    assert "坑洞" in _met("柳塘路与桐林大道交叉口往南50米路面有个大坑", "本月初反映过的柳塘路路口坑洞问题,到现在还没修")
+    assert "坑洞" not in d.clue_sets("这个中介太坑人了")[1]
+
+
+def test_a_firm_glued_to_the_verb_before_it():
+    assert "恒拓公司" in spec("上次反映过恒拓公司欠薪的事") and "过恒拓公司" not in spec("上次反映过恒拓公司欠薪的事")
