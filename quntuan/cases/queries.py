@@ -327,9 +327,6 @@ def _candidates_postgresql(*, user, district_id: int, community_id: int | None, 
     table); the policy and the categories then filter those few rows."""
     from quntuan.search.permissions import generation
 
-    policy = visible_where(user, generation())
-    if policy is None:
-        return []
     table = Case._meta.db_table
     ids: list[str] = []
     params: list = []
@@ -348,7 +345,8 @@ def _candidates_postgresql(*, user, district_id: int, community_id: int | None, 
     if mobile:
         newest("district_id = %s AND requester_mobile = %s AND received_at >= %s AND received_at <= %s",
                [district_id, mobile, since, now], DUPLICATE_SAME_REQUESTER)
-    if not ids:
+    policy = visible_where(user, generation()) if ids else None
+    if policy is None:
         return []
     if not community_id and len(address) >= ADDRESS_MIN_CONTAINED:
         # an address typed shorter than the stored one ("宏达服装厂" in "新桥社区宏达服装厂"):
