@@ -192,17 +192,6 @@ class CasePolicy(BasePolicy):
 
 case_policy = CasePolicy()
 
-__all__ = [
-    "OPEN_STATUSES",
-    "CasePolicy",
-    "case_policy",
-    "is_leader",
-    "is_member",
-    "user_leader_org_ids",
-    "user_org_ids",
-]
-
-
 def visible_where(user, generation: int) -> tuple[str, tuple] | None:
     """The condition of ``case_policy.visible(user)`` as SQL on the cases table by its own name
     (``"cases_case"``) and its parameters: ``("", ())`` when every case is visible, None when none
@@ -226,3 +215,16 @@ def visible_where(user, generation: int) -> tuple[str, tuple] | None:
         return sql, tuple(params)
 
     return compiled_for_user("cases:visible", user, generation, compile_sql)
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "CasePolicy",
+    "case_policy",
+    "is_leader",
+    "is_member",
+    "user_leader_org_ids",
+    "user_org_ids",
+    "visible_where",
+]
+
