@@ -192,6 +192,7 @@ class CasePolicy(BasePolicy):
 
 case_policy = CasePolicy()
 
+
 def visible_where(user, generation: int) -> tuple[str, tuple] | None:
     """The condition of ``case_policy.visible(user)`` as SQL on the cases table by its own name
     (``"cases_case"``) and its parameters: ``("", ())`` when every case is visible, None when none
