@@ -740,7 +740,7 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
                 )
             )  # 负责人 曹/nr 建军/n: jieba names the surname alone
             and prev[-1:] in _SURNAMES
-            and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找"))
+            and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找", "子", "女", "夫", "妻"))  # 其子孙 宇轩
             and not (len(prev) == 1 and words[i - 1][1].startswith(("c", "p", "u", "d", "r", "v")))  # 和 养老
             and w not in _GENERIC
             and not (prev in _PLACE_CHARS and i > 1 and words[i - 2][1].startswith(("n", "ns", "nr")))

@@ -997,3 +997,9 @@ def test_pay_owed_told_at_length_and_a_hole_in_the_road():
 
 def test_a_firm_glued_to_the_verb_before_it():
     assert "恒拓公司" in spec("上次反映过恒拓公司欠薪的事") and "过恒拓公司" not in spec("上次反映过恒拓公司欠薪的事")
+
+
+def test_a_child_named_after_its_parent_in_an_operators_note():
+    # 其子孙宇轩: jieba reads 子孙 (descendants) and 宇轩; the child is 孙宇轩
+    assert {"孙宇轩", "孙某"} <= spec("来访人孙女士,其子孙宇轩5岁,申请免费助听器")
+    assert "孙宇轩" in _met("来访人孙女士,其子孙宇轩5岁,申请免费助听器适配", "来电人为孙宇轩的外婆,说外孙助听器申请了好几个月")
