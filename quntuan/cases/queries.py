@@ -373,16 +373,16 @@ def _candidates_postgresql(*, user, district_id: int, community_id: int | None, 
         where.append(f'("{table}"."category_id" IN (SELECT id FROM "{Category._meta.db_table}" '  # noqa: S608 - tables from the models
                      f'WHERE org_code = %s OR code = ANY(%s)) OR "{table}"."category_id" IS NULL)')
         params += [categories[0].split(".", 1)[0], list(categories)]
-    columns = ", ".join(f'"{table}"."{c}"' for c in (*DUPLICATE_FIELDS, "clues", "requester_mobile"))
+    names = (*DUPLICATE_FIELDS, "clues", "requester_mobile")
+    columns = ", ".join(f'"{table}"."{c}"' for c in names)
     sql = (f'SELECT {columns} FROM "{table}" WHERE {" AND ".join(where)} '  # noqa: S608 - names from the models, values are parameters
            f'ORDER BY "{table}"."received_at" DESC, "{table}"."id" DESC LIMIT %s')
     params.append(_candidate_limit(mobile))
-    names = (*DUPLICATE_FIELDS, "clues", "requester_mobile")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for r in rows:
-        if isinstance(r["clues"], str):
+        if isinstance(r["clues"], str):  # Django's psycopg set-up hands jsonb over as text
             r["clues"] = json.loads(r["clues"])
     return rows
 
