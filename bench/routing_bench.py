@@ -83,8 +83,8 @@ def main(argv=None) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from quntuan.cases import queries
-    from quntuan.core import policies
     from quntuan.cases.models import Case
+    from quntuan.core import policies
     from quntuan.organizations.models import Membership
     from quntuan.routing import services
 
