@@ -853,6 +853,9 @@ _PROBLEMS = (
     ),
     # a hole in the road, however told (大坑, 坑洞, 坑坑洼洼)
     (re.compile(r"坑洞|大坑|深坑|坑洼|坑坑洼洼|有个坑|一个坑|(?:路面|路上)[^,，。]{0,4}坑(?![人爹])"), "坑洞"),
+    # founding or joining a union, and a labour contract never signed: labour matters of their own
+    (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|(?:加入|申请加入)工会|入会|没有?工会"), "入会"),
+    (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
     (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
     (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named
@@ -1353,11 +1356,12 @@ _CONFLICT = re.compile(
 )
 _BOYS = frozenset("儿子 孙子 外孙 侄子 外甥 男孩 男孩子 小伙子".split())
 _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 闺女 小姑娘".split())
-# A disability's kind (听力 and 肢体) tells two disabled people apart; a labour dispute's kind (工伤
-# and 欠薪, 加班费 and 社保) two matters at one firm. Unpaid overtime is unpaid pay.
+# A disability's kind (听力 and 肢体) tells two disabled people apart; a labour matter's kind (工伤
+# and 欠薪, 加班费 and 社保, a union to found and a heat allowance, a contract never signed) two
+# matters at one firm. Unpaid overtime is unpaid pay.
 _DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
 _DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
-             "高温": "高温", "辞退": "辞退", "孕期": "孕期"}
+             "高温": "高温", "辞退": "辞退", "孕期": "孕期", "入会": "入会", "合同": "合同"}
 # the given name of the person a matter is about: 小宇, 阿强, 乐乐
 _GIVEN_NAME = re.compile(r"^(?:[小阿][\u4e00-\u9fff]|([\u4e00-\u9fff])\1)$")
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it

@@ -819,6 +819,12 @@ def test_two_kinds_of_disability_or_of_labour_dispute_are_two_matters():
     overtime = d.clues("恒远钢构天天加班到九点,加班费一分没有")
     unpaid = d.clues("恒远钢构三个月没发工资了")
     assert d.conflicts(injury, overtime) == 1 and d.conflicts(overtime, unpaid) == 0  # overtime is pay
+    # a union to found and a contract never signed are matters of their own at one firm
+    heat = d.clues("鑫达物流的仓库38度,公司没发高温津贴")
+    union = d.clues("鑫达物流仓库一直没有工会,我们想自己组建基层工会")
+    contract = d.clues("鑫达物流入职一年半了公司一直没跟我签劳动合同")
+    assert d.conflicts(heat, union) == 1 and d.conflicts(heat, contract) == 1
+    assert d.conflicts(union, d.clues("鑫达物流的分拣员想入会,工会什么时候来")) == 0
 
 
 def test_a_surname_with_a_named_place_or_two_uncommon_problem_words_is_evidence():
