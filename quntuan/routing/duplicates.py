@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 16
+CLUE_VERSION = 17
 # A rare word that is no clue by its tag (腾跃 a verb, 博远 an adjective) is kept as BARE + word: it
 # counts only where the other request names a firm by it (腾跃智联公司, ``_written_bare``), and
 # ``meet`` drops such words before anything is compared.
@@ -269,7 +269,7 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
+    "水泥 柏油 石子 砂石 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -304,7 +304,7 @@ _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
     "来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
-    "电话 有人 大家 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx "
+    "电话 有人 大家 大门口 门口 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx "
     "白班".split()  # jieba tags 白班 (the day shift) as a name
 )
 # Kinship, role, kind-of-place and organization words that jieba tags as names or that the kinds
@@ -315,6 +315,8 @@ _GENERIC = set(
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
     "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 渔民 农民 农户 养殖户 菜农 果农 船民 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
     "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 同事 工友 本区 我区 辖区 本市 "
+    # kin: whose the matter is, not where (姑姑铁匠巷 is 铁匠巷)
+    "姑姑 姑妈 舅舅 舅妈 姨妈 婶婶 侄子 侄女 外甥 外甥女 孙子 孙女 外孙 外孙女 女婿 儿媳 媳妇 哥哥 姐姐 弟弟 妹妹 外婆 外公 姥姥 姥爷 岳父 岳母 "
     # a province or a big city is where one worked or came from, not where the matter is
     "广东 广西 湖南 湖北 河南 河北 山东 山西 江苏 浙江 安徽 福建 江西 四川 贵州 云南 陕西 甘肃 青海 海南 辽宁 吉林 "
     "黑龙江 内蒙古 新疆 西藏 宁夏 北京 上海 天津 重庆 深圳 广州 东莞".split()
@@ -386,8 +388,9 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             if pf.startswith("m") and len(pw) <= 3 and _number(pw.removeprefix("第")) is not None:
                 pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
             elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里" and not (
-                w in _OLD_LANES and j == i - 1 and pf.startswith("v") and len(pw) == 2
-            ) and not (len(pw) == 1 and j == i - 1 and pf in _MORPHEMES):
+                (w in _OLD_LANES or (w in _ESTATE_NAMED and pw[-1] not in _TO_A_PLACE))
+                and j == i - 1 and pf.startswith("v") and len(pw) == 2
+            ) and not (len(pw) == 1 and j == i - 1 and (pf in _MORPHEMES or pf == "f")):  # 仓 前/f 社区: 仓前社区
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
             k = _kind_of(pw)
             if k and pw != "里" and (not parts or len(k[0]) >= 2) and not (norm == "路" and pw in _ROAD_NAMES):
@@ -445,7 +448,7 @@ _UNIT_KINDS = dict(
         "劳务:公司 装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 茶业:公司 "
+        "数据:公司 软件:公司 外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 茶业:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 完小:学校 中学:学校 小学:学校 学校:学校 学院:大学 大学:大学 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 托老所:养老院 "
         "服务中心:中心 中心:中心 公园:公园 "
@@ -457,7 +460,7 @@ _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 _TRADE = sorted([k for k, v in _UNIT_KINDS.items() if v == "公司"] + ["材料"], key=len, reverse=True)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
-    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
+    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 称 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
@@ -661,6 +664,10 @@ def _pet_names(words: list[tuple[str, str]]) -> set[str]:
 
 _ROAD_CHARS = "路街巷"
 _OLD_LANES = ("巷", "街")
+_TOLD = ("反映", "投诉", "咨询", "问", "说", "提", "报", "找", "来", "打")
+# an estate named with a verb (安居 新村, 振兴 家园) — not the verb of going there (搬到 新村)
+_ESTATE_NAMED = ("新村", "家园", "花园", "山庄")
+_TO_A_PLACE = "到进在入往过去回住"
 _TOWN_CHARS = "镇乡"
 
 
@@ -740,13 +747,21 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
                 )
             )  # 负责人 曹/nr 建军/n: jieba names the surname alone
             and prev[-1:] in _SURNAMES
-            and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找", "子", "女", "夫", "妻"))  # 其子孙 宇轩
+            and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找", "子", "女", "夫", "妻", "爸", "妈", "父", "母", "哥", "姐", "弟", "妹", "爷", "奶"))  # 其子孙 宇轩, 我爸林 建国
             and not (len(prev) == 1 and words[i - 1][1].startswith(("c", "p", "u", "d", "r", "v")))  # 和 养老
             and w not in _GENERIC
+            and not (f.startswith("ns") and _kind_of(w))  # 文/n 庙街/ns: 文庙街, not Mr 文
             and not (prev in _PLACE_CHARS and i > 1 and words[i - 2][1].startswith(("n", "ns", "nr")))
         ):  # (翠微 苑 北门: the estate 翠微苑's north gate, not Mr 苑)
             out.add(prev[-1] + w)  # 来访人王桂兰 → 人王 / 桂兰: the name is 王桂兰
             out.add(prev[-1] + "某")
+            continue
+        nxt, nf = words[i + 1] if i + 1 < len(words) else ("", "")
+        if (
+            f == "nr" and len(w) == 2 and w[0] in _SURNAMES and len(nxt) == 1 and nf == "nr"
+            and nxt not in _PLACE_CHARS + _VILLAGE_ENDS and not (i + 2 < len(words) and _kind_of(words[i + 2][0]))
+        ):  # 王子/nr 宇/nr: jieba cuts 王子宇 after a word of its own; a follow-up calls him 子宇
+            out |= {w + nxt, w[0] + "某", w[1] + nxt}
             continue
         if w[0] in _ROAD_CHARS and i and words[i - 1][1].startswith(("n", "ns")):
             continue  # 兴业 路恒鑫: a road, not Mr 路
@@ -852,7 +867,7 @@ _PROBLEMS = (
         "欠薪",
     ),
     # a hole in the road, however told (大坑, 坑洞, 坑坑洼洼)
-    (re.compile(r"坑洞|大坑|深坑|坑洼|坑坑洼洼|有个坑|一个坑|(?:路面|路上)[^,，。]{0,4}坑(?![人爹])"), "坑洞"),
+    (re.compile(r"坑洞|大坑|深坑|坑洼|坑坑洼洼|有个坑|一个坑|(?:路面|路上)[^,，。]{0,4}坑(?![人爹])|坑(?:越来越|越|更|很|挺|太)大"), "坑洞"),
     # founding or joining a union, and a labour contract never signed: labour matters of their own
     (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
@@ -1048,6 +1063,9 @@ def _mend(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             and i + 1 < len(words) and words[i + 1][0] in _ESTATE_AFTER
         ):
             out[-1] = (pw + w, "ns")  # 住 和 / 园 / 小区: the estate 和园, not "and"
+        elif len(w) == 3 and w[0] == "过" and f.startswith(("nr", "ns", "nz")) and pw.endswith(_TOLD):
+            out.append(("过", "ug"))  # 反映 过浩云 数据: the firm 浩云数据, told about before
+            out.append((w[1:], f))
         elif w[:1] == "门" and len(pw) >= 3 and pw[-1] in "东西南北" and pf in _NAME_LIKE_FLAGS:
             out[-1] = (pw[:-1], pf)  # 锦绣 华庭南 门外: the estate's south gate
             out.append((pw[-1] + w, "s"))
@@ -1323,8 +1341,8 @@ def evidence(
     if kinds["requester"] and any(not _kind_of(c) for c in problem | loose):
         return True  # the same person about the same problem
     if kinds["anchor"]:
-        if any(not _kind_of(c) for c in problem | loose) or places >= 2 or kinds["person"]:
-            return True
+        if any(not _kind_of(c) for c in problem | loose) or places + len(full_names) >= 2 or kinds["person"]:
+            return True  # 陈玉珍 of 铁匠巷 in both: a person by full name at one place
         if any(_HOUSE_NUMBER.match(c) for c in shared_specific) and (
             entities or any(clue_kind(c) == "name" and not c[:1].isdigit() for c in shared_specific)
         ):
@@ -1369,7 +1387,8 @@ CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
 
 def conflicts(a: set[str], b: set[str]) -> int:
     """How many kinds of personal detail both requests give with no value in common, plus one
-    when both name where a nuisance comes from and no source is the same (``_sources``)."""
+    when both name where a nuisance comes from and no source is the same (``_sources``), plus one when
+    both name a thing in public (``_PUBLIC``) and no thing is the same."""
     def by_kind(clues: set[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for c in clues:
@@ -1394,6 +1413,7 @@ def conflicts(a: set[str], b: set[str]) -> int:
     return (
         sum(1 for k in ka.keys() & kb.keys() if not ka[k] & kb[k])
         + bool(sa and sb and not sa & sb)
+        + bool(a & _PUBLIC and b & _PUBLIC and not a & b & _PUBLIC)  # one road's lamps and its manhole cover
         + (not reporters_apart and _apart(_estates(a), _estates(b)))
         + any(_schools(x, "大学") and _schools(y, "中学", "小学") and not _schools(y, "大学") for x, y in ((a, b), (b, a)))
     )  # a university and a primary school of one name (星澜大学, 星澜实验小学) are two places
@@ -1520,9 +1540,19 @@ def similarity(
     def w(c: str) -> float:
         return weights.weight(c) * (SPECIFIC_BOOST if c in specific else 1.0)
 
+    # A thing in public (a blind lane, a street lamp): who reports it, by name or flat, is not the
+    # matter, so one side's reporter weighs as little as a problem word the other does not say.
+    public = bool(shared & _PUBLIC)
+
+    def reporter(c: str, clues: set[str]) -> bool:
+        return public and (
+            bool(_SURNAME_CLUE.match(c)) or c.endswith(_REPORTER_KINDS[1:]) or (len(c) in (2, 3) and c[0] + "某" in clues)
+        )
+
     def norm(clues: set[str]) -> float:
         return sum(
-            max(w(c) ** 2 for c in g) * (1.0 if any(c in shared or c in specific for c in g) else ONE_SIDED_GENERAL)
+            max(w(c) ** 2 for c in g)
+            * (1.0 if any(c in shared or (c in specific and not reporter(c, clues)) for c in g) else ONE_SIDED_GENERAL)
             for g in _variants(frozenset(clues), frozenset(specific & clues))
         )
 

@@ -1009,3 +1009,43 @@ def test_a_child_named_after_its_parent_in_an_operators_note():
     # 其子孙宇轩: jieba reads 子孙 (descendants) and 宇轩; the child is 孙宇轩
     assert {"孙宇轩", "孙某"} <= spec("来访人孙女士,其子孙宇轩5岁,申请免费助听器")
     assert "孙宇轩" in _met("来访人孙女士,其子孙宇轩5岁,申请免费助听器适配", "来电人为孙宇轩的外婆,说外孙助听器申请了好几个月")
+
+
+def test_kin_before_a_place_and_a_person_by_full_name_at_one_place():
+    # 姑姑铁匠巷: whose house, then where; the place is 铁匠巷
+    nephew = spec("我是陈玉珍的侄子 姑姑铁匠巷那间老屋一直被别人住着")
+    assert {"铁匠路", "陈玉珍"} <= nephew and not any(c.startswith("姑姑") for c in nephew)
+    # the owner by full name and her lane in both, with no problem word in common: one matter
+    owner = "归侨陈玉珍反映,铁匠巷17号祖屋发还后仍被原承租户的亲属占用,不搬也不交租"
+    shared, specific = _met(owner, "我是陈玉珍的侄子 姑姑铁匠巷那间老屋一直被别人住着"), spec(owner) | nephew
+    assert d.evidence(shared & specific, shared - specific, d.ClueWeights().fit([]))
+    # the name alone, with no place and no problem word in common, is not
+    assert not d.evidence({"陈玉珍", "陈某"}, set(), d.ClueWeights().fit([]))
+
+
+def test_names_jieba_cuts_after_a_word_and_places_after_a_direction_or_a_verb():
+    # 王子 / 宇: the boy 王子宇, whom a follow-up calls 子宇; 文 / 庙街 is a street, not Mr 文
+    boy = spec("我儿子王子宇在文庙街小学读四年级,被高年级学生堵在厕所要钱")
+    assert {"王子宇", "子宇", "王某"} <= boy and "文某" not in boy and "文庙路" in boy
+    assert "子宇" in _met("我儿子王子宇在文庙街小学读四年级,被高年级学生堵在厕所要钱", "上次反映的我儿子子宇被堵厕所要钱的事")
+    # 仓 / 前 / 社区: 仓前社区; 安居 / 新村: an estate named with a verb, but not 搬到 新村
+    assert "仓前小区" in spec("仓前社区居民孙桂英来访") and "仓前小区" in spec("来电人为仓前社区网格员")
+    assert "安居小区" in spec("安居新村儿童之家的志愿时长") and "搬到小区" not in spec("我们搬到新村以后")
+    # 反映 过浩云 数据: the firm 浩云数据; 我爸林 / 建国: 林建国
+    assert "浩云公司" in spec("我之前已通过微信反映过浩云数据拖欠工资的问题")
+    assert {"林建国", "林某"} <= spec("我爸林建国的护理补贴到现在还没到")
+    # a hole that grows is a hole; a cement road is no road's name
+    assert "坑洞" in d.clue_sets("那条路你们到底修不修 坑越来越大")[1]
+    assert not {"水泥", "水泥路"} & spec("沙岗村通往镇上的水泥路有多处大坑")
+
+
+def test_a_thing_in_public_its_reporters_and_two_things_of_one_road():
+    # a blind lane at the hospital's gate, told by a blind man by name and again by a daughter
+    named = "视力残疾人李国强来访,称县医院门口镇兴路那一段的盲道被水果摊和电动车占满了"
+    again = "县医院大门口那段盲道又被摆摊的占了 我陪我妈去看眼科 还有电动车乱停"
+    assert _pair(named, again, ("disabled.access",)) is not None
+    # one road's broken street lamps and its sunken manhole cover: two matters
+    cover = "钟楼东路西关市场北门对面人行道上井盖塌下去一半,老太太踩进去摔伤了腿"
+    lamps = "钟楼东路西关市场那一段路灯坏了一个多礼拜了 晚上黑咕隆咚的"
+    assert d.conflicts(*d.meet(d.clues(cover), d.clues(lamps), spec(cover) | spec(lamps))) >= 1
+    assert _pair(cover, lamps, ("other.government",)) is None
