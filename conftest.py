@@ -115,3 +115,16 @@ def lean_router(monkeypatch):
     from quntuan.routing.model import Router
 
     monkeypatch.setattr(services, "Router", partial(Router, with_corpus=False))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with an empty in-process cache: on SQLite a rolled-back test's user ids
+    are given out again, and a user cached by an earlier test (``accounts.authcache``) must not
+    stand for a new one created without a save signal (``bulk_create``)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()

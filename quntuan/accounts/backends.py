@@ -18,3 +18,9 @@ class MobileOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, from the cache (``authcache``): no query on most requests."""
+        from quntuan.accounts.authcache import cached_user
+
+        return cached_user(user_id, super().get_user)

@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
-from django_otp import user_has_device
+
+from quntuan.accounts.authcache import has_confirmed_device
 
 STAFF_ONLY_MESSAGE = "此页面仅限工作人员访问。"
 
@@ -38,7 +39,7 @@ def staff_access_problem(request) -> str | None:
     verified = bool(getattr(user, "is_verified", lambda: False)())
     if verified:
         return None
-    if user_has_device(user, confirmed=True):
+    if has_confirmed_device(user):
         return "otp_verify"
     if settings.STAFF_2FA_REQUIRED:
         return "otp_setup"

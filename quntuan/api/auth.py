@@ -59,9 +59,9 @@ def second_factor_problem(user) -> str | None:
     settings require one and they have none; None otherwise (the pages' rule, without a session)."""
     if not getattr(user, "is_staff_member", False):
         return None
-    from django_otp import user_has_device
+    from quntuan.accounts.authcache import has_confirmed_device
 
-    if user_has_device(user, confirmed=True):
+    if has_confirmed_device(user):
         return "otp_verify"
     if getattr(settings, "STAFF_2FA_REQUIRED", False):
         return "otp_setup"
