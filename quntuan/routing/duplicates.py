@@ -269,11 +269,11 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "水泥 柏油 石子 砂石 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
+    "水泥 柏油 石子 砂石 县城 城区里 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
-_NAME_FLAGS = ("n", "nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "a", "eng", "vn", "l")
+_NAME_FLAGS = ("n", "nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "a", "z", "eng", "vn", "l")
 _MAX_NAME = 6
 
 # --- persons -------------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ _SURNAMES = set(
     "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 _PERSON_TITLE = re.compile(
-    r"([\u4e00-\u9fff])(?:某某|某|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
+    r"([\u4e00-\u9fff])(?:某某|某(?![小社村公单学街医工厂店超企机部楼])|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
     r"老先生|奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
 )
 _ROLES = ("来电人", "来访人", "当事人", "申请人", "投诉人", "联系人", "求助人", "反映人", "咨询人")
@@ -315,6 +315,7 @@ _GENERIC = set(
     "法院 律师 学会 协会 政协 老伯 大爷 大妈 大娘 阿姨 奶奶 爷爷 叔叔 伯伯 大姐 大哥 小伙 回国 国外 海外 天文 家族 银行卡 礼拜 严肃处理 新证 漏报 卫生室 "
     "中心 华侨 华人 华裔 归侨 侨眷 居民 村民 业主 住户 市民 群众 渔民 农民 农户 养殖户 菜农 果农 船民 厂里 厂子 公司里 单位里 店里 村里 小区里 供应链 冷链 "
     "家庭 条件 区级 市级 县级 省级 开发区 高新区 经开区 工业区 同事 工友 本区 我区 辖区 本市 "
+    "县城 购物中心 女孩 男孩 女孩子 男孩子 "
     # kin: whose the matter is, not where (姑姑铁匠巷 is 铁匠巷)
     "姑姑 姑妈 舅舅 舅妈 姨妈 婶婶 侄子 侄女 外甥 外甥女 孙子 孙女 外孙 外孙女 女婿 儿媳 媳妇 哥哥 姐姐 弟弟 妹妹 外婆 外公 姥姥 姥爷 岳父 岳母 "
     # a province or a big city is where one worked or came from, not where the matter is
@@ -390,10 +391,12 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里" and not (
                 (w in _OLD_LANES or (w in _ESTATE_NAMED and pw[-1] not in _TO_A_PLACE))
                 and j == i - 1 and pf.startswith("v") and len(pw) == 2
-            ) and not (len(pw) == 1 and j == i - 1 and (pf in _MORPHEMES or pf == "f")):  # 仓 前/f 社区: 仓前社区
+            ) and not (len(pw) == 1 and j == i - 1 and (pf in _MORPHEMES or (pf == "f" and pw in _NAMING_DIRECTIONS))):  # 仓 前/f 社区
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
             k = _kind_of(pw)
-            if k and pw != "里" and (not parts or len(k[0]) >= 2) and not (norm == "路" and pw in _ROAD_NAMES):
+            if k and pw != "里" and (not parts or len(k[0]) >= 2) and not (norm == "路" and pw in _ROAD_NAMES) and not (
+                not parts and len(k[0]) == 1 and k[1] == "路" and norm == "小区" and pw[-1] in _OLD_LANES
+            ):  # (新街 社区 is the community 新街, not the lane's own clue)
                 break  # 建设路 医院, 青石镇 鑫达 电子: the road or the town is its own clue (物流 大道 is a road)
             if k and parts and not k[0] and k[1] == "路":
                 break  # 大道 顺达 物流园: a road's bare kind is no part of the park's name
@@ -424,6 +427,8 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
         if len(name) >= 2 and name not in _NOT_A_NAME and name not in _GENERIC:
             out.add(name)
             out.add(name + norm)
+            if name.endswith("国际") and len(name) >= 4:  # 鼎盛国际大厦 = 鼎盛大厦
+                out.update((name[:-2], name[:-2] + norm))
             if norm in ("小学", "中学", "学校"):  # 育才实验小学 = 育才小学
                 bare = next((name[: -len(q)] for q in _SCHOOL_QUALIFIERS if name.endswith(q)), "")
                 if len(bare) >= 2:
@@ -448,7 +453,7 @@ _UNIT_KINDS = dict(
         "劳务:公司 装修队:公司 装修:公司 装饰:公司 工程队:公司 施工队:公司 车队:公司 机械:公司 制造:公司 制衣:公司 电子:公司 食品:公司 "
         "服装:公司 建筑:公司 建设:公司 家政:公司 保洁:公司 餐饮:公司 酒楼:公司 饭店:公司 餐厅:公司 酒店:公司 超市:公司 "
         "便利店:公司 商贸:公司 贸易:公司 科技:公司 传媒:公司 印刷:公司 包装:公司 运输:公司 汽修:公司 "
-        "数据:公司 软件:公司 外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 茶业:公司 "
+        "数据:公司 软件:公司 水产:公司 外卖:公司 冷链:公司 仓储:公司 供应链:公司 模具:公司 纸箱:公司 纸业:公司 精密:公司 环境:公司 环保:公司 建材:公司 五金:公司 家具:公司 塑料:公司 钢材:公司 木业:公司 石材:公司 陶瓷:公司 纺织:公司 化工:公司 茶业:公司 "
         "实验中学:学校 实验小学:学校 外国语学校:学校 完小:学校 中学:学校 小学:学校 学校:学校 学院:大学 大学:大学 幼儿园:幼儿园 "
         "人民医院:医院 中医院:医院 医院:医院 卫生院:医院 护理院:养老院 养老院:养老院 敬老院:养老院 福利院:养老院 托老所:养老院 "
         "服务中心:中心 中心:中心 公园:公园 "
@@ -460,7 +465,7 @@ _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 _TRADE = sorted([k for k, v in _UNIT_KINDS.items() if v == "公司"] + ["材料"], key=len, reverse=True)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
-    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 称 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
+    "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 称 旁 由 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
@@ -664,6 +669,7 @@ def _pet_names(words: list[tuple[str, str]]) -> set[str]:
 
 _ROAD_CHARS = "路街巷"
 _OLD_LANES = ("巷", "街")
+_NAMING_DIRECTIONS = "前后东西南北上下头"  # 仓前, 山后: part of a name before its kind (not 大厦 旁)
 _TOLD = ("反映", "投诉", "咨询", "问", "说", "提", "报", "找", "来", "打")
 # an estate named with a verb (安居 新村, 振兴 家园) — not the verb of going there (搬到 新村)
 _ESTATE_NAMED = ("新村", "家园", "花园", "山庄")
@@ -744,8 +750,12 @@ def _persons(t: str, words: list[tuple[str, str]]) -> set[str]:
                     f == "n" and len(prev) == 1 and words[i - 1][1] == "nr" and frequency(w) < _COMMON_FREQ
                     and w[-1] not in "子巷街路里" and not _kind_of(w)
                     and i > 1 and words[i - 2][0].endswith(_NAMED_AFTER)
-                )
-            )  # 负责人 曹/nr 建军/n: jieba names the surname alone
+                )  # 负责人 曹/nr 建军/n: jieba names the surname alone
+                or (
+                    len(prev) == 1 and words[i - 1][1] == "nr" and i > 1 and words[i - 2][0] in _KIN_BEFORE_NAME
+                    and f in ("a", "n", "nz", "v", "i", "l") and not _kind_of(w) and w not in _GENERIC
+                )  # 儿子 李/nr 浩然/a: the son 李浩然
+            )
             and prev[-1:] in _SURNAMES
             and (len(prev) == 1 or prev[:-1] in ("人", "叫", "是", "找", "子", "女", "夫", "妻", "爸", "妈", "父", "母", "哥", "姐", "弟", "妹", "爷", "奶"))  # 其子孙 宇轩, 我爸林 建国
             and not (len(prev) == 1 and words[i - 1][1].startswith(("c", "p", "u", "d", "r", "v")))  # 和 养老
@@ -812,6 +822,10 @@ _TEACHER_SURNAMED = re.compile(r"([\u4e00-\u9fff])姓(?:男|女)?(?:教师|老�
 _BOSS_AFTER = re.compile(r"(?!包工头)([\u4e00-\u9fff])(?:老板|老总|厂长|店长|工头|包工头)|姓([\u4e00-\u9fff])的(?:老板|老总|厂长|店长|工头|包工头)")
 
 
+# a relative's word right before a surname and a word: the relative's full name (儿子 李 浩然)
+_KIN_BEFORE_NAME = frozenset(
+    "儿子 女儿 孙子 孙女 外孙 外孙女 孩子 父亲 母亲 爸爸 妈妈 我爸 我妈 丈夫 妻子 老公 老婆 爷爷 奶奶 外公 外婆 学生 同学".split()
+)
 # the words after which a surname and a common word are a person's full name (负责人 曹 建军), not
 # a verb's object (不给 戴 防尘 口罩)
 _NAMED_AFTER = ("负责人", "老板", "经理", "厂长", "店长", "站长", "主任", "包工头", "工头", "班长", "组长", "叫", "姓", "是", "找")
@@ -869,9 +883,14 @@ _PROBLEMS = (
     # a hole in the road, however told (大坑, 坑洞, 坑坑洼洼)
     (re.compile(r"坑洞|大坑|深坑|坑洼|坑坑洼洼|有个坑|一个坑|(?:路面|路上)[^,，。]{0,4}坑(?![人爹])|坑(?:越来越|越|更|很|挺|太)大"), "坑洞"),
     # founding or joining a union, and a labour contract never signed: labour matters of their own
-    (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|没有?工会"), "入会"),
+    (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|入工会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
-    (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
+    (re.compile(r"广场舞"), "广场舞"),
+    # a family's illness, however told: two hardship requests of one firm about two illnesses are two families
+    (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
+    (re.compile(r"尿毒症|透析|肾衰"), "尿毒症"),
+    (re.compile(r"白血病"), "白血病"),
+    (re.compile(r"脑梗|中风|脑出血|脑溢血"), "中风"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
     (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
@@ -1214,7 +1233,7 @@ NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare pr
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
 # a community, a village, an estate, a park, a firm, an office or shopping centre, a market: many
 # households, workers or customers
-_AREA_KINDS = ("小区", "园区", "公司", "中心", "大厦", "商场", "市场")
+_AREA_KINDS = ("小区", "园区", "公司", "中心", "大厦", "商场", "市场", "医院")
 
 
 @lru_cache(maxsize=65536)
@@ -1315,12 +1334,15 @@ def evidence(
         kinds["anchor"] += len(full_names)
         kinds["name"] -= len(full_names)
         kinds["person"] -= len({c[0] for c in full_names})
-    problem = {c for c in shared_general if c not in _GENERIC and not any(c in s for s in shared_specific)}
+    problem = {
+        c for c in shared_general
+        if c not in _GENERIC and not any(c in s for s in shared_specific) and _UNIT_KINDS.get(c) != "公司"
+    }  # a firm's trade (水产 of 鑫海水产) says what the firm does, not what the matter is
     # a shared compound and its parts (高温津贴, 高温, 津贴) are one word of evidence, not three
     problem = {c for c in problem if not any(c != o and len(o) >= 4 and c in subwords(o) for o in problem)}
     if typical and not follow_up and not kinds["requester"] and not full_names and not any(
         clue_kind(c) == "anchor" and not c.endswith(_AREA_KINDS) for c in shared_specific
-    ):
+    ) and not _group_matter(shared_specific | shared_general):
         problem -= typical  # 江滩社区 … 两癌筛查 in both: two women of one community
     rare = {c for c in problem if weights.df.get(c, 0) <= RARE_DF}
     entities = {
@@ -1378,11 +1400,22 @@ _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 �
 # and 欠薪, 加班费 and 社保, a union to found and a heat allowance, a contract never signed) two
 # matters at one firm. Unpaid overtime is unpaid pay.
 _DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
+_ILLNESSES = {w: w for w in "癌症 尿毒症 白血病 中风".split()}
 _DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
              "高温": "高温", "辞退": "辞退", "孕期": "孕期", "入会": "入会", "合同": "合同"}
 # the given name of the person a matter is about: 小宇, 阿强, 乐乐
 _GIVEN_NAME = re.compile(r"^(?:[小阿][\u4e00-\u9fff]|([\u4e00-\u9fff])\1)$")
 CONFLICT_FACTOR = 0.5  # one conflicting detail halves the score; two quarter it
+
+
+# A labour matter of a firm's workforce (pay owed, a union to join, a heat allowance, social insurance
+# not paid): the firm and the matter in both make one matter, told by many of its workers, whoever
+# they are; an injury or a dismissal is one worker's own.
+_GROUP_MATTERS = frozenset("欠薪 入会 高温 社保".split())
+
+
+def _group_matter(shared: set[str]) -> bool:
+    return bool(shared & _GROUP_MATTERS) and any(c.endswith("公司") and len(c) > 2 for c in shared)
 
 
 def conflicts(a: set[str], b: set[str]) -> int:
@@ -1397,7 +1430,7 @@ def conflicts(a: set[str], b: set[str]) -> int:
         for sex, words in (("男", _BOYS), ("女", _GIRLS)):
             if clues & words:
                 out.setdefault("child", set()).add(sex)
-        for kind, table in (("disability", _DISABILITIES), ("dispute", _DISPUTES)):
+        for kind, table in (("disability", _DISABILITIES), ("dispute", _DISPUTES), ("illness", _ILLNESSES)):
             if found := {table[c] for c in clues if c in table}:
                 out[kind] = found
         return out
@@ -1406,7 +1439,7 @@ def conflicts(a: set[str], b: set[str]) -> int:
     if any(_GIVEN_NAME.match(c) for c in a & b):
         ka.pop("某", None)  # 小宇 in both: one child, told of by his teacher (刘某) and his mother (黄某)
     sa, sb = _sources(a), _sources(b)
-    reporters_apart = bool(a & b & _PUBLIC or sa & sb)
+    reporters_apart = bool(a & b & _PUBLIC or sa & sb or _group_matter(a & b))
     if reporters_apart:
         for kind in _REPORTER_KINDS:
             ka.pop(kind, None)
@@ -1442,7 +1475,7 @@ _SOURCE_OF = {"打桩": "工地", "冲床": "厂", "冲压": "厂", "火锅": "�
 # A thing in public that many people see and report (a street lamp, a blind lane, a mall's accessible
 # toilet): their surnames and flats tell the reporters apart, not the matter; so does a nuisance
 # from a source both name (the same hotpot restaurant heard from two buildings).
-_PUBLIC = frozenset("路灯 盲道 无障碍卫生间 井盖 积水 停水 停电 塌方 坡道".split())
+_PUBLIC = frozenset("路灯 盲道 无障碍卫生间 井盖 积水 停水 停电 塌方 坡道 坑洞".split())
 _REPORTER_KINDS = ("某", "栋", "室")
 
 

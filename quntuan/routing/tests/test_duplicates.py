@@ -1049,3 +1049,43 @@ def test_a_thing_in_public_its_reporters_and_two_things_of_one_road():
     lamps = "钟楼东路西关市场那一段路灯坏了一个多礼拜了 晚上黑咕隆咚的"
     assert d.conflicts(*d.meet(d.clues(cover), d.clues(lamps), spec(cover) | spec(lamps))) >= 1
     assert _pair(cover, lamps, ("other.government",)) is None
+
+
+def test_estates_and_firms_written_short_long_or_with_where_they_are():
+    assert "新街小区" in spec("我是新街社区的 我爸那个护理补贴又去问了") and "新街小区" in spec("住城关镇新街社区,一级肢体残疾")
+    assert "捷运公司" in spec("来电人为县城捷运快递城关分拣站的快递员") and "县城捷运公司" not in spec("县城捷运快递的快递员")
+    assert "入会" in d.clue_sets("上个月我们站十几个人一起网上申请入工会")[1]
+    noise = _met("鼎盛国际大厦旁的工地连续一周夜间施工到凌晨两点", "辖区多名居民投诉鼎盛大厦旁工地夜里施工扰民")
+    assert "鼎盛大厦" in noise and not any("旁" in c for c in spec("鼎盛大厦旁工地夜里施工"))
+    assert "鑫海公司" in spec("鑫海水产的剥虾女工 老板三个月没发工资了")
+    assert "路某" not in spec("我是县城文昌路某小区居民")  # 某小区 is no Mr 路
+
+
+def test_pupils_and_children_named_after_the_word_for_them():
+    assert {"李浩然", "李某"} <= spec("我儿子李浩然在海滨职校读汽修一年级")
+    assert "李浩然" in spec("海滨职校一名班主任来访,称本班学生李浩然遭同宿舍学生多次殴打")
+
+
+def test_a_firms_workforce_its_trade_and_two_families_illnesses():
+    # pay owed to a firm's women workers, told by one of them and again by another: no surname conflict
+    first = "鑫海水产的剥虾女工 老板三个月没发工资了 我们二十几个阿姨天天去问 我是陈秀兰"
+    again = "来电人黄女士反映,她在水产加工园的鑫海公司剥虾,公司已拖欠三个月工资,二十多个女工都没拿到"
+    met, specific = d.meet(d.clues(first), d.clues(again), spec(first) | spec(again)), spec(first) | spec(again)
+    shared = met[0] & met[1]
+    assert d.conflicts(*met) == 0 and d.evidence(shared & specific, shared - specific, d.ClueWeights().fit([]))
+    # the firm's trade is no problem word: its unpaid pay and its new contracts are two matters
+    contract = "鑫海水产让我们签什么劳务协议 说以后不算员工了 不签就不排班"
+    assert _pair(first, contract, ("union.legal",)) is None
+    # hardship aid for two workers of one firm: a wife's cancer and a husband's kidneys
+    kidneys = "来电人许女士反映,丈夫是区港务公司职工,今年查出尿毒症,询问工会大病救助如何申请"
+    cancer = "我是区港务公司职工,妻子患癌正在化疗,已经花了十几万,请问能否申请困难职工救助"
+    assert d.conflicts(*d.meet(d.clues(kidneys), d.clues(cancer), spec(kidneys) | spec(cancer))) >= 1
+    assert "癌症" not in d.clue_sets("社区组织两癌筛查,包括宫颈癌和乳腺癌")[1]
+
+
+def test_a_county_town_and_a_girl_say_no_matter():
+    road = "来电人反映,县道岚茶线(县城至茶坪乡)白岩镇路段路面出现多处大坑,有摩托车夜间摔倒"
+    bus = "茶坪乡到县城的班车一天就两趟 老人去医院太不方便了 能不能加一班"
+    assert _pair(road, bus) is None
+    lamps = "岚茶线白岩镇街上那一段路灯坏了一个多月 晚上黑漆漆的 谁管"
+    assert _pair(road, lamps) is None  # a hole and the lamps of one road
