@@ -269,7 +269,7 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "水泥 柏油 石子 砂石 县城 城区里 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
+    "水泥 柏油 石子 砂石 县城 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -885,12 +885,12 @@ _PROBLEMS = (
     # founding or joining a union, and a labour contract never signed: labour matters of their own
     (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|入工会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
-    (re.compile(r"广场舞"), "广场舞"),
+    (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     # a family's illness, however told: two hardship requests of one firm about two illnesses are two families
     (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
     (re.compile(r"尿毒症|透析|肾衰"), "尿毒症"),
     (re.compile(r"白血病"), "白血病"),
-    (re.compile(r"脑梗|中风|脑出血|脑溢血"), "中风"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
+    (re.compile(r"脑梗|中风|脑出血|脑溢血"), "中风"),
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
     (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named
     (re.compile(r"漏水|渗水|漏雨"), "漏水"),
