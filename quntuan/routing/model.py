@@ -33,10 +33,19 @@ HINT_BOOST = 0.25
 # sure of another category: a rule reads one phrase ("工伤", "家政", "房产证"), while the request
 # may say the matter is settled or only background, or that another organization sent the writer on.
 RULE_OVERRULE: float | None = 0.9
-# except these rules, which decide between organizations that share one word: a worker's child is
-# the union's 金秋助学 even when the request names the League's 希望工程, which the classifier
-# has learnt as the League's word
-RULE_FIRM: frozenset[str] = frozenset({"student_aid"})
+# except these rules, which decide between organizations that share one word or where the writer
+# names another organization's programme (blind sets 103-106):
+# - a worker's child is the union's 金秋助学 even when the request names the League's 希望工程,
+#   which the classifier has learnt as the League's word;
+# - a disabled person's device or own job is the disabled persons' federation's even when the
+#   union's 困难职工帮扶 or the women's 巾帼 is named (not every rehabilitation word: a firm that
+#   makes rehabilitation equipment is no patient);
+# - a mother's low mood after birth is the women's federation's even when the League's
+#   counselling is asked for;
+# - an overseas family's house at home in dispute is the rights service, not the liaison.
+RULE_FIRM: frozenset[str] = frozenset(
+    {"student_aid", "disability_device", "disability_job", "perinatal", "overseas_property"}
+)
 # words that never explain a routing decision (function words, what every request says)
 REASON_STOP = frozenset(
     "我们 你们 他们 她们 什么 怎么 怎么办 可以 能不能 有没有 是不是 一下 一个 这个 那个 现在 已经 还是 就是 "

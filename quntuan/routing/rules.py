@@ -215,7 +215,7 @@ SETTLED = _rx(
 # --- occupational safety and women workers' special protection → 工会 --------------------------
 SAFETY = _rx(
     r"粉尘|尘肺|职业病|职业健康|防护罩|防护用品|劳保用品|劳保|防尘口罩|口罩得自己买|铅衣|剂量计|有毒|苯|噪声聋|"
-    r"中暑|高温津贴|防暑降温|安全帽|安全带|安全防护|没有防护|防护措施|脚手架|护栏|安全措施|耳塞|耳罩|听力(都)?下降|听力受损"
+    r"中暑|晒晕|热晕|热昏|高温津贴|防暑降温|安全帽|安全带|安全防护|没有防护|防护措施|脚手架|护栏|安全措施|耳塞|耳罩|听力(都)?下降|听力受损"
     rf"|(车间|厂){S}{{0,6}}(噪音|噪声|气味|味道)"
 )
 SAFETY_WORKPLACE = _rx(r"厂|车间|工地|公司|单位|上班|医院|岗位|工人|职工|员工|老板|干活|作业")
@@ -226,7 +226,7 @@ PREGNANT_WORKER = _rx(
 )
 # --- student aid depends on the parent -----------------------------------------------------------
 STUDENT_AID = _rx(
-    r"助学(?!贷款)|继续读书|继续上学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书"
+    r"助学(?!贷款)|继续读书|继续上学|资助|奖学金|助学金|上不起学|供不起|读不起|交不起学费|圆梦|念书|希望工程"
     rf"|学费{S}{{0,8}}(交不起|凑不齐|不够|差|困难|发愁|拿不出|怎么办)"
     r"|(低保|困难|家里穷|农民|单亲|贫困)[^。!?\n]{0,30}学费"
     r"|(考上|考取|录取)[^。!?\n]{0,16}学费[^。!?\n]{0,16}(周转不开|负担不起|拿不出|凑不|不够|困难|差)"
@@ -235,10 +235,15 @@ AID_UNION = _rx(
     r"金秋|职工子女|困难职工|一线职工|在厂里|厂里干|工龄|单位工会|工会会员|职工|工人|"
     r"干了[一二三四五六七八九十两几\d]+年|在[^。!?\n]{1,8}(厂|公司|所|站|车间)(上班|工作|干)|环卫|在单位|"
     r"(公司|厂|单位|集团|医院|商场|超市)的?[^。!?\n]{0,4}(员|工|师傅|司机)|售票员|保安|保洁员|服务员|收银员|快递员|"
-    r"分拣员|营业员|"
-    rf"在{S}{{1,10}}(厂|公司|单位|工地|医院|商场|超市|酒店|饭店|车间|站|所|矿|学校){S}{{0,3}}(上班|工作|干|做|当|修|开|跑|送|扫|看)"
+    r"分拣员|营业员|(?<![不没非])(当|做)[\u4e00-\u9fff]{1,3}(?<!手)工(?![\u4e00-\u9fff])|"
+    rf"在{S}{{1,10}}(厂|公司|单位|工地|医院|商场|超市|酒店|饭店|车间|站|所|矿|学校|物流|快递){S}{{0,3}}(上班|工作|干|做|当|修|开|跑|送|扫|看)"
 )
-SELF_EMPLOYED = _rx(r"个体|自由职业|务农|种地|农民|打零工|摆摊")
+# not an employee: self-employed, farming or fishing, or saying so (不是单位职工, 没在单位上班, 不在任何单位上班)
+SELF_EMPLOYED = _rx(
+    r"个体|自由职业|务农|种地|种田|种茶|打鱼|捕鱼|农民|渔民|打零工|摆摊|地摊"
+    rf"|(不是|并非|非){S}{{0,4}}(职工|员工|工人)|(没|没有|不在|未)(在)?{S}{{0,3}}单位(上班|工作)?|没有?单位|无业"
+)
+SCHOOLING = _rx(r"学费|考上|考取|上学|读书|念书|高中|大学|初中")
 AID_GIRL = _rx(r"春蕾|女童|女孩|小姑娘")
 AID_BOY = _rx(r"儿子|男孩|男生|男娃|小伙子")  # the girls' programme asked for a boy: not the girls' aid
 AID_HOPE = _rx(r"希望工程|圆梦助学|大学新生|考上大学|考上大专|研究生|奖学金|助学金|学费")
@@ -276,7 +281,7 @@ DIS_DEVICE_ASK = _rx(
     rf"|(申请|申领|适配|领|配|换|要){S}{{0,6}}({_DEVICE})"
 )
 DIS_REHAB = _rx(rf"(?<![坐靠拄戴用])({_DEVICE})|康复训练|康复救助|康复服务|康复驿站|精神障碍康复|日间照料")
-CONSUMER = _rx(r"专卖店|退货|自费买|商家|店里")
+CONSUMER = _rx(r"专卖店|退货|自费买|商家|店里|店家|不给退|不退|一家[\u4e00-\u9fff]{1,4}店")
 DIS_ACCESS = _rx(
     rf"盲道|无障碍|坡道|坡到|太陡|直梯|台阶{S}{{0,10}}(轮椅|出不了|下不来|上不去)"
     rf"|(轮椅|残疾){S}{{0,16}}(出不了门|下不来楼|下不了楼|上不去|进不去)"
@@ -284,10 +289,17 @@ DIS_ACCESS = _rx(
     r"|(无障碍|残疾人专用|残疾人)的?(停车位|车位|厕所|卫生间|通道|电梯)"
 )
 QUOTA_EMPLOYMENT = _rx(r"按比例就业|按比例安排|残保金|残疾人就业保障金")
+# the firm counts disabled staff, but the worker asks how to be assessed: the certificate first
+CERT_FIRST = _rx(r"评残|残疾评定|怎么办(个|一个)?残疾人?证|去办(个|一个)?残疾人?证")
 # --- other boundary rules ---------------------------------------------------------------------------
 NURSING_ROOM = _rx(r"母婴室")
 WORKPLACE = _rx(r"领导|同事|上司|主管|老板|公司|单位|厂")
 ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|族谱|宗亲|祠堂|老家和")
+# an overseas family's house or inheritance at home in dispute (祖厝被亲戚占用): 侨房/祖产纠纷
+OVERSEAS_PROPERTY = _rx(
+    rf"(侨房|祖产|祖厝|祖屋|祖宅|老宅|祖居){S}{{0,16}}(占|纠纷|拆|出租|卖|产权|继承|分割|争)"
+    rf"|(占用|霸占|纠纷|产权|继承){S}{{0,10}}(侨房|祖产|祖厝|祖屋|祖宅|老宅|祖居)"
+)
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
@@ -295,7 +307,7 @@ GOVERNMENT = _rx(
     r"老年人补贴|独生子女|漏水|交警|罚单|驾驶证|驾照|违停|上牌|社保|社会保险|失业金|失业保险|生育津贴|生育保险|生育补贴|育儿补贴|退伍|退役军人|公积金|医保卡|噪声扰民|扰民|吵到半夜|油烟|医保|社保卡|户口|落户|税务|个税|城管|道路|路面|井盖|路灯|"
     r"消费者|退费|退款|退货|不给退|商家|养老金|退休金|学位|转学|入学|幼升小|学区|自来水|停水|停电|违建|违章|占道|"
     r"12345|房产证|不动产|公租房|廉租房|保障房|低保|房东|押金|租房|交房|开发商|楼盘|年卡|预付卡|办卡|派出所|"
-    r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|垃圾|绿化|"
+    r"小区电梯|电梯三天两头|燃气|煤气|水费|电费|马路|堵车|红绿灯|公交|交通|拆迁|征收|征地|垃圾|绿化|"
     r"基站|辐射[^。!?！？]{0,6}超标|测[^。!?！？]{0,4}辐射"
 )
 # a mass organization's own service named in the text (who asks does not count: 残疾人, 侨眷, 会员)
@@ -383,7 +395,7 @@ CUES: list[tuple[str, re.Pattern, str]] = [
     ),
     (
         "overseas.rights",
-        _rx(r"侨房|祖产|归侨证|归侨身份|侨眷身份|身份认定|归侨侨眷|侨眷|涉侨|法律咨询|困难归侨|归侨救助"),
+        _rx(r"侨房|祖产|祖厝|祖屋|祖宅|归侨证|归侨身份|侨眷身份|身份认定|归侨侨眷|侨眷|涉侨|法律咨询|困难归侨|归侨救助"),
         "归侨侨眷权益",
     ),
     ("overseas.liaison", _rx(r"联谊|夏令营|寻根|寻亲|祭祖|宗亲|侨乡"), "海外联谊与寻根"),
@@ -503,10 +515,12 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit(
             "union.safety", f"孕期哺乳期女职工的特殊劳动保护(“{w}”)由工会受理", "labour_protection"
         )
-    if w := _find(QUOTA_EMPLOYMENT, t):
+    if (w := _find(QUOTA_EMPLOYMENT, t)) and not CERT_FIRST.search(t):
         return RuleHit("disabled.employment", f"用人单位按比例安排残疾人就业(“{w}”)由残联受理", "disability")
     if (w := _find(NURSING_ROOM, t)) and not WORKPLACE.search(t):
         return RuleHit("women.health", f"公共场所母婴室(“{w}”)由妇联受理", "nursing_room")
+    if (w := _find(OVERSEAS_PROPERTY, t)) and OVERSEAS.search(t):
+        return RuleHit("overseas.rights", f"侨房祖产纠纷(“{w}”)由侨联受理", "overseas_property")
     if (w := _find(ROOTS, t)) and not re.search(r"投资|创业|办厂", t) and OVERSEAS.search(t):
         return RuleHit("overseas.liaison", f"海外侨胞寻根寻亲(“{w}”)由侨联受理", "roots")
 
@@ -522,7 +536,7 @@ def route_rules(text: str) -> RuleHit | None:
             return RuleHit("union.hardship", f"职工子女助学(金秋助学,“{w}”)由工会受理", "student_aid")
         if (w := _find(AID_GIRL, t)) and not AID_BOY.search(t):
             return RuleHit("women.children", f"女童助学(春蕾计划,“{w}”)由妇联受理", "student_aid")
-        if w := _find(AID_HOPE, t):
+        if (w := _find(AID_HOPE, t)) or ((w := _find(SELF_EMPLOYED, t)) and SCHOOLING.search(t)):
             return RuleHit(
                 "youth.study", f"非职工家庭的困难学生助学(希望工程,“{w}”)由团委受理", "student_aid"
             )
@@ -539,8 +553,8 @@ def route_rules(text: str) -> RuleHit | None:
         if w := _find(WHO_YOUTH, t):
             return RuleHit("youth.employment", f"青年的就业培训(“{w}”)由团委受理", "training")
 
-    if (w := _find(DIS_DEVICE_ASK, t)) and not CONSUMER.search(t):
-        return RuleHit("disabled.rehab", f"辅助器具的申领、适配和维修(“{w}”)由残联受理", "disability")
+    if (w := _find(DIS_DEVICE_ASK, t)) and not CONSUMER.search(t) and "无障碍" not in t:
+        return RuleHit("disabled.rehab", f"辅助器具的申领、适配和维修(“{w}”)由残联受理", "disability_device")
     if w := _find(DIS_ACCESS, t):
         return RuleHit("disabled.access", f"无障碍设施(“{w}”)由残联受理", "disability")
     if w := _find(DIS_SUBSIDY, t):
@@ -555,7 +569,7 @@ def route_rules(text: str) -> RuleHit | None:
     if (w := _find(WHO_DISABLED, t)) and re.search(
         r"就业|找工作|份工作|找个工作|工作岗位|求职|接活|找活|上岗|挣钱", t
     ):
-        return RuleHit("disabled.employment", f"残疾人就业(“{w}”)由残联受理", "disability")
+        return RuleHit("disabled.employment", f"残疾人就业(“{w}”)由残联受理", "disability_job")
 
     if w := _find(PERINATAL_MOOD, t, negatable=True):
         return RuleHit("women.health", f"孕产期心理关爱(“{w}”)由妇联受理", "perinatal")

@@ -120,3 +120,15 @@ def test_a_workers_child_stays_with_the_union_whatever_programme_is_named(router
     learnt 希望工程 as the League's, but a worker's child is the union's 金秋助学."""
     text = "来访人是区环卫所的职工,儿子考上大学了,家里困难,听说团委有希望工程助学,想问能不能申请"
     assert router.suggest(text)[0].category == "union.hardship"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # the union's hardship aid named for a disabled retiree's artificial leg
+    ("我父亲是机械厂退休职工,去年截肢了,想装一条假肢,听说工会有困难职工帮扶,能申请吗", "disabled.rehab"),
+    # the women's 巾帼 named by a disabled woman who wants work at home
+    ("我是肢体残疾的女的 想在家做点手工活挣钱 妇联巾帼那个能帮我不", "disabled.employment"),
+    # the League's counselling asked for a mother's low mood after birth
+    ("儿媳产后一个多月情绪低落,整天哭,家里很担心,问团委的心理咨询能不能帮忙", "women.health"),
+])
+def test_a_firm_rule_stands_when_the_writer_names_another_organizations_programme(router, text, category):
+    assert router.suggest(text)[0].category == category

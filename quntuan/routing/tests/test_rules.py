@@ -21,6 +21,13 @@ from quntuan.routing.rules import government_hint, route_rules
     ("村里有个女孩父亲去世,家里供不起她读书,想申请春蕾助学", "women.children"),
     ("农村家庭考上大学,学费交不起,想申请希望工程圆梦助学", "youth.study"),
     ("我爸在机械厂上班 我考上大学了家里困难 希望工程的助学能申请吗", "union.hardship"),
+    # saying one is no employee (种茶, 摆地摊, 不是单位职工) outweighs naming the union's 金秋助学
+    ("我家在山里种茶,没在单位上班,女儿考上大学,听说工会有金秋助学,我们能申请吗", "youth.study"),
+    ("父母都是摆地摊的,不在任何单位上班,弟弟考上高中,听说工会有金秋助学", "youth.study"),
+    ("我们两口子打鱼为生,都不是单位职工,儿子考上大学学费凑不齐", "youth.study"),
+    # a worker told by the job (当分拣工, 在物流上班) asking for the League's programme
+    ("我在顺达物流当搬运工,儿子考上大学了,学费一万多凑不齐,团委的助学怎么申请", "union.hardship"),
+    ("我是红星机床厂的职工 孩子考上高中家里困难 希望工程能申请不", "union.hardship"),
     # harassment of a minor, online or in the street → youth league
     ("有个网友让我拍照片发给他 不发就要把聊天记录曝光 我才14 怎么办", "youth.care"),
     ("女儿读初二,楼里一个男的老在电梯里对她动手动脚", "youth.care"),
@@ -34,6 +41,15 @@ from quntuan.routing.rules import government_hint, route_rules
     ("残疾人证到期了怎么换", "disabled.certificate"),
     ("父亲重度残疾,护理补贴三个月没发了", "disabled.subsidy"),
     ("怀孕三个月了,车间主任不同意给我调岗", "union.safety"),
+    ("工地上又有个工人中午晒晕了,老板还让大家顶着太阳干活", "union.safety"),
+    # the firm counts disabled staff, but the worker asks how to be assessed
+    ("我在鞋厂上班,左耳听力残疾,公司说有证能算按比例就业,让我去办,想问怎么评残", "disabled.certificate"),
+    # a home adapted for a wheelchair is access, not a device
+    ("我坐轮椅,家里卫生间门太窄轮椅进不去,想申请家庭无障碍改造", "disabled.access"),
+    # an overseas family's house at home in dispute
+    ("我伯父在印尼,老家的祖厝被堂亲占用出租,想请侨联帮忙调解", "overseas.rights"),
+    # land taken for a road is the government's, whoever's experts are asked for
+    ("修路要征地,果树补偿标准不合理,想找科协专家评估", "other.government"),
 ])
 def test_boundary_cases(text, category):
     hit = route_rules(text)
