@@ -40,7 +40,7 @@ from pathlib import Path
 
 from quntuan.routing.segment import frequency, subwords, tagged
 
-CLUE_VERSION = 17
+CLUE_VERSION = 18
 # A rare word that is no clue by its tag (腾跃 a verb, 博远 an adjective) is kept as BARE + word: it
 # counts only where the other request names a firm by it (腾跃智联公司, ``_written_bare``), and
 # ``meet`` drops such words before anything is compared.
@@ -269,7 +269,8 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "水泥 柏油 石子 砂石 县城 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
+    "水泥 柏油 石子 砂石 港口 码头 机器 重型 重工 机床 机电 钢铁 焦化 装配 热处理 冲压 焊接 喷涂 铸造 锻造 总装 注塑 电镀 涂装 机加工 质检 "
+    "县城 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
 _PUBLIC_VENUES = ("馆", "医院", "广场")  # a district's or city's own: one of its kind
@@ -284,10 +285,10 @@ _SURNAMES = set(
     "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
     "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
     "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
-    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝于"
 )
 _PERSON_TITLE = re.compile(
-    r"([\u4e00-\u9fff])(?:某某|某(?![小社村公单学街医工厂店超企机部楼])|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
+    r"([\u4e00-\u9fff])(?:某某|某(?![小社村公单学街医工厂店超企机部楼些])|XX|xx|××|\*\*|先生|女士|小姐|师傅|老伯|伯伯|大爷|大伯|大妈|大娘|大姐|大哥|阿姨|"
     r"老先生|奶奶|爷爷|婆婆|叔叔|老师|医生|经理|主任|老板|同学|律师|老太太|老太|老爷子|老奶奶|老汉|老头|伯|叔|姐|哥)"
 )
 _ROLES = ("来电人", "来访人", "当事人", "申请人", "投诉人", "联系人", "求助人", "反映人", "咨询人")
@@ -303,12 +304,18 @@ _NOT_FAMILIAR = set("公区时家学人板伴师乡年头朋孩子友妹弟哥�
 _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
-    "来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
+    "开了个 开了家 开了一家 来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
     "电话 有人 大家 大门口 门口 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx "
     "白班".split()  # jieba tags 白班 (the day shift) as a name
 )
 # Kinship, role, kind-of-place and organization words that jieba tags as names or that the kinds
 # above catch: they say what kind of person or place, not which one, so they are problem words.
+# where an overseas Chinese lives (印尼 and 印度尼西亚 one country)
+_COUNTRIES = {
+    **{w: w for w in "菲律宾 马来西亚 新加坡 泰国 缅甸 越南 柬埔寨 老挝 美国 加拿大 新西兰 日本 韩国 英国 法国 德国 意大利 "
+       "荷兰 西班牙 秘鲁 巴西 南非".split()},
+    "印尼": "印尼", "印度尼西亚": "印尼", "澳大利亚": "澳大利亚", "澳洲": "澳大利亚",
+}
 _GENERIC = set(
     "老公 丈夫 老婆 妻子 母亲 父亲 儿子 女儿 孩子 爸爸 妈妈 老伴 婆婆 家人 女士 先生 老人 司机 师傅 老师 同学 邻居 员工 职工 工人 社区 小区 医院 学校 "
     "公司 单位 工地 平台 项目 公交公司 老板 家长 领导 工会 总工会 妇联 侨联 科协 残联 团委 团区委 共青团 团组织 居委会 村委会 街道办 派出所 物业 政府 区政府 "
@@ -320,8 +327,11 @@ _GENERIC = set(
     "姑姑 姑妈 舅舅 舅妈 姨妈 婶婶 侄子 侄女 外甥 外甥女 孙子 孙女 外孙 外孙女 女婿 儿媳 媳妇 哥哥 姐姐 弟弟 妹妹 外婆 外公 姥姥 姥爷 岳父 岳母 "
     # a province or a big city is where one worked or came from, not where the matter is
     "广东 广西 湖南 湖北 河南 河北 山东 山西 江苏 浙江 安徽 福建 江西 四川 贵州 云南 陕西 甘肃 青海 海南 辽宁 吉林 "
-    "黑龙江 内蒙古 新疆 西藏 宁夏 北京 上海 天津 重庆 深圳 广州 东莞".split()
-)
+    "黑龙江 内蒙古 新疆 西藏 宁夏 北京 上海 天津 重庆 深圳 广州 东莞 "
+    # what an overseas federation's events are, not which event (联谊 is tagged as a name)
+    "联谊 联谊会 "
+    "中国 中文 ".split()
+) | set(_COUNTRIES)  # shared by many families of one home town; two different ones conflict
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[,，。;；!！?？、:：\n]+")
 
@@ -462,10 +472,15 @@ _UNIT_KINDS = dict(
 )
 _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 # 材料 ends a firm's name (恒晟包装材料有限公司) but alone is the papers one hands in (贷款材料)
-_TRADE = sorted([k for k, v in _UNIT_KINDS.items() if v == "公司"] + ["材料"], key=len, reverse=True)
+_TRADE = sorted(
+    [k for k, v in _UNIT_KINDS.items() if v == "公司"] + "材料 机器 重型 重工 机床 机电 钢铁 焦化".split(),
+    key=len,
+    reverse=True,
+)
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
     "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 称 旁 由 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
+    "开了个 开了家 开了一家 开个 开家 "
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
@@ -868,6 +883,8 @@ _PROBLEMS = (
             r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡|刺耳|打磨声|叮叮当当|叮叮咣咣|叮当响|乒乒乓乓"
             r"|(?:半夜|夜里|夜间|深夜|晚上)[^。]{0,16}(?:冲床|冲压|机器响)|(?:冲床|冲压)[^。]{0,8}(?:半夜|夜里|夜间|深夜)"
             r"|(?:音响|音箱|喇叭)[^,，。]{0,6}(?:很大|太大|特别大|老大|好大|震)|闹到(?:晚上)?(?:十|11|十一|十二)点"
+            r"|(?<!争)吵(?![架嘴着])|放歌|声[^,，。]{0,2}(?:很大|太大|特别大|好大)|(?:还在|一直|整夜|通宵|半夜)响"
+            r"|(?:放|唱|闹|响)到(?:半夜|凌晨|深夜|后半夜|[一二两三四1234]{1,2}点)"
         ),
         "噪音",
     ),
@@ -890,6 +907,7 @@ _PROBLEMS = (
     (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
     (re.compile(r"尿毒症|透析|肾衰"), "尿毒症"),
     (re.compile(r"白血病"), "白血病"),
+    (re.compile(r"糖尿病"), "糖尿病"),
     (re.compile(r"脑梗|中风|脑出血|脑溢血"), "中风"),
     (re.compile(r"怀孕|孕期|孕妇|怀上了|产假|哺乳期"), "孕期"),  # a pregnant worker's matter, however told
     (re.compile(r"粉尘|石粉|灰尘大|降尘|扬尘"), "粉尘"),  # dust at work, however named
@@ -905,7 +923,7 @@ _PROBLEMS = (
     ),
     (
         re.compile(
-            r"家暴|家庭暴力|殴打|动手打|打伤|打了?[我她]|拳打脚踢|打骂(?:妻子|老婆|媳妇|她)|(?:打|抽|揍|踹|扇|掐)(?:了)?(?:他|她)?(?:老婆|媳妇|妻子|女人)"
+            r"家暴|家庭暴力|(?<!学生)(?<!同学)(?<!年级)殴打|动手打|打伤|打了?[我她]|拳打脚踢|打骂(?:妻子|老婆|媳妇|她)|(?:打|抽|揍|踹|扇|掐)(?:了)?(?:他|她)?(?:老婆|媳妇|妻子|女人)"
             r"|(?:丈夫|老公|男人|姐夫|妹夫|女婿|前夫)[^。]{0,12}(?:动手|掐|揍|踹)|喝(?:酒|多|醉)了?[^,，。]{0,3}(?:就)?(?:动手|打人)"
             r"|把(?:她|我|妻子|老婆|媳妇)打(?:得|伤|成)"
             r"|(?:那家|那户|两口子|小两口|夫妻俩?|男的)[^,，。]{0,6}?打(?:起来|架)|打起来[^。]{0,10}(?:女的|老婆|媳妇)哭|男(?:子|的|人)打骂[^。]{0,8}女(?:子|的|人)(?:哭|求救)"
@@ -919,6 +937,7 @@ _PROBLEMS = (
     (
         re.compile(
             r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要(?:零花)?钱|找[他她我]要钱|(?:抢|要)[^,，。]{0,4}零花钱"
+            r"|逼[他她我]?(?:拿|交|给)钱|堵在[^,，。]{0,8}打|被[^,，。]{0,6}(?:高年级|同学|男生|学生)[^,，。]{0,6}打"
         ),
         "欺凌",
     ),
@@ -1231,6 +1250,8 @@ _SURNAME_CLUE = re.compile(r"^.(?:某|老板|老师)$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
+# the hours of one service (12小时 of one winter campaign): as concrete as a date, but not a day's 24
+_HOURS_CLUE = re.compile(r"^(?!24小时)[1-9]\d{0,2}小时$")
 # a community, a village, an estate, a park, a firm, an office or shopping centre, a market: many
 # households, workers or customers
 _AREA_KINDS = ("小区", "园区", "公司", "中心", "大厦", "商场", "市场", "医院")
@@ -1276,6 +1297,7 @@ _FOLLOW_UP = re.compile(
     r"(?:上次|上回|之前|此前|前几天|前两天|前些天|前阵子|上周|上星期|上礼拜|上个月|上月|早前|先前|前天|昨天|已经|已|曾经?)"
     r"[^,，。;；!！?？]{0,12}?(?:反映|问|打|咨询|留言|留|报|说|提|投诉|来|联系|发|登记|申请|找|催)过"
     r"|(?:上次|上回|之前|此前)打(?:过)?电话|(?:上次|上回|之前|此前)[^,，。]{0,4}去过(?:你们|您们|你那|您那|这|那)"
+    r"|(?:他|她|孩子|我)?(?:奶奶|爷爷|妈妈|爸爸|家长|家属|邻居|工友|同事)也[^,，。;；!！?？]{0,8}?(?:反映|找|问|投诉|报|说|来)过"
     r"|再次(?:来访|来电|反映|询问|咨询|要求|投诉|求助|致电|联系)|又来(?:电|访|问)|上次(?:说|反映|问|提)的"
     r"|(?:此前|之前|上次|先前)已?(?:来电|来访|打电话|在网上|网上)(?:反映|咨询|询问|留言|提交)"
     r"|(?:问|打|来|找|催)了?[两三几多好]+(?:次|回|遍)"
@@ -1380,7 +1402,7 @@ def evidence(
     if kinds["person"] and any(not _kind_of(c) for c in problem):
         if names or sum(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in problem) >= 2:
             return True  # 谭某 of 鲤湾街道 about 残疾人证; 周某 … 骨折 … 工伤
-    dates = {c for c in shared_general if _DATE_CLUE.match(c)}
+    dates = {c for c in shared_general if _DATE_CLUE.match(c) or (_HOURS_CLUE.match(c) and c != "1小时")}
     rare -= dates
     if len(names) >= 2 or ((names or dates) and any(not _kind_of(c) for c in rare)):
         return True  # a date is as concrete as a name: 11月3号 … 皮带 in both
@@ -1400,7 +1422,7 @@ _GIRLS = frozenset("女儿 孙女 外孙女 侄女 外甥女 女孩 女孩子 �
 # and 欠薪, 加班费 and 社保, a union to found and a heat allowance, a contract never signed) two
 # matters at one firm. Unpaid overtime is unpaid pay.
 _DISABILITIES = {w: w for w in "视力 听力 言语 肢体 智力 精神".split()}
-_ILLNESSES = {w: w for w in "癌症 尿毒症 白血病 中风".split()}
+_ILLNESSES = {w: w for w in "癌症 尿毒症 白血病 中风 糖尿病".split()}
 _DISPUTES = {"欠薪": "欠薪", "加班费": "欠薪", "工伤": "工伤", "社保": "社保", "社会保险": "社保", "五险": "社保",
              "高温": "高温", "辞退": "辞退", "孕期": "孕期", "入会": "入会", "合同": "合同"}
 # the given name of the person a matter is about: 小宇, 阿强, 乐乐
@@ -1430,7 +1452,9 @@ def conflicts(a: set[str], b: set[str]) -> int:
         for sex, words in (("男", _BOYS), ("女", _GIRLS)):
             if clues & words:
                 out.setdefault("child", set()).add(sex)
-        for kind, table in (("disability", _DISABILITIES), ("dispute", _DISPUTES), ("illness", _ILLNESSES)):
+        for kind, table in (
+            ("disability", _DISABILITIES), ("dispute", _DISPUTES), ("illness", _ILLNESSES), ("country", _COUNTRIES)
+        ):
             if found := {table[c] for c in clues if c in table}:
                 out[kind] = found
         return out

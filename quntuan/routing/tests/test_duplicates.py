@@ -1089,3 +1089,47 @@ def test_a_county_town_and_a_girl_say_no_matter():
     assert _pair(road, bus) is None
     lamps = "岚茶线白岩镇街上那一段路灯坏了一个多月 晚上黑漆漆的 谁管"
     assert _pair(road, lamps) is None  # a hole and the lamps of one road
+
+
+def test_heavy_industry_names_workshops_and_a_shop_opened():
+    # 红岩重型机器厂 is the firm 红岩, not two firms 重型 and 机器; its workshops name no firm
+    works = spec("我是红岩重型机器厂铸造车间职工")
+    assert "红岩公司" in works and not works & {"重型公司", "机器公司", "铸造公司"}
+    assert "热处公司" not in spec("丈夫是红岩重型机器厂热处理车间的")
+    assert not any("开了" in c for c in spec("我姓于 在铁路新村开了个小家政公司"))
+    assert "于某" in spec("我姓于 在铁路新村开了个小家政公司") and "于某" in spec("来电人于女士称,家政公司的贷款还没批")
+    assert "于某" not in spec("至于某些人说的话")
+    # a port's trade is no firm's name; 联谊 and a country are what, not which
+    assert not spec("想了解区里港口物流企业有没有见习岗位")
+    assert not spec("参加侨乡联谊活动") and "联谊" in d.clue_sets("参加侨乡联谊活动")[1]
+
+
+def test_noise_and_bullying_told_in_other_words():
+    quay = d.clue_sets("临江苑挨着货运码头 夜里还在吵 吊车一直响到两三点")[1]
+    assert "噪音" in quay and "噪音" in d.clue_sets("集装箱碰撞声很大,整栋楼睡不着")[1]
+    assert "噪音" in d.clue_sets("楼下烧烤店天天放歌放到凌晨")[1]
+    assert "噪音" not in d.clue_sets("两口子天天吵架")[1]
+    bullied = d.clue_sets("孙子在镇中学读初一 被几个高年级的堵在厕所打 还逼他拿钱")[1]
+    assert "欺凌" in bullied
+    beaten = d.clue_sets("儿子被高年级学生殴打,还被勒索零花钱")[1]
+    assert "欺凌" in beaten and "家暴" not in beaten
+
+
+def test_hours_of_one_service_and_a_relative_who_came_before():
+    first = "我是二中高一学生,上个月参加区妇联组织的“冬衣送暖”给独居老人送棉被,共服务16小时,学校要志愿服务时长证明"
+    again = "老师让我找你们开志愿证明 就是妇联那个给老人送棉被的活动 16个小时 还没弄下来"
+    assert _pair(first, again, ("youth.volunteer",)) == "a"
+    other = "老师让我找你们开志愿证明 就是妇联那个给老人送棉被的活动 8个小时 还没弄下来"
+    assert _pair(first, other, ("youth.volunteer",)) is None  # another volunteer's hours
+    assert d.follow_up("他奶奶也来学校找过 学校处理了一次") and not d.follow_up("我也想问一下")
+
+
+def test_two_families_of_one_firm_and_two_countries_conflict():
+    kidneys = "我是红岩重型机器厂装配车间职工,妻子查出尿毒症,每周透析,想申请困难职工大病救助"
+    diabetes = "我父亲是红岩重型机器厂退休职工,糖尿病截肢,听说工会有困难职工帮扶,能申请吗"
+    assert _pair(kidneys, diabetes, ("union.hardship",)) is None
+    uk = "我们是英国伯明翰的周末中文学校,暑假组织华裔学生回中国参加寻根之旅夏令营"
+    fr = "来电人询问华裔青少年中国寻根之旅冬令营的时间,他侄子在法国读初中"
+    met = d.meet(d.clues(uk), d.clues(fr), spec(uk) | spec(fr))
+    assert d.conflicts(*met) >= 1
+    assert {"印尼", "印度尼西亚"} <= set(d._COUNTRIES) and d._COUNTRIES["印度尼西亚"] == d._COUNTRIES["印尼"]
