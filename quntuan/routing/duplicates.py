@@ -304,7 +304,7 @@ _NOT_FAMILIAR = set("公区时家学人板伴师乡年头朋孩子友妹弟哥�
 _KEEP_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "n", "vn", "nrfg", "eng")
 _SPECIFIC_FLAGS = ("ns", "nt", "nr", "nz", "nrt", "nrfg")
 _STOP = set(
-    "开了个 开了家 开了一家 来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
+    "开了个 开了家 开了一家 紧挨 紧邻 挨着 来电人 来电 来访人 来访 反映 希望 请求 问题 情况 时候 现在 事情 部门 本人 市民 联系人 咨询 工作 帮助 帮忙 申请 办理 材料 政策 孩子 家里 东西 地方 "
     "电话 有人 大家 大门口 门口 区里 多次 相关 小区 社区 人称 问问 管管 能管 消息 结果 你好 请问 谢谢 麻烦 怎么办 一下 人系 有限 XX xx "
     "白班".split()  # jieba tags 白班 (the day shift) as a name
 )
@@ -399,7 +399,7 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             if pf.startswith("m") and len(pw) <= 3 and _number(pw.removeprefix("第")) is not None:
                 pw = str(_number(pw.removeprefix("第")))  # 公交 三 公司 = 公交3公司, 第二 小学 = 2小学
             elif pw in _STOP or pw in _GENERIC or not pf.startswith(_NAME_FLAGS) and pw != "里" and not (
-                (w in _OLD_LANES or (w in _ESTATE_NAMED and pw[-1] not in _TO_A_PLACE))
+                (w in _OLD_LANES or ((w in _ESTATE_NAMED or (len(w) == 2 and w[-1] == "苑")) and pw[-1] not in _TO_A_PLACE))
                 and j == i - 1 and pf.startswith("v") and len(pw) == 2
             ) and not (len(pw) == 1 and j == i - 1 and (pf in _MORPHEMES or (pf == "f" and pw in _NAMING_DIRECTIONS))):  # 仓 前/f 社区
                 break  # but 打铁 巷, 卖鱼 桥: an old lane is named for the trade once plied there
@@ -480,7 +480,7 @@ _TRADE = sorted(
 _NOT_IN_NAME_FLAGS = ("p", "r", "u", "c", "d", "m", "q", "t", "f", "x", "y", "e", "o", "w", "k")
 _NOT_IN_NAME = set(
     "在 住 是 到 去 做 干 叫 找 开 读 上 给 被 让 把 有 和 与 跟 对 向 从 离 家 说 称 旁 由 问 送 当 进 回 想 老家 回老家 那个 这个 附近 旁边 对面 "
-    "开了个 开了家 开了一家 开个 开家 "
+    "开了个 开了家 开了一家 开个 开家 紧挨 紧邻 挨着 靠近 "
     "高年级 低年级 中年级 年级 有限公司 有限责任公司 公司 分公司 集团".split()  # 泰丰有限公司 分拣中心: the firm's name ends
 )
 _GRADE = re.compile(r"^(?:初[一二三]|高[一二三]|[一二三四五六]年级|初中|高中)$")
@@ -893,6 +893,7 @@ _PROBLEMS = (
             r"欠薪|讨薪|讨工钱|拖欠[^,，。]{0,16}?(?:工资|工钱|薪水|血汗钱)|(?:欠|拖)[^,，。]{0,8}?(?:工资|工钱|薪水|血汗钱)|(?:没|未|不)(?:有)?发(?:过)?(?:工资|工钱|钱)"
             r"|(?:工资|工钱).{0,6}(?:没|未)(?:发|结清|结)|一分钱?(?:都|也)?(?:没|没有)(?:拿到|给|发|结)(?!退)"
             r"|(?:都|也|还)(?:没|没有)(?:拿到|领到)(?:钱|工钱|工资)|欠(?:我们|我|他们|他|大家|工人)(?:的)?钱"
+            r"|(?:厂|公司|老板|作坊|工地|包工头)[^,，。]{0,3}欠钱|老板(?:跑了|跑路|卷钱|失联|人也找不着|找不到人)"
             r"|工资[^,，。]{0,10}?拖着?不(?:发|给)|工资(?:又|还|总|老|一直|老是|总是)拖|停发(?:了)?(?:工资|工钱|薪水)|(?:扣|压)(?:着|下|了)?[^,，。]{0,8}?工资[^,，。]{0,10}?(?:不给|不发)"
         ),
         "欠薪",
@@ -902,7 +903,8 @@ _PROBLEMS = (
     # founding or joining a union, and a labour contract never signed: labour matters of their own
     (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|入工会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
-    (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
+    (re.compile(r"广场舞"), "广场舞"),
+    (re.compile(r"酗酒|喝醉|醉酒|喝多了|酒后|喝了?酒(?:就|后|以后)|天天喝酒"), "酗酒"),  # a drinker's violence, told by wife or neighbour  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     # a family's illness, however told: two hardship requests of one firm about two illnesses are two families
     (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
     (re.compile(r"尿毒症|透析|肾衰"), "尿毒症"),
@@ -937,7 +939,7 @@ _PROBLEMS = (
     (
         re.compile(
             r"欺凌|霸凌|欺负|勒索|敲诈|保护费|(?:被|堵)[^,，。]{0,12}要(?:零花)?钱|找[他她我]要钱|(?:抢|要)[^,，。]{0,4}零花钱"
-            r"|逼[他她我]?(?:拿|交|给)钱|堵在[^,，。]{0,8}打|被[^,，。]{0,6}(?:高年级|同学|男生|学生)[^,，。]{0,6}打"
+            r"|逼[他她我]?(?:拿|交|给)钱|索要(?:财物|钱财|钱|零花钱)|堵在[^,，。]{0,8}打|被[^,，。]{0,6}(?:高年级|同学|男生|学生)[^,，。]{0,6}打"
         ),
         "欺凌",
     ),
@@ -1131,6 +1133,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
         specific |= _schools_before_grade([wf for c in sentence for wf in c], unit_names)
     specific |= _pet_names(words) | {n for n in _serial_numbers(t) if f"{n[1:]}室" not in specific}
     specific |= _split_at_road(specific)
+    specific |= _called(specific)
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w) or (len(w) == 2 and w[1] == "姓"):
             continue  # 李女士, 陈伯, 刘姓: the surname clue (李某) stands for them
@@ -1160,6 +1163,18 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
         if grade and t.count(m.group(1)) == 1:
             general.discard(f"{grade.group(1) or ''}{_number(grade.group(2))}年级")
     return specific, general
+
+
+def _called(specific: set[str]) -> set[str]:
+    """What a child named in full is called (孙小宇 and 刘宇 are 小宇 to a grandmother)."""
+    out = set()
+    for c in specific:
+        if c[:1] in _SURNAMES and c[0] + "某" in specific and c[1:2] != "某":
+            if len(c) == 3 and c[1] == "小":
+                out.add(c[1:])
+            elif len(c) == 2 and c[1] not in "氏家" and not _kind_of(c) and not _PERSON_TITLE.fullmatch(c):  # 李姐, 黄氏
+                out.add("小" + c[1])
+    return out
 
 
 _BULLIES_GRADE = re.compile(r"被[^,，。被]{0,4}?((?:初|高)[一二三]|[一二三四五六1-6]年级)")
@@ -1362,10 +1377,11 @@ def evidence(
     }  # a firm's trade (水产 of 鑫海水产) says what the firm does, not what the matter is
     # a shared compound and its parts (高温津贴, 高温, 津贴) are one word of evidence, not three
     problem = {c for c in problem if not any(c != o and len(o) >= 4 and c in subwords(o) for o in problem)}
-    if typical and not follow_up and not kinds["requester"] and not full_names and not any(
+    if not follow_up and not kinds["requester"] and not full_names and not any(
         clue_kind(c) == "anchor" and not c.endswith(_AREA_KINDS) for c in shared_specific
     ) and not _group_matter(shared_specific | shared_general):
         problem -= typical  # 江滩社区 … 两癌筛查 in both: two women of one community
+        problem -= _DISABILITIES.keys()  # 安居南苑 … 智力残疾: two disabled residents of one estate
     rare = {c for c in problem if weights.df.get(c, 0) <= RARE_DF}
     entities = {
         _entity(c) for c in shared_specific if kinds and clue_kind(c) == "anchor" and not c[:1].isdigit()

@@ -1133,3 +1133,22 @@ def test_two_families_of_one_firm_and_two_countries_conflict():
     met = d.meet(d.clues(uk), d.clues(fr), spec(uk) | spec(fr))
     assert d.conflicts(*met) >= 1
     assert {"印尼", "印度尼西亚"} <= set(d._COUNTRIES) and d._COUNTRIES["印度尼西亚"] == d._COUNTRIES["印尼"]
+
+
+def test_what_a_child_is_called_and_a_drinkers_violence():
+    assert "小宇" in spec("班上学生刘宇是留守儿童") and "小宇" in spec("学生孙小宇多次被索要财物")
+    assert "小姐" not in spec("李姐男人酒后动手") and "小氏" not in spec("黄氏归侨出资建造")
+    assert "欺凌" in d.clue_sets("学生孙小宇多次被初二几名学生索要财物")[1]
+    assert "酗酒" in d.clue_sets("李姐男人酒后动手")[1] and "酗酒" in d.clue_sets("丈夫天天喝酒,喝醉就打她")[1]
+
+
+def test_money_owed_by_a_works_and_an_estate_named_with_a_verb():
+    assert "欠薪" in d.clue_sets("鑫达那个厂欠钱的事还没解决")[1]
+    assert "欠薪" in d.clue_sets("老板跑了,十几个工人堵在厂门口")[1]
+    assert "欠薪" not in d.clue_sets("邻居欠钱不还")[1]
+    assert "安居小区" in spec("来电人称住安居南苑3号楼") and "安居小区" in spec("安居南苑居民来电:小区紧挨北环物流港")
+    assert not any(c.startswith("紧挨") for c in spec("小区紧挨北环物流港"))
+    # two disabled residents of one estate: the kind of disability is no evidence of one matter
+    brother = "我哥智力残疾二级 住安居南苑 困难残疾人生活补贴这个月没发"
+    son = "我儿子智力残疾 成天在家闲着 安居南苑附近有没有辅助性就业的地方"
+    assert _pair(brother, son, ("disabled.subsidy",)) is None
