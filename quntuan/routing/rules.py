@@ -177,7 +177,7 @@ LABOUR_TOPIC = _rx(
 )
 LABOUR_DISPUTE = _rx(
     r"欠|拖|不给|没给|没发|不发|未发|停发|扣|克扣|辞退|开除|解雇|解除|不签|没签|未签|不缴|没缴|没交|"
-    r"未缴|不交|断缴|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
+    r"未缴|不交|断缴|从未|从来没|从没|认定|受伤|摔伤|砸伤|摔断|骨折|压断|赔偿|不认|不承认|不管|不负责|被迫|不算|怎么算|不付|少发|"
     r"降薪|辞职|离职|维权|仲裁|裁员|劝退|跑了|跑路|追讨|要回|不退|压|逼|合法吗|违法|拒绝|别来了|"
     rf"(?<!有)没有|没说|降了|降到|减半|不干就走|没提|不提|只(结|给|发|付|算)|少[一二三四五六七八九十两几半\d]|比别人少|自己{S}{{0,2}}(交|缴|出|掏|买|承担)|一分|低于|少发|少给|少算|少了|不让|不准|罚|规定|最多|标准|按什么|算不算|该不该|应不应该"
 )
@@ -240,7 +240,7 @@ AID_UNION = _rx(
 )
 # not an employee: self-employed, farming or fishing, or saying so (不是单位职工, 没在单位上班, 不在任何单位上班)
 SELF_EMPLOYED = _rx(
-    r"个体|自由职业|务农|种地|种田|种茶|打鱼|捕鱼|农民|渔民|打零工|摆摊|地摊"
+    rf"个体|自由职业|务农|种地|种田|种茶|打鱼|捕鱼|农民|渔民|打零工|摆摊|地摊|摆{S}{{0,3}}摊"
     rf"|(不是|并非|非){S}{{0,4}}(职工|员工|工人)|(没|没有|不在|未)(在)?{S}{{0,3}}单位(上班|工作)?|没有?单位|无业"
 )
 SCHOOLING = _rx(r"学费|考上|考取|上学|读书|念书|高中|大学|初中")
@@ -269,7 +269,7 @@ VOLUNTEER = _rx(
 DIS_SUBSIDY = _rx(r"护理补贴|生活补贴|残疾人补贴|两项补贴")
 DIS_CERT = _rx(
     rf"残疾人?证{S}{{0,14}}(办|换|补|到期|过期|遗失|丢|评定|迁|申请|审核|领)"
-    rf"|(办|换|补|申领|申请){S}{{0,6}}残疾人?证|残疾评定|评残"
+    rf"|(?<!已)(?<!已经)(办|换|补|申领|申请){S}{{0,6}}残疾人?证|残疾评定|评残"
 )
 DIS_CERT_ASK = _rx(
     r"(去|能|可以|想|怎么|能不能)办(个|一个)?残疾人?证|评残|残疾评定|够不够|"
@@ -288,6 +288,8 @@ DIS_ACCESS = _rx(
     rf"|(轮椅|残疾|盲人){S}{{0,16}}(电梯|升降){S}{{0,6}}(停用|坏)"
     r"|(无障碍|残疾人专用|残疾人)的?(停车位|车位|厕所|卫生间|通道|电梯)"
 )
+# a subsidy of another kind than a disabled person's own (a firm's for its disabled staff is employment)
+OTHER_SUBSIDY = _rx(r"创业|高温|生育|育儿|就业|培训|岗位|员工|招用|企业|租房|住房|交通|护理员|康复|辅具|助学|学费|低保")
 QUOTA_EMPLOYMENT = _rx(r"按比例就业|按比例安排|残保金|残疾人就业保障金")
 # the firm counts disabled staff, but the worker asks how to be assessed: the certificate first
 CERT_FIRST = _rx(r"评残|残疾评定|怎么办(个|一个)?残疾人?证|去办(个|一个)?残疾人?证")
@@ -296,10 +298,18 @@ NURSING_ROOM = _rx(r"母婴室")
 WORKPLACE = _rx(r"领导|同事|上司|主管|老板|公司|单位|厂")
 ROOTS = _rx(r"寻根|寻亲|找亲人|找老家|找找老家|祖籍地?|族人|族谱|宗亲|祠堂|老家和")
 # an overseas family's house or inheritance at home in dispute (祖厝被亲戚占用): 侨房/祖产纠纷
+_HOME = r"侨房|祖产|祖厝|祖屋|祖宅|老宅|祖居"
+_KIN_AT_HOME = r"亲戚|堂叔|堂兄|堂弟|堂亲|族亲|叔叔|伯父|侄子"
 OVERSEAS_PROPERTY = _rx(
-    rf"(侨房|祖产|祖厝|祖屋|祖宅|老宅|祖居){S}{{0,16}}(占|纠纷|拆|出租|卖|产权|继承|分割|争)"
-    rf"|(占用|霸占|纠纷|产权|继承){S}{{0,10}}(侨房|祖产|祖厝|祖屋|祖宅|老宅|祖居)"
+    rf"({_HOME}){S}{{0,16}}(占|纠纷|拆|出租|卖|产权|继承|分割|争)"
+    rf"|(占用|霸占|纠纷|产权|继承){S}{{0,10}}({_HOME})"
+    rf"|(老房子|老院子|老屋)[^。!?！？]{{0,40}}({_KIN_AT_HOME})[^。!?！？]{{0,12}}(占|拆|加盖|卖|出租)"
+    rf"|({_KIN_AT_HOME})[^。!?！？]{{0,12}}(占|拆|加盖|卖|出租)[^。!?！？]{{0,8}}(老房子|老院子|老屋)"
 )
+# a returned overseas Chinese's family in hardship, no employee (the union's 送温暖 is for workers)
+OVERSEAS_HARDSHIP = _rx(rf"(归侨|侨眷){S}{{0,30}}(困难|帮扶|救助|送温暖)")
+# founding or joining a union is the union's, whoever's firm
+UNION_JOIN = _rx(r"(成立|组建|建立|筹建|建)(基层)?工会|加入工会|入会|入工会")
 OVERSEAS = _rx(r"侨|海外|国外|美国|加拿大|澳大利亚|新加坡|马来西亚|印尼|泰国|越南|菲律宾|回国|华裔|祖籍")
 # --- government matters: transferred out whoever asks ----------------------------------------------
 GOVERNMENT = _rx(
@@ -521,6 +531,8 @@ def route_rules(text: str) -> RuleHit | None:
         return RuleHit("women.health", f"公共场所母婴室(“{w}”)由妇联受理", "nursing_room")
     if (w := _find(OVERSEAS_PROPERTY, t)) and OVERSEAS.search(t):
         return RuleHit("overseas.rights", f"侨房祖产纠纷(“{w}”)由侨联受理", "overseas_property")
+    if (w := _find(OVERSEAS_HARDSHIP, t)) and (SELF_EMPLOYED.search(t) or not _find(AID_UNION, t)):
+        return RuleHit("overseas.rights", f"困难归侨侨眷帮扶(“{w}”)由侨联受理", "overseas_property")
     if (w := _find(ROOTS, t)) and not re.search(r"投资|创业|办厂", t) and OVERSEAS.search(t):
         return RuleHit("overseas.liaison", f"海外侨胞寻根寻亲(“{w}”)由侨联受理", "roots")
 
@@ -560,6 +572,8 @@ def route_rules(text: str) -> RuleHit | None:
     if w := _find(DIS_SUBSIDY, t):
         if WHO_DISABLED.search(t):
             return RuleHit("disabled.subsidy", f"残疾人补贴(“{w}”)由残联受理", "disability")
+    if (w := _find(WHO_DISABLED, t)) and re.search(r"补贴|补助", t) and not OTHER_SUBSIDY.search(t):
+        return RuleHit("disabled.subsidy", f"残疾人补贴(“{w}”)由残联受理", "disability")
     if w := _find(DIS_CERT_ASK, t):
         return RuleHit("disabled.certificate", f"残疾人证办理和评定(“{w}”)由残联受理", "disability")
     if (w := _find(DIS_REHAB, t)) and not CONSUMER.search(t):
@@ -579,6 +593,8 @@ def route_rules(text: str) -> RuleHit | None:
             return RuleHit("youth.care", f"未成年人受到性骚扰或侵害(“{w}”)由团委12355跟进", "minor_harm")
         return RuleHit("women.rights", f"劳动关系以外的性骚扰或侵害(“{w}”)由妇联受理", "harassment")
 
+    if w := _find(UNION_JOIN, t, negatable=True):
+        return RuleHit("union.membership", f"加入或组建工会(“{w}”)由工会受理", "union_join")
     if (w := _government(t)) and not MASS_SERVICE.search(t):
         return RuleHit(
             "other.government", f"政府部门职责事项(“{w}”),不论求助人身份,登记后转办并告知去向", "government"

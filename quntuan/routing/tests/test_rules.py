@@ -48,6 +48,16 @@ from quntuan.routing.rules import government_hint, route_rules
     ("我坐轮椅,家里卫生间门太窄轮椅进不去,想申请家庭无障碍改造", "disabled.access"),
     # an overseas family's house at home in dispute
     ("我伯父在印尼,老家的祖厝被堂亲占用出租,想请侨联帮忙调解", "overseas.rights"),
+    # a stall is no employer; social insurance never paid by a firm is labour, whoever's capital
+    ("家里在夜市摆小吃摊,儿子考上大学,学费凑不齐,金秋助学怎么申请", "youth.study"),
+    ("我在一家侨资贸易公司上班三年,公司从未给我缴纳社保,侨联能帮忙吗", "union.legal"),
+    # a returned overseas Chinese in hardship who never worked for a firm; an old house taken by kin
+    ("我母亲是归侨,八十岁了,家里经济困难,她没在单位上过班,工会的送温暖她能申请吗", "overseas.rights"),
+    ("我是侨眷,老家的老房子被堂叔拆了在盖新房,侨联说会协调,能不能快点来人", "overseas.rights"),
+    # founding a union at a firm of overseas Chinese capital
+    ("我们是一家华侨投资的食品厂,有六十多名员工,想在厂里成立工会,侨联能指导吗", "union.membership"),
+    # a disabled husband's subsidy asked plainly, his certificate already held
+    ("丈夫车祸后双腿瘫痪,已办残疾人证,我一个人照顾他,想问有没有补贴可以申请", "disabled.subsidy"),
     # land taken for a road is the government's, whoever's experts are asked for
     ("修路要征地,果树补偿标准不合理,想找科协专家评估", "other.government"),
 ])
