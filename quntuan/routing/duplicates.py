@@ -269,7 +269,7 @@ _NOT_A_NAME = set(
     "区 市 县 省 镇 村 乡 本区 我区 全区 该 本 我 我们 他们 这个 那个 这 那 附近 对面 旁边 门口 周边 家 家里 区里 村里 市里 我厂 新 老 大 小 第一 "
     "第二 人民 中心 民营 私营 外资 国有 一家 某 食品 机械 服装 电子 科技 建筑 物流 快递 外卖 物业 保安 保洁 餐饮 网络 信息 文化 教育 培训 商贸 贸易 工程 "
     "装修 家政 劳务 冷链 供应链 平台 互联网 职业 技术 专科 特殊 公办 民办 私立 公立 社区 小区 街道 学校 医院 公司 工地 项目 马路 省城 城区 市区 郊区 农村 城市 路上 街上 "
-    "水泥 柏油 石子 砂石 港口 码头 机器 重型 重工 机床 机电 钢铁 焦化 装配 热处理 冲压 焊接 喷涂 铸造 锻造 总装 注塑 电镀 涂装 机加工 质检 "
+    "水泥 柏油 石子 砂石 港口 码头 机器 重型 重工 机床 机电 钢铁 焦化 智能 装备 装配 热处理 冲压 焊接 喷涂 铸造 锻造 总装 注塑 电镀 涂装 机加工 质检 "
     "县城 开发区 高新区 经开区 城里 乡下 老家 回老家 单位 隔壁 住址 地址 家住 人为 辖区 厂里 人才 青年人才".split()
 )
 _BEFORE_A_NAME = "住在系"  # a verb jieba glues to the first character of an unknown name (系泰 / 丰物流)
@@ -473,7 +473,7 @@ _UNIT_KINDS = dict(
 _UNIT_RX = re.compile("|".join(sorted(_UNIT_KINDS, key=len, reverse=True)))
 # 材料 ends a firm's name (恒晟包装材料有限公司) but alone is the papers one hands in (贷款材料)
 _TRADE = sorted(
-    [k for k, v in _UNIT_KINDS.items() if v == "公司"] + "材料 机器 重型 重工 机床 机电 钢铁 焦化".split(),
+    [k for k, v in _UNIT_KINDS.items() if v == "公司"] + "材料 机器 重型 重工 机床 机电 钢铁 焦化 智能 装备".split(),
     key=len,
     reverse=True,
 )
@@ -509,7 +509,7 @@ def _name_before(words: list[tuple[str, str]], i: int, lead: str = "") -> str:
             or w in _STOP
             or w in _GENERIC
             or (_verb(w, f) and not _verb_in_name(w))
-            or size + len(w) > _MAX_NAME
+            or size - sum(len(p) for p in parts if p in _TRADE) + len(w) > _MAX_NAME  # trades are no part of the name
         ):
             break
         if _verb(w, f):
@@ -883,7 +883,7 @@ _PROBLEMS = (
             r"|闹到(?:半夜|凌晨|深夜|后半夜)|打桩|(?:半夜|夜间|深夜|凌晨)[^,，。]{0,4}施工|咣|哐当|轰隆|嗡嗡|刺耳|打磨声|叮叮当当|叮叮咣咣|叮当响|乒乒乓乓"
             r"|(?:半夜|夜里|夜间|深夜|晚上)[^。]{0,16}(?:冲床|冲压|机器响)|(?:冲床|冲压)[^。]{0,8}(?:半夜|夜里|夜间|深夜)"
             r"|(?:音响|音箱|喇叭)[^,，。]{0,6}(?:很大|太大|特别大|老大|好大|震)|闹到(?:晚上)?(?:十|11|十一|十二)点"
-            r"|(?<!争)吵(?![架嘴着])|放歌|声[^,，。]{0,2}(?:很大|太大|特别大|好大)|(?:还在|一直|整夜|通宵|半夜)响"
+            r"|(?<!争)吵(?![架嘴着])|放歌|喊叫|放[^,，。]{0,4}到(?:半夜|凌晨|深夜|后半夜)|声[^,，。]{0,2}(?:很大|太大|特别大|好大)|(?:还在|一直|整夜|通宵|半夜)响"
             r"|(?:放|唱|闹|响)到(?:半夜|凌晨|深夜|后半夜|[一二两三四1234]{1,2}点)"
         ),
         "噪音",
@@ -904,6 +904,7 @@ _PROBLEMS = (
     (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|入工会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
     (re.compile(r"广场舞"), "广场舞"),
+    (re.compile(r"停办|(?:班|课)[^,，。]{0,6}(?:停了|停课|不办了|取消了)"), "停办"),  # a class stopped, however told
     (re.compile(r"酗酒|喝醉|醉酒|喝多了|酒后|喝了?酒(?:就|后|以后)|天天喝酒"), "酗酒"),  # a drinker's violence, told by wife or neighbour  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     # a family's illness, however told: two hardship requests of one firm about two illnesses are two families
     (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
@@ -1134,6 +1135,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
     specific |= _pet_names(words) | {n for n in _serial_numbers(t) if f"{n[1:]}室" not in specific}
     specific |= _split_at_road(specific)
     specific |= _called(specific)
+    specific |= {m.group(1) + "儿童之家" for m in _CHILDRENS_HOME.finditer(t)}
     for w, flag in words:
         if len(w) < 2 or w in _STOP or _PERSON_TITLE.fullmatch(w) or (len(w) == 2 and w[1] == "姓"):
             continue  # 李女士, 陈伯, 刘姓: the surname clue (李某) stands for them
@@ -1156,6 +1158,7 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
                 general.add(w[1:])  # 月工资 = 工资
         elif len(w) <= 4 and not w[:1].isdigit() and flag not in ("m", "eng", "x") and frequency(w) < _BARE_NAME_FREQ:
             general.add(BARE + w)  # 腾跃 (欠薪的事), 博远 (生物): perhaps a firm's name, written bare
+    specific |= {c[1:] for c in list(specific) if len(c) >= 3 and c[0] in "路街巷" and not _kind_of(c)}  # 芯谷路博宇: 博宇
     general -= specific
     general = {g for g in general if not any(g in n for n in unit_names)}
     for m in _BULLIES_GRADE.finditer(t):  # 被几个六年级的学生欺负: the bullies' grade, not the child's
@@ -1163,6 +1166,9 @@ def clue_sets(text: str) -> tuple[set[str], set[str]]:
         if grade and t.count(m.group(1)) == 1:
             general.discard(f"{grade.group(1) or ''}{_number(grade.group(2))}年级")
     return specific, general
+
+
+_CHILDRENS_HOME = re.compile(r"([\u4e00-\u9fff]{2})(?:社区|村)儿童之家")  # 凤塘社区儿童之家: one venue
 
 
 def _called(specific: set[str]) -> set[str]:

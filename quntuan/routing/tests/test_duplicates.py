@@ -1152,3 +1152,15 @@ def test_money_owed_by_a_works_and_an_estate_named_with_a_verb():
     brother = "我哥智力残疾二级 住安居南苑 困难残疾人生活补贴这个月没发"
     son = "我儿子智力残疾 成天在家闲着 安居南苑附近有没有辅助性就业的地方"
     assert _pair(brother, son, ("disabled.subsidy",)) is None
+
+
+def test_a_firm_after_its_road_a_bar_told_otherwise_and_a_communitys_childrens_home():
+    firm = spec("市民来电反映:其在芯谷路博宇智能装备有限公司产线做操作工")
+    assert {"博宇", "博宇公司"} <= firm and "智能公司" not in firm
+    assert _pair("其在芯谷路博宇智能装备有限公司做操作工,公司从3月起拖欠工资,说等回款",
+                 "我们组都是女工 博宇那个厂的工资三个月没发了 问了几次都说等回款", ("union.legal",)) == "a"
+    bar = d.clue_sets("钟楼苑3号楼楼下新开了一家清吧,每天晚上放音乐到凌晨两点,还有客人在门口喊叫")
+    assert "噪音" in bar[1]
+    home = d.clue_sets("凤塘社区儿童之家的暑期托管班上周突然停了")
+    assert "凤塘儿童之家" in home[0] and "停办" in home[1]
+    assert "停办" not in d.clue_sets("家里停了电")[1]
