@@ -42,9 +42,10 @@ RULE_OVERRULE: float | None = 0.9
 #   makes rehabilitation equipment is no patient);
 # - a mother's low mood after birth is the women's federation's even when the League's
 #   counselling is asked for;
-# - an overseas family's house at home in dispute is the rights service, not the liaison.
+# - an overseas family's house at home in dispute, or a returned overseas Chinese in hardship who
+#   never worked for a firm, is the rights service, not the liaison nor the union's 送温暖.
 RULE_FIRM: frozenset[str] = frozenset(
-    {"student_aid", "disability_device", "disability_job", "perinatal", "overseas_property"}
+    {"student_aid", "disability_device", "disability_job", "perinatal", "overseas_rights"}
 )
 # words that never explain a routing decision (function words, what every request says)
 REASON_STOP = frozenset(

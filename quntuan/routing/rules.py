@@ -530,9 +530,9 @@ def route_rules(text: str) -> RuleHit | None:
     if (w := _find(NURSING_ROOM, t)) and not WORKPLACE.search(t):
         return RuleHit("women.health", f"公共场所母婴室(“{w}”)由妇联受理", "nursing_room")
     if (w := _find(OVERSEAS_PROPERTY, t)) and OVERSEAS.search(t):
-        return RuleHit("overseas.rights", f"侨房祖产纠纷(“{w}”)由侨联受理", "overseas_property")
+        return RuleHit("overseas.rights", f"侨房祖产纠纷(“{w}”)由侨联受理", "overseas_rights")
     if (w := _find(OVERSEAS_HARDSHIP, t)) and (SELF_EMPLOYED.search(t) or not _find(AID_UNION, t)):
-        return RuleHit("overseas.rights", f"困难归侨侨眷帮扶(“{w}”)由侨联受理", "overseas_property")
+        return RuleHit("overseas.rights", f"困难归侨侨眷帮扶(“{w}”)由侨联受理", "overseas_rights")
     if (w := _find(ROOTS, t)) and not re.search(r"投资|创业|办厂", t) and OVERSEAS.search(t):
         return RuleHit("overseas.liaison", f"海外侨胞寻根寻亲(“{w}”)由侨联受理", "roots")
 
