@@ -903,9 +903,9 @@ _PROBLEMS = (
     # founding or joining a union, and a labour contract never signed: labour matters of their own
     (re.compile(r"(?:组建|成立|建立|筹建|建)(?:基层)?工会|加入工会|入会|入工会|没有?工会"), "入会"),
     (re.compile(r"(?:没|未|不)(?:跟我|和我|与我|给我)?签(?:订)?(?:书面)?(?:劳动)?合同|劳动合同"), "合同"),
-    (re.compile(r"广场舞"), "广场舞"),
+    (re.compile(r"广场舞"), "广场舞"),  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
     (re.compile(r"停办|(?:班|课)[^,，。]{0,6}(?:停了|停课|不办了|取消了)"), "停办"),  # a class stopped, however told
-    (re.compile(r"酗酒|喝醉|醉酒|喝多了|酒后|喝了?酒(?:就|后|以后)|天天喝酒"), "酗酒"),  # a drinker's violence, told by wife or neighbour  # jieba cuts it (广场 / 舞): the dance is the nuisance's source
+    (re.compile(r"酗酒|喝醉|醉酒|喝多了|酒后|喝了?酒(?:就|后|以后)|天天喝酒"), "酗酒"),  # a drinker's violence, told by wife or neighbour
     # a family's illness, however told: two hardship requests of one firm about two illnesses are two families
     (re.compile(r"(?:患|得了?|确诊|查出|诊断为?)[^,，。]{0,6}?(?:癌|肿瘤)|癌症|化疗|放疗|肿瘤"), "癌症"),  # not 两癌筛查
     (re.compile(r"尿毒症|透析|肾衰"), "尿毒症"),
@@ -1271,8 +1271,8 @@ _SURNAME_CLUE = re.compile(r"^.(?:某|老板|老师)$")
 _HOUSE_NUMBER = re.compile(r"^\d+(?:号|室)$")  # a house or a flat; a building (栋) holds many households
 NO_ANCHOR_RARE = 4  # without any shared concrete clue, this many shared rare problem words
 _DATE_CLUE = re.compile(r"^\d{1,2}月\d{1,2}日$")
-# the hours of one service (12小时 of one winter campaign): as concrete as a date, but not a day's 24
-_HOURS_CLUE = re.compile(r"^(?!24小时)[1-9]\d{0,2}小时$")
+# the hours of one service (12小时 of one winter campaign): as concrete as a date, but not a day's 24 nor one hour
+_HOURS_CLUE = re.compile(r"^(?!24小时|1小时)[1-9]\d{0,2}小时$")
 # a community, a village, an estate, a park, a firm, an office or shopping centre, a market: many
 # households, workers or customers
 _AREA_KINDS = ("小区", "园区", "公司", "中心", "大厦", "商场", "市场", "医院")
@@ -1424,7 +1424,7 @@ def evidence(
     if kinds["person"] and any(not _kind_of(c) for c in problem):
         if names or sum(weights.df.get(c, 0) <= FOLLOW_UP_DF for c in problem) >= 2:
             return True  # 谭某 of 鲤湾街道 about 残疾人证; 周某 … 骨折 … 工伤
-    dates = {c for c in shared_general if _DATE_CLUE.match(c) or (_HOURS_CLUE.match(c) and c != "1小时")}
+    dates = {c for c in shared_general if _DATE_CLUE.match(c) or _HOURS_CLUE.match(c)}
     rare -= dates
     if len(names) >= 2 or ((names or dates) and any(not _kind_of(c) for c in rare)):
         return True  # a date is as concrete as a name: 11月3号 … 皮带 in both
